@@ -1,0 +1,199 @@
+/**
+ * ONLYOFFICE (Workspace/Community Server and DocSpace) login: `POST {portal}/api/2.0/authentication`
+ * answers a token, or asks for a second factor (`sms` or `tfa`). Later calls send the token as is in
+ * `Authorization`.
+ */
+import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
+import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../shared/protocolTypes';
+import { hasControlCharacters } from '../shared/secrets';
+
+export interface OnlyofficeLogin {
+	portalUrl: string;
+	username: string;
+	password: string;
+}
+
+export type OnlyofficeAnswer =
+	| { kind: 'token'; token: string; expiresAt: Date | null }
+	| { kind: 'secondFactor'; method: 'sms' | 'tfa'; phoneNoise?: string; codeExpiresAt?: Date | null };
+
+type JsonRecord = Record<string, unknown>;
+
+export function resolvePortalUrl(portalUrl: string): string {
+	const trimmed = (portalUrl ?? '').trim();
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(trimmed);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The ONLYOFFICE credential\'s Portal URL is not a valid http(s) address',
+			hint: 'Open the ONLYOFFICE API credential and enter your portal\'s address, e.g. https://yourportal.onlyoffice.com.',
+		});
+	}
+	return trimmed.replace(/\/+$/, '');
+}
+
+export function buildAuthenticationRequest(login: OnlyofficeLogin): HttpRequestSpec {
+	if (!login.username || !login.password) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The ONLYOFFICE credential has no username or no password',
+			hint: 'Open the ONLYOFFICE API credential and fill in both the username (e-mail) and the password.',
+		});
+	}
+	if (hasControlCharacters(login.username) || hasControlCharacters(login.password)) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The ONLYOFFICE username or password contains a line break or another control character',
+			hint: 'Open the credential and retype the username and password; pasted values sometimes carry a trailing line break.',
+		});
+	}
+	return {
+		method: 'POST',
+		url: joinUrl(resolvePortalUrl(login.portalUrl), '/api/2.0/authentication'),
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify({ userName: login.username, password: login.password }),
+	};
+}
+
+/** Reads a field whatever its casing: older docs print `Token`/`Expires`, servers send `token`/`expires`. */
+function field(record: JsonRecord, name: string): unknown {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(record)) if (key.toLowerCase() === wanted) return value;
+	return undefined;
+}
+
+function isRecord(value: unknown): value is JsonRecord {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseDate(value: unknown): Date | null {
+	if (typeof value !== 'string' || !value.trim()) return null;
+	const parsed = new Date(value);
+	// ONLYOFFICE writes "0001-01-01T00:00:00" for "no expiry" on some versions.
+	if (Number.isNaN(parsed.getTime()) || parsed.getUTCFullYear() < 1971) return null;
+	return parsed;
+}
+
+function parseJson(answer: HttpAnswer): JsonRecord | undefined {
+	try {
+		const parsed: unknown = JSON.parse(answer.body);
+		return isRecord(parsed) ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function providerErrorMessage(json: JsonRecord | undefined): string | undefined {
+	if (!json) return undefined;
+	const error = field(json, 'error');
+	if (isRecord(error)) {
+		const message = field(error, 'message');
+		if (typeof message === 'string' && message.trim()) return message.trim();
+	}
+	const message = field(json, 'message');
+	return typeof message === 'string' && message.trim() ? message.trim() : undefined;
+}
+
+const CHECK_CREDENTIALS =
+	'Check the username (e-mail) and password in the ONLYOFFICE API credential. The node does not retry, so the account is not locked by repeated attempts.';
+
+export function readAuthenticationAnswer(answer: HttpAnswer): OnlyofficeAnswer {
+	const json = parseJson(answer);
+	const ok = answer.statusCode === 200 || answer.statusCode === 201;
+	if (!json) {
+		const html = looksLikeHtml(answer);
+		throw new LoginProblem({
+			kind: answer.statusCode >= 500 ? 'unavailable' : 'unexpectedAnswer',
+			message: html
+				? `The ONLYOFFICE portal answered with a web page instead of JSON (${statusLine(answer)})`
+				: `The ONLYOFFICE portal's answer is not valid JSON (${statusLine(answer)})`,
+			hint: html
+				? 'Check the Portal URL in the credential: it must be the portal itself, not a login or maintenance page.'
+				: 'The portal or a proxy in front of it sent a broken answer. Try again later; if it persists, check the Portal URL.',
+			httpCode: answer.statusCode,
+			providerMessage: html || !answer.body.trim() ? undefined : bodyExcerpt(answer.body),
+		});
+	}
+	const providerMessage = providerErrorMessage(json);
+	if (!ok) throw failureFor(answer, providerMessage);
+
+	const response = field(json, 'response');
+	if (!isRecord(response)) {
+		throw new LoginProblem({
+			kind: 'unexpectedAnswer',
+			message: 'The ONLYOFFICE portal\'s answer has no "response" object',
+			hint: 'Check that the Portal URL points at an ONLYOFFICE Workspace or DocSpace portal.',
+			httpCode: answer.statusCode,
+			providerMessage,
+		});
+	}
+	const token = field(response, 'token');
+	if (typeof token === 'string' && token.trim()) {
+		return { kind: 'token', token: token.trim(), expiresAt: parseDate(field(response, 'expires')) };
+	}
+	if (field(response, 'sms') === true) {
+		const phoneNoise = field(response, 'phoneNoise');
+		return {
+			kind: 'secondFactor',
+			method: 'sms',
+			phoneNoise: typeof phoneNoise === 'string' ? phoneNoise : undefined,
+			codeExpiresAt: parseDate(field(response, 'expires')),
+		};
+	}
+	if (field(response, 'tfa') === true) return { kind: 'secondFactor', method: 'tfa' };
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: 'The ONLYOFFICE portal accepted the request but sent no token',
+		hint: 'Check that the Portal URL points at an ONLYOFFICE portal and that the account may use the API.',
+		httpCode: answer.statusCode,
+		providerMessage,
+	});
+}
+
+function failureFor(answer: HttpAnswer, providerMessage: string | undefined): LoginProblem {
+	const code = answer.statusCode;
+	const authenticationFailed = /authentication failed|invalid username or password/i.test(providerMessage ?? '');
+	if (code === 401 || authenticationFailed) {
+		return new LoginProblem({
+			kind: 'rejected',
+			message: `ONLYOFFICE refused the username or password (${statusLine(answer)})`,
+			hint: CHECK_CREDENTIALS,
+			httpCode: code,
+			providerMessage,
+		});
+	}
+	if (code === 403) {
+		return new LoginProblem({
+			kind: 'rejected',
+			message: `ONLYOFFICE did not let this user log in (${statusLine(answer)})`,
+			hint: 'The user may be disabled, or there were too many attempts: wait before trying again, and check the user in the portal\'s settings.',
+			httpCode: code,
+			providerMessage,
+		});
+	}
+	if (code === 404) {
+		return new LoginProblem({
+			kind: 'rejected',
+			message: `ONLYOFFICE does not know this user, or the portal address is wrong (${statusLine(answer)})`,
+			hint: 'Check the username (e-mail) and the Portal URL in the ONLYOFFICE API credential.',
+			httpCode: code,
+			providerMessage,
+		});
+	}
+	return new LoginProblem({
+		kind: code >= 500 ? 'unavailable' : 'unexpectedAnswer',
+		message: `The ONLYOFFICE portal failed to log in (${statusLine(answer)})`,
+		hint: code >= 500 ? 'The portal has a problem. Try again later.' : 'Check the Portal URL in the credential.',
+		httpCode: code,
+		providerMessage,
+	});
+}
+
+export function onlyofficeAuthorizationHeaders(token: string): Record<string, string> {
+	return { Authorization: token };
+}

@@ -1,0 +1,105 @@
+/**
+ * The vocabulary every provider protocol speaks. Nothing here knows about n8n: a protocol module
+ * builds an `HttpRequestSpec`, something else sends it, and the protocol reads the `HttpAnswer`.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface HttpRequestSpec {
+	method: HttpMethod;
+	url: string;
+	headers: Record<string, string>;
+	/** Already encoded (form, JSON or XML); protocols decide the encoding, not the transport. */
+	body?: string;
+}
+
+export interface HttpAnswer {
+	statusCode: number;
+	/** The reason phrase: Altinn puts its error text here ("400 Required header 'ApiKey' is missing."). */
+	statusMessage: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+/**
+ * Why a login did not give a token, in terms that decide what may happen next:
+ * - `rejected`: the provider refused the credentials. Never retried: repeated attempts lock accounts.
+ * - `unavailable`: the provider could not be reached or failed (time-out, 5xx).
+ * - `unexpectedAnswer`: the provider answered something we cannot read (HTML, malformed JSON/XML).
+ * - `secondFactorRequired`: the credentials are right but the account needs a code as well.
+ * - `badInput`: the workflow or credential gave something that cannot be sent.
+ */
+export type LoginProblemKind =
+	| 'rejected'
+	| 'unavailable'
+	| 'unexpectedAnswer'
+	| 'secondFactorRequired'
+	| 'badInput';
+
+export interface LoginProblemDetails {
+	kind: LoginProblemKind;
+	/** One sentence a non-programmer understands. */
+	message: string;
+	/** What to do about it. */
+	hint: string;
+	httpCode?: number;
+	/** The provider's own words (e.g. Altinn's Norwegian message), shown beside ours. */
+	providerMessage?: string;
+}
+
+/** A failure a protocol function reports. Plain Error so protocol code stays free of n8n. */
+export class LoginProblem extends Error {
+	readonly details: LoginProblemDetails;
+
+	constructor(details: LoginProblemDetails) {
+		super(details.message);
+		this.name = 'LoginProblem';
+		this.details = details;
+	}
+}
+
+export function headerValue(answer: HttpAnswer, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(answer.headers)) {
+		if (key.toLowerCase() !== wanted || value === undefined) continue;
+		return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
+}
+
+export function headerValues(answer: HttpAnswer, name: string): string[] {
+	const wanted = name.toLowerCase();
+	const values: string[] = [];
+	for (const [key, value] of Object.entries(answer.headers)) {
+		if (key.toLowerCase() !== wanted || value === undefined) continue;
+		values.push(...(Array.isArray(value) ? value : [value]));
+	}
+	return values;
+}
+
+export function statusLine(answer: HttpAnswer): string {
+	return answer.statusMessage ? `${answer.statusCode} ${answer.statusMessage}` : String(answer.statusCode);
+}
+
+/** True when a body looks like a web page rather than an API answer (proxies, maintenance pages). */
+export function looksLikeHtml(answer: HttpAnswer): boolean {
+	const contentType = headerValue(answer, 'content-type') ?? '';
+	if (contentType.toLowerCase().includes('text/html')) return true;
+	return /^\s*<(!doctype\s+html|html)/i.test(answer.body);
+}
+
+/** A short, single-line excerpt of a body for error messages. Callers redact secrets afterwards. */
+export function bodyExcerpt(body: string, maxLength = 200): string {
+	const text = body
+		.replace(/<script[\s\S]*?<\/script>/gi, ' ')
+		.replace(/<style[\s\S]*?<\/style>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
+/** Joins a base URL and a path without doubling or dropping the slash. */
+export function joinUrl(baseUrl: string, path: string): string {
+	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The single place secrets are scrubbed. Every message that may contain text from a provider or an
+ * HTTP client passes through a `SecretRedactor` built from the credential's secrets before it
+ * reaches an error, an output item or a log line.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Shorter values would blank out ordinary words in messages; such secrets are weak anyway. */
+const MIN_SECRET_LENGTH = 3;
+
+function xmlEscape(value: string): string {
+	return value
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
+}
+
+/** The forms a secret takes on the wire: as is, URL- and form-encoded, XML-escaped, JSON-escaped. */
+function encodedForms(secret: string): string[] {
+	const forms = new Set<string>([
+		secret,
+		encodeURIComponent(secret),
+		new URLSearchParams({ s: secret }).toString().slice(2),
+		xmlEscape(secret),
+		JSON.stringify(secret).slice(1, -1),
+		Buffer.from(secret, 'utf8').toString('base64'),
+	]);
+	return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+export class SecretRedactor {
+	private readonly forms: string[];
+
+	constructor(secrets: ReadonlyArray<string | undefined | null>) {
+		const all = new Set<string>();
+		for (const secret of secrets) {
+			if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
+			for (const form of encodedForms(secret)) all.add(form);
+		}
+		// Longest first, so a secret that contains another is replaced whole.
+		this.forms = [...all].sort((a, b) => b.length - a.length);
+	}
+
+	/** A redactor that also hides these extra secrets (e.g. a PIN learnt during the run). */
+	with(extraSecrets: ReadonlyArray<string | undefined | null>): SecretRedactor {
+		const combined = new SecretRedactor(extraSecrets);
+		combined.forms.push(...this.forms);
+		combined.forms.sort((a, b) => b.length - a.length);
+		return combined;
+	}
+
+	redact(text: string): string {
+		let result = text;
+		for (const form of this.forms) {
+			if (result.includes(form)) result = result.split(form).join(REDACTED);
+		}
+		return result;
+	}
+
+	contains(text: string): boolean {
+		return this.forms.some((form) => text.includes(form));
+	}
+}
+
+/** Control characters (CR/LF included) cannot be sent safely in a header, form or XML value. */
+export function hasControlCharacters(value: string): boolean {
+	// eslint-disable-next-line no-control-regex
+	return /[\u0000-\u001f\u007f]/.test(value);
+}

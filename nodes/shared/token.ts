@@ -1,0 +1,48 @@
+/**
+ * The token item: the one output shape of every login node in this package, so that the next node
+ * can always send `{{ $json.headers }}` whatever provider logged in. Built here and nowhere else.
+ */
+
+export type ProviderId = 'boknett' | 'onlyoffice' | 'altinn' | 'altinn-sms';
+
+export type TokenItem = {
+	provider: ProviderId;
+	environment: string;
+	token: string;
+	/** Ready to send as they are: HTTP Request → Send Headers → Using JSON → `{{ $json.headers }}`. */
+	headers: Record<string, string>;
+	/** ISO 8601 UTC. */
+	obtainedAt: string;
+	/** ISO 8601 UTC, or null when the provider does not say how long the token lives. */
+	expiresAt: string | null;
+} & Record<string, string | number | boolean | null | Record<string, string>>;
+
+export interface TokenItemInput {
+	provider: ProviderId;
+	environment: string;
+	token: string;
+	headers: Record<string, string>;
+	obtainedAt: Date;
+	expiresAt: Date | null;
+	/** Provider-specific facts a later node may need (e.g. the Altinn cookie name). Never secrets. */
+	extra?: Record<string, string | number | boolean | null>;
+}
+
+export function makeTokenItem(input: TokenItemInput): TokenItem {
+	return {
+		...(input.extra ?? {}),
+		provider: input.provider,
+		environment: input.environment,
+		token: input.token,
+		headers: { ...input.headers },
+		obtainedAt: input.obtainedAt.toISOString(),
+		expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
+	};
+}
+
+/** The earlier of two expiry times, treating null as "unknown" rather than "never". */
+export function earliestExpiry(first: Date | null, second: Date | null): Date | null {
+	if (!first) return second;
+	if (!second) return first;
+	return first.getTime() <= second.getTime() ? first : second;
+}

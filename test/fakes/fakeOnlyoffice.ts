@@ -1,0 +1,97 @@
+/**
+ * A fake ONLYOFFICE portal: `POST /api/2.0/authentication` in its DocSpace (401 on a wrong
+ * password) or older Workspace (500 "User authentication failed") flavour, with switches for the
+ * failures users meet, and `GET /api/2.0/people/@self` to check the token downstream.
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { RecordedRequest, Reply } from './fakeServer';
+import { FakeServer, HTML_ERROR_PAGE, header, json } from './fakeServer';
+
+export type OnlyofficeFailure =
+	| 'none'
+	| 'htmlPage'
+	| 'serverError'
+	| 'slow'
+	| 'malformedJson'
+	| 'disabledUser'
+	| 'twoFactorSms'
+	| 'twoFactorApp'
+	| 'capitalisedFields'
+	| 'noExpiry';
+
+export const ONLYOFFICE_USER = { username: 'anne@example.no', password: 'Pa$$ word æøå "quoted"' };
+
+function errorBody(statusCode: number, message: string) {
+	return { status: 1, statusCode, error: { message, hresult: -2146233088 } };
+}
+
+export class FakeOnlyoffice extends FakeServer {
+	failure: OnlyofficeFailure = 'none';
+
+	flavour: 'docspace' | 'workspace' = 'docspace';
+
+	slowMs = 2_000;
+
+	readonly accounts = new Map<string, string>([[ONLYOFFICE_USER.username, ONLYOFFICE_USER.password]]);
+
+	readonly liveTokens = new Set<string>();
+
+	tokenExpires = '2030-07-07T17:06:03.5845502+03:00';
+
+	protected handle(request: RecordedRequest): Reply {
+		if (request.path === '/api/2.0/authentication') return this.authenticate(request);
+		if (request.path === '/api/2.0/people/@self') return this.self(request);
+		return json(404, errorBody(404, 'Not found'));
+	}
+
+	private authenticate(request: RecordedRequest): Reply {
+		if (this.failure === 'slow') return { ...json(200, {}), delayMs: this.slowMs };
+		if (this.failure === 'htmlPage') return { status: 200, headers: { 'Content-Type': 'text/html' }, body: HTML_ERROR_PAGE };
+		if (this.failure === 'serverError') return { status: 502, reason: 'Bad Gateway', body: '' };
+		if (this.failure === 'malformedJson') {
+			return { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"count":1,"response":{"token":"abc' };
+		}
+		if (request.method !== 'POST') return json(405, errorBody(405, 'Method not allowed'));
+		let body: Record<string, unknown>;
+		try {
+			body = JSON.parse(request.body) as Record<string, unknown>;
+		} catch {
+			return json(400, errorBody(400, 'Invalid JSON'));
+		}
+		// The server matches field names case-insensitively.
+		const lower = Object.fromEntries(Object.entries(body).map(([key, value]) => [key.toLowerCase(), value]));
+		const username = String(lower.username ?? '');
+		const password = String(lower.password ?? '');
+		if (!this.accounts.has(username)) return json(404, errorBody(404, 'The user could not be found'));
+		if (this.accounts.get(username) !== password) {
+			return this.flavour === 'docspace'
+				? json(401, errorBody(401, 'Invalid username or password.'))
+				: json(500, errorBody(500, 'User authentication failed'));
+		}
+		if (this.failure === 'disabledUser') return json(403, errorBody(403, 'Access denied: the user is disabled'));
+		if (this.failure === 'twoFactorSms') {
+			return json(200, {
+				count: 1,
+				response: { sms: true, phoneNoise: '+47 *****123', expires: '2030-01-01T10:10:00+01:00', confirmUrl: '/confirm.aspx?type=PhoneAuth' },
+				status: 0,
+				statusCode: 200,
+			});
+		}
+		if (this.failure === 'twoFactorApp') {
+			return json(200, { count: 1, response: { tfa: true, tfaKey: 'JBSWY3DPEHPK3PXP' }, status: 0, statusCode: 200 });
+		}
+		const token = randomBytes(24).toString('base64url');
+		this.liveTokens.add(token);
+		const response: Record<string, unknown> =
+			this.failure === 'capitalisedFields' ? { Token: token, Expires: this.tokenExpires } : { token, expires: this.tokenExpires };
+		if (this.failure === 'noExpiry') delete response.expires;
+		return json(201, { count: 1, response, status: 0, statusCode: 201 });
+	}
+
+	private self(request: RecordedRequest): Reply {
+		const authorization = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
+		if (!this.liveTokens.has(authorization)) return json(401, errorBody(401, 'Unauthorized'));
+		return json(200, { count: 1, response: { displayName: 'Anne Example', email: ONLYOFFICE_USER.username }, status: 0, statusCode: 200 });
+	}
+}

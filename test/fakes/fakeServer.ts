@@ -1,0 +1,126 @@
+/**
+ * The base of every fake provider: a real HTTP server on 127.0.0.1 (a free port unless one is
+ * given) that records each request it receives, so tests check what was sent as well as what
+ * the node made of the answer.
+ */
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+	method: string;
+	/** Path with query string, as received. */
+	url: string;
+	path: string;
+	headers: IncomingHttpHeaders;
+	body: string;
+	receivedAt: Date;
+}
+
+export interface Reply {
+	status: number;
+	/** A custom reason phrase, as Altinn sends ("Required header 'ApiKey' is missing."). */
+	reason?: string;
+	headers?: Record<string, string | string[]>;
+	body?: string;
+	/** Wait this long before answering: longer than a node's timeout makes it time out. */
+	delayMs?: number;
+}
+
+export abstract class FakeServer {
+	readonly requests: RecordedRequest[] = [];
+
+	private server: Server | undefined;
+
+	private port = 0;
+
+	private readonly pendingTimers = new Set<NodeJS.Timeout>();
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	async start(port = 0): Promise<this> {
+		this.server = createServer((request, response) => void this.receive(request, response));
+		await new Promise<void>((resolve, reject) => {
+			this.server?.once('error', reject);
+			this.server?.listen(port, '127.0.0.1', () => resolve());
+		});
+		this.port = (this.server.address() as AddressInfo).port;
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		for (const timer of this.pendingTimers) clearTimeout(timer);
+		this.pendingTimers.clear();
+		const server = this.server;
+		this.server = undefined;
+		if (!server) return;
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	}
+
+	/** Requests whose path starts with this prefix, in order. */
+	requestsTo(pathPrefix: string): RecordedRequest[] {
+		return this.requests.filter((request) => request.path.startsWith(pathPrefix));
+	}
+
+	clearRequests(): void {
+		this.requests.length = 0;
+	}
+
+	protected abstract handle(request: RecordedRequest): Reply | Promise<Reply>;
+
+	private async receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		const url = request.url ?? '/';
+		const recorded: RecordedRequest = {
+			method: request.method ?? 'GET',
+			url,
+			path: url.split('?')[0],
+			headers: request.headers,
+			body: Buffer.concat(chunks).toString('utf8'),
+			receivedAt: new Date(),
+		};
+		this.requests.push(recorded);
+		let reply: Reply;
+		try {
+			reply = await this.handle(recorded);
+		} catch (error) {
+			reply = { status: 500, body: `fake server bug: ${(error as Error).message}` };
+		}
+		const send = () => {
+			if (response.destroyed) return;
+			response.statusCode = reply.status;
+			if (reply.reason) response.statusMessage = reply.reason;
+			for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
+			response.end(reply.body ?? '');
+		};
+		if (reply.delayMs) {
+			const timer = setTimeout(() => {
+				this.pendingTimers.delete(timer);
+				send();
+			}, reply.delayMs);
+			this.pendingTimers.add(timer);
+		} else {
+			send();
+		}
+	}
+}
+
+export const HTML_ERROR_PAGE =
+	'<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy could not reach the service.</p></body></html>';
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+	return {
+		status,
+		headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+		body: JSON.stringify(body),
+	};
+}
+
+export function header(request: RecordedRequest, name: string): string | undefined {
+	const value = request.headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}

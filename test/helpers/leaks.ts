@@ -1,0 +1,49 @@
+/**
+ * The leak check every node test uses: everything a node produced (output items, errors with
+ * their message, description, JSON form and cause chain) is turned into text and searched for
+ * each secret in every form it takes on the wire.
+ */
+
+function errorText(error: unknown, seen: Set<unknown>): string {
+	if (typeof error !== 'object' || error === null || seen.has(error)) return String(error);
+	seen.add(error);
+	const parts: string[] = [];
+	for (const key of Object.getOwnPropertyNames(error)) {
+		const value = (error as Record<string, unknown>)[key];
+		if (key === 'node' || key === 'stack') continue;
+		if (typeof value === 'object' && value !== null) parts.push(errorText(value, seen));
+		else parts.push(String(value));
+	}
+	try {
+		parts.push(JSON.stringify(error));
+	} catch {
+		// Circular structures are covered by the property walk above.
+	}
+	return parts.join('\n');
+}
+
+/** Text of anything a node produced, for searching. */
+export function everythingIn(values: unknown[]): string {
+	return values
+		.map((value) => (value instanceof Error ? errorText(value, new Set()) : JSON.stringify(value)))
+		.join('\n');
+}
+
+function forms(secret: string): string[] {
+	return [
+		secret,
+		encodeURIComponent(secret),
+		new URLSearchParams({ s: secret }).toString().slice(2),
+		JSON.stringify(secret).slice(1, -1),
+		secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+		Buffer.from(secret).toString('base64'),
+	];
+}
+
+/** The secrets (by name) found anywhere in the values; an empty list means no leak. */
+export function leakedSecrets(values: unknown[], secrets: Record<string, string>): string[] {
+	const text = everythingIn(values);
+	return Object.entries(secrets)
+		.filter(([, secret]) => forms(secret).some((form) => text.includes(form)))
+		.map(([name]) => name);
+}

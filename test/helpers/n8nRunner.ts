@@ -1,0 +1,288 @@
+/**
+ * Runs one of our nodes through n8n's real execution code: n8n-core's ExecuteContext and
+ * WebhookContext with the real `helpers.httpRequest`, a real Workflow (so parameter defaults and
+ * expressions resolve as in n8n), and credentials handed in as n8n would decrypt them.
+ */
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core writes an encryption key into the user folder on first use: keep it out of $HOME.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-login-tokens-test-'));
+
+import { ExecuteContext, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRunExecutionData,
+	IWebhookData,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { ICredentialsHelper, Workflow, createRunExecutionData } from 'n8n-workflow';
+
+export type CredentialsByType = Record<string, ICredentialDataDecryptedObject>;
+
+class InMemoryCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: CredentialsByType) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const found = this.credentials[type];
+		if (!found) throw new Error(`No test credential of type ${type}`);
+		return { ...found };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return [];
+	}
+}
+
+export const WAITING_BASE_URL = 'http://127.0.0.1:5678/webhook-waiting';
+export const FORM_WAITING_BASE_URL = 'http://127.0.0.1:5678/form-waiting';
+
+export interface RunOptions {
+	parameters?: INodeParameters;
+	credentials?: CredentialsByType;
+	input?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	executionId?: string;
+	/** The signed-URL token n8n 2.x adds to resume URLs. */
+	resumeToken?: string;
+}
+
+export interface NodeHarness {
+	workflow: Workflow;
+	node: INode;
+	additionalData: IWorkflowExecuteAdditionalData;
+	runExecutionData: IRunExecutionData;
+	statusChanges: string[];
+}
+
+const NODE_NAME = 'Node Under Test';
+
+function makeNodeTypes(nodeType: INodeType): INodeTypes {
+	return {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+}
+
+export function createHarness(nodeType: INodeType, options: RunOptions = {}): NodeHarness {
+	const credentialTypes = (nodeType.description.credentials ?? []).map((credential) => credential.name);
+	const nodeCredentials: INode['credentials'] = {};
+	for (const type of credentialTypes) nodeCredentials[type] = { id: `${type}-id`, name: `Test ${type}` };
+	const node: INode = {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: `n8n-nodes-login-tokens.${nodeType.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters ?? {},
+		credentials: nodeCredentials,
+		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'Test workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: makeNodeTypes(nodeType),
+	});
+	const statusChanges: string[] = [];
+	const executionId = options.executionId ?? '4711';
+	const additionalData = {
+		credentialsHelper: new InMemoryCredentialsHelper(options.credentials ?? {}),
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: FORM_WAITING_BASE_URL,
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: WAITING_BASE_URL,
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		setExecutionStatus: (status: string) => statusChanges.push(status),
+		logAiEvent: () => undefined,
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const runExecutionData = createRunExecutionData({ resumeToken: options.resumeToken });
+	return { workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
+}
+
+export interface ExecuteResult {
+	output: INodeExecutionData[][] | null;
+	harness: NodeHarness;
+}
+
+/** Runs the node's `execute` once, as n8n's WorkflowExecute would for one node with these input items. */
+export async function executeNode(nodeType: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
+	const harness = createHarness(nodeType, options);
+	const input = options.input ?? [{ json: {} }];
+	const executeData: IExecuteData = { node: harness.node, data: { main: [input] }, source: null };
+	const context = new ExecuteContext(
+		harness.workflow,
+		harness.node,
+		harness.additionalData,
+		'manual',
+		harness.runExecutionData,
+		0,
+		input,
+		{ main: [input] },
+		executeData,
+		[],
+	);
+	if (!nodeType.execute) throw new Error('node has no execute method');
+	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][] | null;
+	return { output, harness };
+}
+
+export interface WebhookCall {
+	method: 'GET' | 'POST';
+	body?: unknown;
+	headers?: Record<string, string>;
+	query?: Record<string, string>;
+	/** The webhook description entry to call; n8n picks it by method and path. */
+	webhookName?: string;
+}
+
+export interface RecordedResponse {
+	statusCode: number;
+	headers: Record<string, string>;
+	body: string;
+	ended: boolean;
+}
+
+/**
+ * Calls the node's `webhook()` as n8n's waiting-webhook handler does when a request reaches the
+ * resume URL of a waiting execution. The express request and response are minimal stand-ins
+ * that record what the node sends back.
+ */
+export async function callWebhook(
+	harness: NodeHarness,
+	nodeType: INodeType,
+	call: WebhookCall,
+): Promise<{ result: IWebhookResponseData; response: RecordedResponse }> {
+	const response: RecordedResponse = { statusCode: 200, headers: {}, body: '', ended: false };
+	const responseObject = {
+		status(code: number) {
+			response.statusCode = code;
+			return responseObject;
+		},
+		setHeader(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return responseObject;
+		},
+		header(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return responseObject;
+		},
+		set(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return responseObject;
+		},
+		type(value: string) {
+			response.headers['content-type'] = value;
+			return responseObject;
+		},
+		send(body: unknown) {
+			response.body = typeof body === 'string' ? body : JSON.stringify(body);
+			response.ended = true;
+			return responseObject;
+		},
+		json(body: unknown) {
+			response.headers['content-type'] = 'application/json';
+			response.body = JSON.stringify(body);
+			response.ended = true;
+			return responseObject;
+		},
+		end(body?: unknown) {
+			if (typeof body === 'string') response.body = body;
+			response.ended = true;
+			return responseObject;
+		},
+	};
+	const headers = { 'content-type': 'application/json', ...(call.headers ?? {}) };
+	const requestObject = {
+		method: call.method,
+		body: call.body ?? {},
+		headers,
+		query: call.query ?? {},
+		params: {},
+	};
+	harness.additionalData.httpRequest = requestObject as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+	harness.additionalData.httpResponse = responseObject as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	const description = (nodeType.description.webhooks ?? []).find(
+		(webhook) => webhook.httpMethod === call.method && (!call.webhookName || webhook.name === call.webhookName),
+	);
+	if (!description) throw new Error(`node has no ${call.method} webhook`);
+	const webhookData: IWebhookData = {
+		httpMethod: call.method,
+		node: harness.node.name,
+		path: '',
+		webhookDescription: description,
+		workflowId: 'test-workflow',
+		workflowExecuteAdditionalData: harness.additionalData,
+	};
+	const context = new WebhookContext(
+		harness.workflow,
+		harness.node,
+		harness.additionalData,
+		'webhook',
+		webhookData,
+		[],
+		harness.runExecutionData,
+	);
+	if (!nodeType.webhook) throw new Error('node has no webhook method');
+	const result = await nodeType.webhook.call(context);
+	return { result, response };
+}
