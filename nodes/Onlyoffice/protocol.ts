@@ -106,9 +106,11 @@ export function readAuthenticationAnswer(answer: HttpAnswer): OnlyofficeAnswer {
 	const json = parseJson(answer);
 	const ok = answer.statusCode === 200 || answer.statusCode === 201;
 	if (!json) {
+		// A failing portal or proxy often sends an empty or HTML body: its status says more.
+		if (answer.statusCode >= 500) throw failureFor(answer, undefined);
 		const html = looksLikeHtml(answer);
 		throw new LoginProblem({
-			kind: answer.statusCode >= 500 ? 'unavailable' : 'unexpectedAnswer',
+			kind: 'unexpectedAnswer',
 			message: html
 				? `The ONLYOFFICE portal answered with a web page instead of JSON (${statusLine(answer)})`
 				: `The ONLYOFFICE portal's answer is not valid JSON (${statusLine(answer)})`,

@@ -60,6 +60,18 @@ export class SecretRedactor {
 		return result;
 	}
 
+	/** A copy of JSON-like data with every secret in its strings (keys included) redacted. */
+	redactJson(value: unknown): unknown {
+		if (typeof value === 'string') return this.redact(value);
+		if (Array.isArray(value)) return value.map((entry) => this.redactJson(entry));
+		if (typeof value === 'object' && value !== null) {
+			return Object.fromEntries(
+				Object.entries(value).map(([key, entry]) => [this.redact(key), this.redactJson(entry)]),
+			);
+		}
+		return value;
+	}
+
 	contains(text: string): boolean {
 		return this.forms.some((form) => text.includes(form));
 	}

@@ -95,10 +95,10 @@ describe('Boknett Ticket: create', () => {
 	});
 
 	it.each([
-		['missingTicketHeader', /sent no ticket \(the Boknett-TGT header is missing\)/, 'unexpectedAnswer'],
-		['methodNotAllowed', /does not accept Boknett logins at this address \(405/, 'address'],
-		['serverError', /Boknett failed during login \(503 Service Unavailable\)/, 'down'],
-		['htmlPage', /Boknett failed during login \(502 Bad Gateway\)/, 'html'],
+		['missingTicketHeader', /sent no ticket \(the Boknett-TGT header is missing\)/],
+		['methodNotAllowed', /does not accept Boknett logins at this address \(405/],
+		['serverError', /Boknett failed during login \(503 Service Unavailable\)/],
+		['htmlPage', /Boknett failed during login \(502 Bad Gateway\)/],
 	] as const)('turns %s into a clear error', async (mode, message) => {
 		fake.failure = mode;
 		const error = await failure({});

@@ -1,0 +1,58 @@
+import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+import { ALTINN_ENVIRONMENT_PROPERTIES, ALTINN_BASE_URL_EXPRESSION } from './altinnEnvironment';
+
+export class AltinnApi implements ICredentialType {
+	name = 'altinnApi';
+
+	displayName = 'Altinn API';
+
+	icon: Icon = 'file:../nodes/Altinn/altinn.svg';
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
+
+	properties: INodeProperties[] = [
+		...ALTINN_ENVIRONMENT_PROPERTIES,
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The API key Altinn gave your application. Sent with the login when set, and on every later call.',
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			description: 'The username registered in Altinn, or the national ID number (fødselsnummer)',
+			required: true,
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The password registered under Advanced settings in your Altinn profile',
+			required: true,
+		},
+	];
+
+	// Logs in with the password; a 2xx means Altinn accepted it.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: ALTINN_BASE_URL_EXPRESSION,
+			url: '/api/authentication/authenticatewithpassword',
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/hal+json',
+				Accept: 'application/hal+json',
+				ApiKey: '={{ $credentials.apiKey }}',
+			},
+			body: { UserName: '={{ $credentials.username }}', UserPassword: '={{ $credentials.password }}' },
+			json: true,
+		},
+	};
+}

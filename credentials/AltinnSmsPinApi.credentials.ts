@@ -1,0 +1,70 @@
+import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+import { ALTINN_BASE_URL_EXPRESSION, ALTINN_ENVIRONMENT_PROPERTIES } from './altinnEnvironment';
+
+export class AltinnSmsPinApi implements ICredentialType {
+	name = 'altinnSmsPinApi';
+
+	displayName = 'Altinn SMS PIN Login';
+
+	icon: Icon = 'file:../nodes/Altinn/altinn.svg';
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-sms-pin-login';
+
+	properties: INodeProperties[] = [
+		...ALTINN_ENVIRONMENT_PROPERTIES,
+		{
+			displayName: 'PIN Type',
+			name: 'authMethod',
+			type: 'options',
+			options: [
+				{ name: 'SMS PIN', value: 'SMSPin', description: 'Altinn sends a one-time code by SMS' },
+				{ name: 'Altinn PIN (Letter)', value: 'AltinnPin', description: 'A code from the letter of codes Altinn sent by post' },
+			],
+			default: 'SMSPin',
+		},
+		{
+			displayName: 'System ID',
+			name: 'systemUserName',
+			type: 'string',
+			default: '',
+			description: 'The end-user system ID ("fagsystem-ID") registered under Advanced settings in Altinn. Optional.',
+		},
+		{
+			displayName: 'System Password',
+			name: 'systemPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The password of the end-user system. Optional.',
+		},
+		{
+			displayName: 'National ID Number (SSN)',
+			name: 'userSsn',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The fødselsnummer of the person who gets the PIN. Kept in this encrypted credential only; never put in workflow data.',
+			required: true,
+		},
+		{
+			displayName: 'User Password',
+			name: 'userPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The password registered under Advanced settings in the person\'s Altinn profile',
+			required: true,
+		},
+	];
+
+	// Requesting a PIN would send the person an SMS, so the Test button only checks that the
+	// Altinn authentication service answers at this address; the login itself is checked on first use.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: ALTINN_BASE_URL_EXPRESSION,
+			url: '/AuthenticationExternal/SystemAuthentication.svc?wsdl',
+			method: 'GET',
+		},
+	};
+}

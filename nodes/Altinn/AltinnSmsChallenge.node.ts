@@ -1,0 +1,147 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { timeoutOptionProperty } from '../shared/descriptions';
+import { resolveBaseUrl } from '../shared/environment';
+import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
+import { makeTokenItem } from '../shared/token';
+import { ALTINN_BASE_URLS } from './protocol/rest';
+import { PIN_VALIDITY_MS, buildChallengeRequest, readChallengeAnswer } from './protocol/soap';
+import type { AltinnSmsPinCredential } from './smsPinCredential';
+import { ALTINN_PIN_RULE, smsPinSecrets } from './smsPinCredential';
+
+export class AltinnSmsChallenge implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Altinn SMS Challenge',
+		name: 'altinnSmsChallenge',
+		icon: 'file:altinn.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "waitForPin" ? "Wait for PIN" : "Request PIN" }}',
+		description: 'Make Altinn send a one-time PIN by SMS, then pause the workflow until someone hands the PIN in',
+		defaults: { name: 'Altinn SMS Challenge' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'altinnSmsPinApi', required: true }],
+		webhooks: PIN_WAIT_WEBHOOKS,
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Request PIN',
+						value: 'requestPin',
+						description: 'Ask Altinn to send the one-time PIN (GetAuthenticationChallenge)',
+						action: 'Request a PIN',
+					},
+					{
+						name: 'Wait for PIN',
+						value: 'waitForPin',
+						description: 'Pause until the PIN is entered in a form or posted as JSON, then output it as a token item',
+						action: 'Wait for a PIN',
+					},
+				],
+				default: 'requestPin',
+			},
+			{
+				displayName:
+					'Outputs <code>pinFormUrl</code> (a page where a person types the PIN) and <code>pinWebhookUrl</code> (for <code>POST {"pin": "…"}</code> from an SMS gateway). Send one of them with an e-mail or chat node, then add this node again with the operation Wait for PIN.',
+				name: 'requestNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['requestPin'] } },
+			},
+			{
+				displayName:
+					'The execution pauses here until the PIN arrives at this execution\'s resume URL. If the time limit passes first, n8n goes on with the input items unchanged and the Altinn SOAP Request node reports that no PIN arrived.',
+				name: 'waitNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['waitForPin'] } },
+			},
+			{
+				displayName: 'Time Limit (Minutes)',
+				name: 'timeLimitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 480 },
+				default: 30,
+				description: 'How long to wait for the PIN. A PIN is valid 30 minutes after it was requested.',
+				displayOptions: { show: { operation: ['waitForPin'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { operation: ['requestPin'] } },
+				options: [timeoutOptionProperty],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as 'requestPin' | 'waitForPin';
+		if (operation === 'waitForPin') {
+			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 30) as number);
+		}
+		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+			const credential = (await this.getCredentials('altinnSmsPinApi', itemIndex)) as unknown as AltinnSmsPinCredential;
+			secrets.add(...smsPinSecrets(credential));
+			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
+			const answer = await sendRequest(
+				this,
+				buildChallengeRequest({
+					baseUrl,
+					authMethod: credential.authMethod,
+					systemUserName: credential.systemUserName,
+					userSsn: credential.userSsn,
+					userPassword: credential.userPassword,
+				}),
+				timeoutOption(this, itemIndex),
+			);
+			const challenge = readChallengeAnswer(answer);
+			return {
+				status: challenge.status,
+				message: challenge.message,
+				validFrom: challenge.validFrom,
+				validTo: challenge.validTo,
+				authMethod: credential.authMethod,
+				pinFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
+				pinWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
+			};
+		});
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCodeWebhook(this, {
+			rule: ALTINN_PIN_RULE,
+			text: { title: 'Altinn PIN', prompt: 'Type the one-time PIN Altinn sent you:' },
+			onCode: async (pin) => {
+				const credential = (await this.getCredentials('altinnSmsPinApi')) as unknown as AltinnSmsPinCredential;
+				const obtainedAt = new Date();
+				return makeTokenItem({
+					provider: 'altinn-sms',
+					environment: credential.environment,
+					token: pin,
+					headers: {},
+					obtainedAt,
+					expiresAt: new Date(obtainedAt.getTime() + PIN_VALIDITY_MS),
+					extra: { authMethod: credential.authMethod },
+				});
+			},
+		});
+	}
+}

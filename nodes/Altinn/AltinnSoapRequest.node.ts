@@ -1,0 +1,147 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { timeoutOptionProperty } from '../shared/descriptions';
+import { resolveBaseUrl } from '../shared/environment';
+import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { LoginProblem } from '../shared/protocolTypes';
+import { ALTINN_BASE_URLS } from './protocol/rest';
+import type { SoapResponseFormat } from './protocol/soap';
+import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
+import type { AltinnSmsPinCredential } from './smsPinCredential';
+import { ALTINN_PIN_RULE, smsPinSecrets } from './smsPinCredential';
+
+const REPORTEE_ELEMENT_LIST_NS = 'http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10';
+
+const EXAMPLE_BODY = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="${REPORTEE_ELEMENT_LIST_NS}">
+  <soapenv:Header/>
+  <soapenv:Body>
+    <ns:GetReporteeElementListBasicV2>
+      <ns:systemUserName>{{systemUserName}}</ns:systemUserName>
+      <ns:systemPassword>{{systemPassword}}</ns:systemPassword>
+      <ns:userSSN>{{userSSN}}</ns:userSSN>
+      <ns:userPassword>{{userPassword}}</ns:userPassword>
+      <ns:userPinCode>{{userPinCode}}</ns:userPinCode>
+      <ns:authMethod>{{authMethod}}</ns:authMethod>
+    </ns:GetReporteeElementListBasicV2>
+  </soapenv:Body>
+</soapenv:Envelope>`;
+
+function nothingToSend(): LoginProblem {
+	return new LoginProblem({
+		kind: 'badInput',
+		message: 'No Altinn PIN reached this node',
+		hint: 'Connect this node after Altinn SMS Challenge (Wait for PIN), whose token item carries the PIN in "token". If that step\'s time limit passed before anyone entered the PIN, n8n went on without one: request a new PIN.',
+	});
+}
+
+export class AltinnSoapRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Altinn SOAP Request',
+		name: 'altinnSoapRequest',
+		icon: 'file:altinn.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["endpoint"] }}',
+		description: 'Call an Altinn "Basic" SOAP service with the PIN, filling the national ID number and passwords in from the credential',
+		defaults: { name: 'Altinn SOAP Request' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'altinnSmsPinApi', required: true }],
+		properties: [
+			{
+				displayName: 'Endpoint',
+				name: 'endpoint',
+				type: 'string',
+				default: '/ServiceEngineExternal/ReporteeElementListExternalBasic.svc',
+				required: true,
+				description: 'Path of the Basic service under the credential\'s Altinn environment, or a full URL on the same host',
+			},
+			{
+				displayName: 'SOAP Action',
+				name: 'soapAction',
+				type: 'string',
+				default: `${REPORTEE_ELEMENT_LIST_NS}/IReporteeElementListExternalBasic/GetReporteeElementListBasicV2`,
+				required: true,
+				description: 'The operation\'s SOAPAction, as the service\'s WSDL gives it',
+			},
+			{
+				displayName: 'SOAP Body',
+				name: 'body',
+				type: 'string',
+				typeOptions: { rows: 12 },
+				default: EXAMPLE_BODY,
+				required: true,
+				description:
+					'The whole SOAP envelope. {{systemUserName}}, {{systemPassword}}, {{userSSN}}, {{userPassword}}, {{userPinCode}} and {{authMethod}} are filled in, XML-escaped, from the credential and the PIN, so the workflow never holds them. Inside an expression, write a placeholder as {{ "{{userSSN}}" }}.',
+			},
+			{
+				displayName: 'PIN',
+				name: 'pin',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '={{ $json.provider === "altinn-sms" ? $json.token : "" }}',
+				description: 'The one-time PIN. By default the token of the incoming Altinn SMS Challenge (Wait for PIN) item.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Response Format',
+						name: 'responseFormat',
+						type: 'options',
+						options: [
+							{ name: 'JSON', value: 'json', description: 'The content of the SOAP Body, as JSON' },
+							{ name: 'Raw XML', value: 'xml', description: 'The whole answer as text, in the field "xml"' },
+						],
+						default: 'json',
+					},
+					timeoutOptionProperty,
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+			const credential = (await this.getCredentials('altinnSmsPinApi', itemIndex)) as unknown as AltinnSmsPinCredential;
+			secrets.add(...smsPinSecrets(credential));
+			const pinParameter = this.getNodeParameter('pin', itemIndex, '');
+			const rawPin = typeof pinParameter === 'string' || typeof pinParameter === 'number' ? String(pinParameter).trim() : '';
+			secrets.add(rawPin);
+			if (!rawPin) throw nothingToSend();
+			if (!ALTINN_PIN_RULE.pattern.test(rawPin)) {
+				throw new LoginProblem({
+					kind: 'badInput',
+					message: `The PIN is not valid: it must be ${ALTINN_PIN_RULE.description}`,
+					hint: 'Check the PIN parameter; by default it takes the token of the Altinn SMS Challenge (Wait for PIN) item.',
+				});
+			}
+			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
+			const url = resolveSoapEndpoint(baseUrl, this.getNodeParameter('endpoint', itemIndex) as string);
+			const envelope = fillSoapTemplate(this.getNodeParameter('body', itemIndex) as string, {
+				systemUserName: credential.systemUserName ?? '',
+				systemPassword: credential.systemPassword ?? '',
+				userSSN: credential.userSsn,
+				userPassword: credential.userPassword,
+				userPinCode: rawPin,
+				authMethod: credential.authMethod,
+			});
+			const soapAction = (this.getNodeParameter('soapAction', itemIndex) as string).trim();
+			const answer = await sendRequest(this, soapRequest(url, soapAction, envelope), timeoutOption(this, itemIndex));
+			const format = this.getNodeParameter('options.responseFormat', itemIndex, 'json') as SoapResponseFormat;
+			// Altinn may echo the person's own details: nothing secret leaves this node.
+			return secrets.redactor().redactJson(readServiceAnswer(answer, format)) as IDataObject;
+		});
+	}
+}

@@ -1,0 +1,124 @@
+/**
+ * The wait-for-code step: a node pauses its execution (n8n stores it, so it survives a restart)
+ * until a person or an SMS gateway hands in a one-time code at the execution's resume URL, either
+ * through a small form (GET shows it, POST takes it) or as JSON `{ "pin": "…" }`. A malformed
+ * code is refused and the execution keeps waiting. Shared by every node that needs a code.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+/**
+ * The resume URL (`/webhook-waiting/…`) takes JSON and form posts; the form URL
+ * (`/form-waiting/…`) shows the page. n8n routes each to the entries of its own kind.
+ */
+export const PIN_WAIT_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as const).flatMap((httpMethod) => [
+	{ name: 'default', httpMethod, responseMode: 'onReceived', path: '', restartWebhook: true },
+	{ name: 'default', httpMethod, responseMode: 'onReceived', path: '', restartWebhook: true, nodeType: 'form' },
+]);
+
+export interface PinRule {
+	/** What the code looks like, after spaces are removed. */
+	pattern: RegExp;
+	/** Said to the person when the code does not match, e.g. "4 to 12 letters or digits". */
+	description: string;
+}
+
+/** The code with spaces and dashes people type removed, or undefined when it does not match the rule. */
+export function normalizePin(raw: unknown, rule: PinRule): string | undefined {
+	if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+	const pin = String(raw).replace(/[\s-]+/g, '');
+	return rule.pattern.test(pin) ? pin : undefined;
+}
+
+function escapeHtml(value: string): string {
+	return value
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&#39;');
+}
+
+export interface PinFormText {
+	title: string;
+	prompt: string;
+}
+
+/** A self-contained page (no external assets) that posts the code back to the URL it came from. */
+export function pinFormPage(text: PinFormText, state: { error?: string; done?: boolean } = {}): string {
+	const body = state.done
+		? `<p class="done">Thank you. The code was received and the workflow goes on. You can close this page.</p>`
+		: `<form method="post" action="">
+  <label for="pin">${escapeHtml(text.prompt)}</label>
+  <input id="pin" name="pin" type="text" inputmode="text" autocomplete="one-time-code" required autofocus>
+  ${state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : ''}
+  <button type="submit">Send</button>
+</form>`;
+	return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(text.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+label{display:block;margin-bottom:.5rem}input{font-size:1.5rem;width:100%;padding:.4rem;letter-spacing:.2em}
+button{margin-top:1rem;font-size:1rem;padding:.5rem 1.5rem}.error{color:#b00020}.done{color:#1b5e20}</style>
+</head><body><h1>${escapeHtml(text.title)}</h1>${body}</body></html>`;
+}
+
+/** Pauses the execution until the code arrives or `timeoutMinutes` pass; the input items go on meanwhile. */
+export async function waitForCode(context: IExecuteFunctions, timeoutMinutes: number): Promise<INodeExecutionData[][]> {
+	const minutes = Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 30;
+	await context.putExecutionToWait(new Date(Date.now() + minutes * 60_000));
+	return [context.getInputData()];
+}
+
+function wantsJson(context: IWebhookFunctions): boolean {
+	const contentType = String(context.getHeaderData()['content-type'] ?? '').toLowerCase();
+	return contentType.includes('application/json');
+}
+
+export interface CodeHandling {
+	rule: PinRule;
+	text: PinFormText;
+	/** Builds the node's output item from a well-formed code. */
+	onCode: (code: string) => Promise<IDataObject>;
+}
+
+/**
+ * Answers a request at the resume URL. Only a well-formed code resumes the execution; anything
+ * else gets a message and leaves it waiting.
+ */
+export async function handleCodeWebhook(context: IWebhookFunctions, handling: CodeHandling): Promise<IWebhookResponseData> {
+	const request = context.getRequestObject();
+	const response = context.getResponseObject();
+	const json = wantsJson(context);
+	if (request.method !== 'POST') {
+		response.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
+		response.send(pinFormPage(handling.text));
+		return { noWebhookResponse: true };
+	}
+	const body = context.getBodyData();
+	const code = normalizePin(body.pin ?? body.code, handling.rule);
+	if (!code) {
+		const error = `That is not a valid code: it must be ${handling.rule.description}. The workflow is still waiting; please try again.`;
+		if (json) {
+			response.status(400).json({ accepted: false, error });
+		} else {
+			response.status(400).setHeader('Content-Type', 'text/html; charset=utf-8');
+			response.send(pinFormPage(handling.text, { error }));
+		}
+		return { noWebhookResponse: true };
+	}
+	const item = await handling.onCode(code);
+	if (json) {
+		response.status(200).json({ accepted: true });
+	} else {
+		response.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
+		response.send(pinFormPage(handling.text, { done: true }));
+	}
+	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+}

@@ -1,0 +1,146 @@
+import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
+import type { OnlyofficeFailure } from '../fakes/fakeOnlyoffice';
+import { FakeOnlyoffice, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { leakedSecrets } from '../helpers/leaks';
+import type { RunOptions } from '../helpers/n8nRunner';
+import { executeNode } from '../helpers/n8nRunner';
+
+const node = new OnlyofficeAuth();
+let fake: FakeOnlyoffice;
+const produced: unknown[] = [];
+
+function credentials(overrides: Record<string, string> = {}) {
+	return { onlyofficeApi: { portalUrl: `${fake.baseUrl}/`, ...ONLYOFFICE_USER, ...overrides } };
+}
+
+async function run(options: RunOptions = {}) {
+	try {
+		const { output } = await executeNode(node, { credentials: credentials(), ...options });
+		produced.push(output);
+		return output?.[0] ?? [];
+	} catch (error) {
+		produced.push(error);
+		throw error;
+	}
+}
+
+async function failure(options: RunOptions = {}): Promise<Error & { description?: string; httpCode?: string }> {
+	try {
+		await run(options);
+	} catch (error) {
+		return error as Error & { description?: string; httpCode?: string };
+	}
+	throw new Error('expected the node to fail');
+}
+
+beforeAll(async () => {
+	fake = await new FakeOnlyoffice().start();
+});
+afterAll(async () => {
+	await fake.stop();
+	expect(leakedSecrets(produced, { password: ONLYOFFICE_USER.password })).toEqual([]);
+});
+beforeEach(() => {
+	fake.failure = 'none';
+	fake.flavour = 'docspace';
+	fake.clearRequests();
+});
+
+describe('ONLYOFFICE Auth', () => {
+	it('logs in and outputs a token item whose headers the portal accepts', async () => {
+		const [item] = await run();
+		const json = item.json as Record<string, unknown>;
+		expect(json).toMatchObject({
+			provider: 'onlyoffice',
+			environment: new URL(fake.baseUrl).host,
+			expiresAt: '2030-07-07T14:06:03.584Z',
+		});
+		expect(json.headers).toEqual({ Authorization: json.token });
+		const [request] = fake.requestsTo('/api/2.0/authentication');
+		expect(request.headers['content-type']).toBe('application/json');
+		expect(JSON.parse(request.body)).toEqual({ userName: ONLYOFFICE_USER.username, password: ONLYOFFICE_USER.password });
+		const downstream = await fetch(`${fake.baseUrl}/api/2.0/people/@self`, { headers: json.headers as Record<string, string> });
+		expect(downstream.status).toBe(200);
+	});
+
+	it('accepts the capitalised Token/Expires of older portals', async () => {
+		fake.failure = 'capitalisedFields';
+		const [item] = await run();
+		expect(item.json.token).toEqual(expect.any(String));
+		expect(item.json.expiresAt).toBe('2030-07-07T14:06:03.584Z');
+	});
+
+	it('outputs expiresAt null for a session token without expiry', async () => {
+		fake.failure = 'noExpiry';
+		const [item] = await run();
+		expect(item.json.expiresAt).toBeNull();
+	});
+
+	it('says two-factor login is required when the portal sends an SMS code', async () => {
+		fake.failure = 'twoFactorSms';
+		const error = await failure();
+		expect(error.constructor.name).toBe('NodeOperationError');
+		expect(error.message).toBe('This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code');
+		expect(error.description).toMatch(/two-factor/);
+	});
+
+	it('says two-factor login is required when the portal wants an authenticator code', async () => {
+		fake.failure = 'twoFactorApp';
+		expect((await failure()).message).toBe('This ONLYOFFICE account requires two-factor login with an authenticator app');
+	});
+
+	it('fails a wrong password on DocSpace (401) once, with the portal message and a hint', async () => {
+		const error = await failure({ credentials: credentials({ password: 'not-the-password' }) });
+		expect(error.message).toBe('ONLYOFFICE refused the username or password (401 Unauthorized)');
+		expect(error.description).toMatch(/Invalid username or password\./);
+		expect(error.description).toMatch(/does not retry/);
+		expect(error.httpCode).toBe('401');
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('fails a wrong password on older Workspace (500 "User authentication failed") as refused credentials', async () => {
+		fake.flavour = 'workspace';
+		const error = await failure({ credentials: credentials({ password: 'not-the-password' }) });
+		expect(error.message).toBe('ONLYOFFICE refused the username or password (500 Internal Server Error)');
+		expect(error.description).toMatch(/User authentication failed/);
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it.each<[OnlyofficeFailure | 'unknownUser', RegExp]>([
+		['disabledUser', /did not let this user log in \(403 Forbidden\)/],
+		['unknownUser', /does not know this user, or the portal address is wrong \(404 Not Found\)/],
+		['htmlPage', /answered with a web page instead of JSON \(200 OK\)/],
+		['malformedJson', /answer is not valid JSON \(200 OK\)/],
+		['serverError', /failed to log in \(502 Bad Gateway\)/],
+	])('turns %s into a clear error', async (mode, message) => {
+		const options: RunOptions = {};
+		if (mode === 'unknownUser') options.credentials = credentials({ username: 'nobody@example.no' });
+		else fake.failure = mode;
+		const error = await failure(options);
+		expect(error.message).toMatch(message);
+		expect(error.description).toBeTruthy();
+	});
+
+	it('fails with a time-out message when the portal is too slow', async () => {
+		fake.failure = 'slow';
+		const error = await failure({ parameters: { options: { timeout: 250 } } });
+		expect(error.message).toMatch(/did not answer within 250 ms/);
+	});
+
+	it('with Continue On Fail, reports the failed item and goes on', async () => {
+		fake.failure = 'disabledUser';
+		const items = await run({ continueOnFail: true, input: [{ json: {} }, { json: {} }] });
+		expect(items).toHaveLength(2);
+		for (const [index, item] of items.entries()) {
+			expect(item.json.error).toMatch(/did not let this user log in/);
+			expect(item.json.description).toMatch(/disabled/);
+			expect(item.pairedItem).toEqual({ item: index });
+		}
+	});
+
+	it('logs in once per item', async () => {
+		const items = await run({ input: [{ json: {} }, { json: {} }] });
+		expect(items).toHaveLength(2);
+		expect(fake.requests).toHaveLength(2);
+	});
+});
