@@ -90,8 +90,8 @@ export interface RunOptions {
 	input?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	executionId?: string;
-	/** The signed-URL token n8n 2.x adds to resume URLs. */
-	resumeToken?: string;
+	/** The signed-URL token n8n 2.x adds to resume URLs; null for an n8n 1.x-style execution without one. */
+	resumeToken?: string | null;
 }
 
 export interface NodeHarness {
@@ -155,7 +155,8 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		logAiEvent: () => undefined,
 		getRunExecutionData: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData = createRunExecutionData({ resumeToken: options.resumeToken });
+	const runExecutionData = createRunExecutionData({ resumeToken: options.resumeToken ?? undefined });
+	if (options.resumeToken === null) delete runExecutionData.resumeToken;
 	return { workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
 }
 

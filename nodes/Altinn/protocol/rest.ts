@@ -112,6 +112,7 @@ export function readPasswordLoginAnswer(answer: HttpAnswer, context: PasswordLog
 	if (answer.statusCode >= 200 && answer.statusCode < 300) {
 		const cookie = findAuthCookie(answer, context.now);
 		if (cookie) return cookie;
+		if (looksLikeHtml(answer)) throw webPageProblem(answer);
 		throw new LoginProblem({
 			kind: 'rejected',
 			message: `Altinn answered ${statusLine(answer)} but did not log in (no auth cookie was set)`,
@@ -139,20 +140,22 @@ export function readPasswordLoginAnswer(answer: HttpAnswer, context: PasswordLog
 			providerMessage,
 		});
 	}
-	if (looksLikeHtml(answer)) {
-		throw new LoginProblem({
-			kind: 'unexpectedAnswer',
-			message: `Altinn answered with a web page instead of logging in (${statusLine(answer)})`,
-			hint: 'Check the environment or Base URL in the Altinn API credential.',
-			httpCode: answer.statusCode,
-		});
-	}
+	if (looksLikeHtml(answer)) throw webPageProblem(answer);
 	throw new LoginProblem({
 		kind: 'rejected',
 		message: `Altinn did not log in (${statusLine(answer)})`,
 		hint: `Check the username, password and API key in the Altinn API credential.${doubtfulHint} The node does not retry, so the account is not locked by repeated attempts.`,
 		httpCode: answer.statusCode,
 		providerMessage,
+	});
+}
+
+function webPageProblem(answer: HttpAnswer): LoginProblem {
+	return new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: `Altinn answered with a web page instead of logging in (${statusLine(answer)})`,
+		hint: 'Check the environment or Base URL in the Altinn API credential.',
+		httpCode: answer.statusCode,
 	});
 }
 

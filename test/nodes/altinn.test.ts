@@ -1,0 +1,390 @@
+import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
+import { AltinnSmsChallenge } from '../../nodes/Altinn/AltinnSmsChallenge.node';
+import { AltinnSoapRequest } from '../../nodes/Altinn/AltinnSoapRequest.node';
+import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, PERSON_WITHOUT_PHONE } from '../fakes/fakeAltinn';
+import type { AltinnRestFailure, AltinnSoapFailure } from '../fakes/fakeAltinn';
+import { leakedSecrets } from '../helpers/leaks';
+import type { RunOptions } from '../helpers/n8nRunner';
+import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook, executeNode } from '../helpers/n8nRunner';
+
+let fake: FakeAltinn;
+/** Everything any Altinn node produced here; searched for secrets at the end. */
+const produced: unknown[] = [];
+/** PINs that were used in a SOAP request: after use they may appear nowhere but in the PIN token item. */
+const usedPins: string[] = [];
+
+type NodeFailure = Error & { description?: string; httpCode?: string };
+
+async function run(node: AltinnAuthenticate | AltinnSmsChallenge | AltinnSoapRequest, options: RunOptions) {
+	try {
+		const result = await executeNode(node, options);
+		produced.push(result.output);
+		return result;
+	} catch (error) {
+		produced.push(error);
+		throw error;
+	}
+}
+
+async function failure(node: AltinnAuthenticate | AltinnSmsChallenge | AltinnSoapRequest, options: RunOptions): Promise<NodeFailure> {
+	try {
+		await run(node, options);
+	} catch (error) {
+		return error as NodeFailure;
+	}
+	throw new Error('expected the node to fail');
+}
+
+function restCredentials(overrides: Record<string, string> = {}) {
+	return { altinnApi: { environment: 'custom', baseUrl: fake.baseUrl, ...ALTINN_REST_USER, ...overrides } };
+}
+
+function pinCredentials(overrides: Record<string, string> = {}) {
+	return {
+		altinnSmsPinApi: {
+			environment: 'custom',
+			baseUrl: fake.baseUrl,
+			authMethod: 'SMSPin',
+			systemUserName: ALTINN_PERSON.systemUserName ?? '',
+			systemPassword: ALTINN_PERSON.systemPassword ?? '',
+			userSsn: ALTINN_PERSON.ssn,
+			userPassword: ALTINN_PERSON.password,
+			...overrides,
+		},
+	};
+}
+
+beforeAll(async () => {
+	fake = await new FakeAltinn().start();
+});
+afterAll(async () => {
+	await fake.stop();
+	const secrets: Record<string, string> = {
+		restPassword: ALTINN_REST_USER.password,
+		ssn: ALTINN_PERSON.ssn,
+		userPassword: ALTINN_PERSON.password,
+		systemPassword: ALTINN_PERSON.systemPassword ?? '',
+		otherSsn: PERSON_WITHOUT_PHONE.ssn,
+		otherPassword: PERSON_WITHOUT_PHONE.password,
+	};
+	expect(leakedSecrets(produced, secrets)).toEqual([]);
+	// After use, a PIN may only stand in the PIN token item's own `token` (made before use).
+	const afterUse = produced.filter((value) => !JSON.stringify(value ?? null).includes('"provider":"altinn-sms"'));
+	const pins = Object.fromEntries(usedPins.map((pin, index) => [`pin${index}`, pin]));
+	expect(leakedSecrets(afterUse, pins)).toEqual([]);
+});
+beforeEach(() => {
+	fake.restFailure = 'none';
+	fake.soapFailure = 'none';
+	fake.requireApiKey = false;
+	fake.cookieName = '.AspxAuthProd';
+	fake.cookieLifetime = 'expires';
+	fake.clearRequests();
+});
+
+describe('Altinn Authenticate', () => {
+	const node = new AltinnAuthenticate();
+
+	it.each(['.AspxAuthProd', '.AspxAuthTT02', '.ASPXAUTH'])('logs in and outputs the %s cookie as a token item', async (cookieName) => {
+		fake.cookieName = cookieName;
+		const { output } = await run(node, { credentials: restCredentials() });
+		const json = output?.[0][0].json as Record<string, unknown>;
+		expect(json).toMatchObject({ provider: 'altinn', environment: 'custom', cookieName });
+		expect(json.headers).toEqual({ Cookie: `${cookieName}=${String(json.token)}`, ApiKey: ALTINN_REST_USER.apiKey, Accept: 'application/hal+json' });
+		const expiresIn = Date.parse(String(json.expiresAt)) - Date.parse(String(json.obtainedAt));
+		expect(expiresIn).toBeGreaterThan(29 * 60 * 1000);
+		// The fake sets Expires 30 minutes after it answers, rounded to whole seconds.
+		expect(expiresIn).toBeLessThanOrEqual(30 * 60 * 1000 + 2_000);
+		const [request] = fake.requestsTo('/api/authentication');
+		expect(request.headers.apikey).toBe(ALTINN_REST_USER.apiKey);
+		expect(JSON.parse(request.body)).toEqual({ UserName: ALTINN_REST_USER.username, UserPassword: ALTINN_REST_USER.password });
+		const messages = await fetch(`${fake.baseUrl}/api/my/messages`, { headers: json.headers as Record<string, string> });
+		expect(messages.status).toBe(200);
+	});
+
+	it('reads Max-Age, and gives expiresAt null for a session cookie', async () => {
+		fake.cookieLifetime = 'maxAge';
+		const maxAge = (await run(node, { credentials: restCredentials() })).output?.[0][0].json as Record<string, string>;
+		expect(Date.parse(maxAge.expiresAt) - Date.parse(maxAge.obtainedAt)).toBeGreaterThanOrEqual(1_799_000);
+		fake.cookieLifetime = 'session';
+		expect((await run(node, { credentials: restCredentials() })).output?.[0][0].json.expiresAt).toBeNull();
+	});
+
+	it('fails a 200 without an auth cookie as a failed login', async () => {
+		fake.restFailure = 'okWithoutCookie';
+		const error = await failure(node, { credentials: restCredentials() });
+		expect(error.message).toBe('Altinn answered 200 OK but did not log in (no auth cookie was set)');
+	});
+
+	it('fails a wrong password once, with the reason phrase, and hints at special characters', async () => {
+		const error = await failure(node, { credentials: restCredentials({ password: 'Feil#passord?' }) });
+		expect(error.message).toBe('Altinn did not log in (401 Invalid username or password)');
+		expect(error.description).toMatch(/special characters \(such as \? @ # &\)/);
+		expect(fake.requestsTo('/api/authentication')).toHaveLength(1);
+		expect(leakedSecrets([error], { wrong: 'Feil#passord?' })).toEqual([]);
+	});
+
+	it('shows Altinn\'s ErrorMessage when it sends one', async () => {
+		fake.restFailure = 'wrongPasswordJson';
+		const error = await failure(node, { credentials: restCredentials({ password: 'wrong-one' }) });
+		expect(error.description).toMatch(/Ugyldig brukernavn eller passord/);
+	});
+
+	it('explains a missing and a refused API key', async () => {
+		fake.requireApiKey = true;
+		const missing = await failure(node, { credentials: restCredentials({ apiKey: '' }) });
+		expect(missing.message).toBe("Altinn did not log in (400 Required header 'ApiKey' is missing.)");
+		const refused = await failure(node, { credentials: restCredentials({ apiKey: 'not-a-registered-key' }) });
+		expect(refused.message).toBe('Altinn refused the request (403 Forbidden)');
+		expect(refused.description).toMatch(/API key/);
+		expect(leakedSecrets([refused], { apiKey: 'not-a-registered-key' })).toEqual([]);
+	});
+
+	it.each<[AltinnRestFailure, RegExp]>([
+		['htmlPage', /web page instead of logging in/],
+		['serverError', /Altinn failed to log in \(503 Service Unavailable\)/],
+	])('turns %s into a clear error', async (mode, message) => {
+		fake.restFailure = mode;
+		expect((await failure(node, { credentials: restCredentials() })).message).toMatch(message);
+	});
+
+	it('times out clearly', async () => {
+		fake.restFailure = 'slow';
+		const error = await failure(node, { credentials: restCredentials(), parameters: { options: { timeout: 200 } } });
+		expect(error.message).toMatch(/did not answer within 200 ms/);
+	});
+
+	it('with Continue On Fail, outputs the error per item', async () => {
+		fake.restFailure = 'okWithoutCookie';
+		const { output } = await run(node, { credentials: restCredentials(), continueOnFail: true, input: [{ json: {} }, { json: {} }] });
+		expect(output?.[0].map((item) => [item.json.error, item.pairedItem])).toEqual([
+			['Altinn answered 200 OK but did not log in (no auth cookie was set)', { item: 0 }],
+			['Altinn answered 200 OK but did not log in (no auth cookie was set)', { item: 1 }],
+		]);
+	});
+});
+
+describe('Altinn SMS Challenge: Request PIN', () => {
+	const node = new AltinnSmsChallenge();
+
+	it('asks Altinn to send a PIN and outputs the status and this execution\'s resume URLs', async () => {
+		const { output } = await run(node, { credentials: pinCredentials(), executionId: '123', resumeToken: 'tok' });
+		expect(output?.[0][0].json).toEqual({
+			status: 'Ok',
+			message: 'Engangskode er sendt på SMS.',
+			validFrom: expect.any(String),
+			validTo: expect.any(String),
+			authMethod: 'SMSPin',
+			pinFormUrl: `${FORM_WAITING_BASE_URL}/123?signature=tok`,
+			pinWebhookUrl: `${WAITING_BASE_URL}/123?signature=tok`,
+		});
+		expect(fake.lastPinFor(ALTINN_PERSON.ssn)).toMatch(/^\d{5}$/);
+		const [request] = fake.requestsTo('/AuthenticationExternal');
+		expect(request.body).toContain('<ns1:UserPassword>Pinpass&lt;&amp;&gt;&quot;&apos;æøå</ns1:UserPassword>');
+		expect(request.body).toContain('<ns1:SystemUserName>fagsystem-42</ns1:SystemUserName>');
+	});
+
+	it('uses unsigned resume URLs where n8n (1.x) gives no signature', async () => {
+		const { output } = await run(node, { credentials: pinCredentials(), executionId: '77', resumeToken: null });
+		expect(output?.[0][0].json).toMatchObject({ pinFormUrl: `${FORM_WAITING_BASE_URL}/77`, pinWebhookUrl: `${WAITING_BASE_URL}/77` });
+	});
+
+	it.each<[string, Record<string, string>, RegExp]>([
+		['InvalidCredentials', { userPassword: 'wrong-password' }, /refused the national ID number or password \(InvalidCredentials\)/],
+		['NoPhoneNumber', { userSsn: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password }, /no mobile phone number/],
+		['InvalidPinType', { userSsn: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password, authMethod: 'AltinnPin' }, /does not accept this PIN type/],
+	])('fails %s with a clear English error and Altinn\'s Norwegian message', async (_status, overrides, message) => {
+		const error = await failure(node, { credentials: pinCredentials(overrides) });
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(/The service said: "[^"]*[æøå.]/);
+		expect(fake.requestsTo('/AuthenticationExternal')).toHaveLength(1);
+	});
+
+	it.each<[AltinnSoapFailure, RegExp]>([
+		['unknownStatus', /unknown status "TemporarilyLocked"/],
+		['fault989', /error 989/],
+		['fault5', /system login \(error 5\)/],
+		['htmlPage', /web page instead of SOAP/],
+		['malformedXml', /not well-formed XML/],
+		['doctype', /document type declaration/],
+		['serverError', /cannot be read: it is empty \(503 Service Unavailable\)/],
+	])('turns %s into a clear error', async (mode, message) => {
+		fake.soapFailure = mode;
+		const error = await failure(node, { credentials: pinCredentials() });
+		expect(error.message).toMatch(message);
+		expect(error.description).toBeTruthy();
+	});
+
+	it('times out clearly', async () => {
+		fake.soapFailure = 'slow';
+		expect((await failure(node, { credentials: pinCredentials(), parameters: { options: { timeout: 200 } } })).message).toMatch(/200 ms/);
+	});
+
+	it('refuses an SSN with a line break before sending', async () => {
+		const error = await failure(node, { credentials: pinCredentials({ userSsn: `${ALTINN_PERSON.ssn}\n` }) });
+		expect(error.message).toMatch(/control character/);
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Altinn SMS Challenge: Wait for PIN', () => {
+	const node = new AltinnSmsChallenge();
+	const input = [{ json: { sent: true } }];
+
+	async function startWaiting(timeLimitMinutes?: number) {
+		const parameters = timeLimitMinutes ? { operation: 'waitForPin', timeLimitMinutes } : { operation: 'waitForPin' };
+		const before = Date.now();
+		const result = await run(node, { credentials: pinCredentials(), parameters, input });
+		return { ...result, before };
+	}
+
+	it('pauses the execution for the time limit (30 minutes by default) and passes its input on', async () => {
+		const { output, harness, before } = await startWaiting();
+		expect(output).toEqual([input]);
+		expect(harness.statusChanges).toEqual(['waiting']);
+		const waitTill = harness.runExecutionData.waitTill?.getTime() ?? 0;
+		expect(waitTill - before).toBeGreaterThanOrEqual(30 * 60 * 1000);
+		expect(waitTill - before).toBeLessThan(30 * 60 * 1000 + 5_000);
+		const tenMinutes = await startWaiting(10);
+		expect((tenMinutes.harness.runExecutionData.waitTill?.getTime() ?? 0) - tenMinutes.before).toBeLessThan(10 * 60 * 1000 + 5_000);
+	});
+
+	it('shows a PIN form on GET and keeps waiting', async () => {
+		const { harness } = await startWaiting();
+		const { result, response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.statusCode).toBe(200);
+		expect(response.headers['content-type']).toMatch(/text\/html/);
+		expect(response.body).toMatch(/<form method="post" action="">/);
+		expect(response.body).toMatch(/name="pin"/);
+	});
+
+	it('refuses a malformed PIN with a message and keeps waiting, then takes the right one', async () => {
+		const { harness } = await startWaiting();
+		const refused = await callWebhook(harness, node, { method: 'POST', body: { pin: '12<b>' } });
+		expect(refused.result.workflowData).toBeUndefined();
+		expect(refused.response.statusCode).toBe(400);
+		expect(JSON.parse(refused.response.body)).toEqual({
+			accepted: false,
+			error: 'That is not a valid code: it must be 4 to 12 letters or digits. The workflow is still waiting; please try again.',
+		});
+		const before = Date.now();
+		const accepted = await callWebhook(harness, node, { method: 'POST', body: { pin: '48213' } });
+		expect(accepted.response.statusCode).toBe(200);
+		expect(JSON.parse(accepted.response.body)).toEqual({ accepted: true });
+		const item = accepted.result.workflowData?.[0][0].json as Record<string, unknown>;
+		expect(item).toMatchObject({ provider: 'altinn-sms', environment: 'custom', token: '48213', authMethod: 'SMSPin', headers: {} });
+		expect(Date.parse(String(item.expiresAt)) - before).toBeGreaterThanOrEqual(30 * 60 * 1000 - 10);
+		produced.push(accepted.result);
+	});
+
+	it('takes the PIN from the HTML form, ignoring spaces, and thanks the person', async () => {
+		const { harness } = await startWaiting();
+		const formPost = await callWebhook(harness, node, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: { pin: ' 482 13 ' },
+		});
+		expect(formPost.result.workflowData?.[0][0].json.token).toBe('48213');
+		expect(formPost.response.body).toMatch(/The code was received/);
+		const badForm = await callWebhook(harness, node, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: { pin: '' },
+		});
+		expect(badForm.response.statusCode).toBe(400);
+		expect(badForm.response.body).toMatch(/class="error"/);
+		expect(badForm.response.body).toMatch(/name="pin"/);
+	});
+
+	it('escapes nothing it echoes: the error page never repeats what was posted', async () => {
+		const { harness } = await startWaiting();
+		const posted = '<script>alert(1)</script>';
+		const { response } = await callWebhook(harness, node, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: { pin: posted },
+		});
+		expect(response.body).not.toContain(posted);
+	});
+});
+
+describe('Altinn SOAP Request', () => {
+	const challenge = new AltinnSmsChallenge();
+	const node = new AltinnSoapRequest();
+
+	async function pinItem() {
+		await run(challenge, { credentials: pinCredentials() });
+		const pin = fake.lastPinFor(ALTINN_PERSON.ssn) ?? '';
+		usedPins.push(pin);
+		fake.clearRequests();
+		return { json: { provider: 'altinn-sms', environment: 'custom', token: pin, authMethod: 'SMSPin', headers: {} } };
+	}
+
+	it('fills the SSN, passwords and PIN from the credential and the PIN item, and outputs the answer without secrets', async () => {
+		const { output } = await run(node, { credentials: pinCredentials(), input: [await pinItem()] });
+		const json = output?.[0][0].json as Record<string, Record<string, Record<string, Record<string, string>>>>;
+		const element = json.GetReporteeElementListBasicV2Response.GetReporteeElementListBasicV2Result.ReporteeElementBEV2;
+		expect(element).toMatchObject({ ReporteeElementId: '123456', Title: 'Skattemelding 2026', Reportee: '[redacted]' });
+		const [request] = fake.requestsTo('/ServiceEngineExternal');
+		expect(request.headers.soapaction).toBe('"http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10/IReporteeElementListExternalBasic/GetReporteeElementListBasicV2"');
+		expect(request.body).toContain('<ns:userPassword>Pinpass&lt;&amp;&gt;&quot;&apos;æøå</ns:userPassword>');
+		expect(request.body).toContain('<ns:systemPassword>Sys&amp;pass&lt;1&gt;</ns:systemPassword>');
+	});
+
+	it('gives the raw XML when asked, still without secrets', async () => {
+		const { output } = await run(node, { credentials: pinCredentials(), input: [await pinItem()], parameters: { options: { responseFormat: 'xml' } } });
+		const xml = String(output?.[0][0].json.xml);
+		expect(xml).toContain('<a:Title>Skattemelding 2026</a:Title>');
+		expect(xml).toContain('<a:Reportee>[redacted]</a:Reportee>');
+	});
+
+	it('says the PIN is wrong, used up or expired and a new one is needed (ErrorID 989)', async () => {
+		const item = await pinItem();
+		const wrong = await failure(node, { credentials: pinCredentials(), input: [{ json: { ...item.json, token: '99999' } }] });
+		expect(wrong.message).toMatch(/error 989\): the PIN is wrong, used up or expired/);
+		expect(wrong.description).toMatch(/Request a new PIN/);
+		fake.expireAllPins();
+		const expired = await failure(node, { credentials: pinCredentials(), input: [item] });
+		expect(expired.message).toMatch(/error 989/);
+	});
+
+	it('reports a wrong system password (ErrorID 5)', async () => {
+		const item = await pinItem();
+		const error = await failure(node, { credentials: pinCredentials({ systemPassword: 'wrong-system-pass' }), input: [item] });
+		expect(error.message).toMatch(/system login \(error 5\)/);
+		expect(leakedSecrets([error], { system: 'wrong-system-pass' })).toEqual([]);
+	});
+
+	it('fails clearly when no PIN arrived, e.g. after the wait\'s time limit passed', async () => {
+		const error = await failure(node, { credentials: pinCredentials(), input: [{ json: { sent: true } }] });
+		expect(error.message).toBe('No Altinn PIN reached this node');
+		expect(error.description).toMatch(/time limit/);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('refuses a template that is not XML, unknown placeholders and another host, before sending', async () => {
+		const item = await pinItem();
+		const broken = await failure(node, { credentials: pinCredentials(), input: [item], parameters: { body: '<a>{{userSSN}}</b>' } });
+		expect(broken.message).toMatch(/not well-formed XML/);
+		const unknown = await failure(node, { credentials: pinCredentials(), input: [item], parameters: { body: '<a>{{ssn}}</a>' } });
+		expect(unknown.message).toMatch(/unknown placeholders/);
+		const elsewhere = await failure(node, { credentials: pinCredentials(), input: [item], parameters: { endpoint: 'http://127.0.0.2:9/X.svc' } });
+		expect(elsewhere.message).toMatch(/not the Altinn environment/);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('keeps a value from breaking out of its element (SOAP injection through the credential)', async () => {
+		fake.people.set('</ns:userSSN><x/>', { ...ALTINN_PERSON, ssn: '</ns:userSSN><x/>' });
+		const error = await failure(node, { credentials: pinCredentials({ userSsn: '</ns:userSSN><x/>' }), input: [await pinItem()] });
+		// The fake parsed the escaped value back as the SSN it was, so the envelope stayed intact.
+		expect(error.message).toMatch(/error 989/);
+		expect(fake.requestsTo('/ServiceEngineExternal')[0].body).toContain('&lt;/ns:userSSN&gt;&lt;x/&gt;');
+	});
+
+	it('with Continue On Fail, fails only the item without a PIN', async () => {
+		const { output } = await run(node, { credentials: pinCredentials(), continueOnFail: true, input: [{ json: {} }, await pinItem()] });
+		expect(output?.[0][0].json.error).toBe('No Altinn PIN reached this node');
+		expect(output?.[0][1].json.GetReporteeElementListBasicV2Response).toBeDefined();
+	});
+});
