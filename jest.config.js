@@ -5,4 +5,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 30000,
+	globalSetup: '<rootDir>/test/helpers/globalSetup.js',
+	globalTeardown: '<rootDir>/test/helpers/globalTeardown.js',
 };

@@ -4,16 +4,13 @@
  * expressions resolve as in n8n), and credentials handed in as n8n would decrypt them.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // n8n-core writes an encryption key into the user folder on first use: keep it out of $HOME.
-if (!process.env.N8N_USER_FOLDER) {
-	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-test-'));
-	process.env.N8N_USER_FOLDER = userFolder;
-	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
-}
+// jest's global set-up normally provides one for the whole run.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-login-tokens-test-'));
 
 import { ExecuteContext, WebhookContext } from 'n8n-core';
 import type {
