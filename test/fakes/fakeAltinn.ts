@@ -154,6 +154,9 @@ export class FakeAltinn extends FakeServer {
 	/** The PINs "sent by SMS", newest last. */
 	readonly sentPins: IssuedPin[] = [];
 
+	/** Called with each PIN as it is "sent", so a sandbox can show it. */
+	onPinSent: ((pin: string) => void) | undefined;
+
 	lastPinFor(ssn: string): string | undefined {
 		return [...this.sentPins].reverse().find((pin) => pin.ssn === ssn)?.pin;
 	}
@@ -170,6 +173,10 @@ export class FakeAltinn extends FakeServer {
 			return this.challenge(request);
 		}
 		if (/Basic\.svc$/.test(request.path)) return this.basicService(request);
+		if (request.path === '/__sandbox/sms') {
+			const list = this.sentPins.map((sent) => `<li>${sent.pin}</li>`).reverse().join('');
+			return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: `<h1>SMS sent by the Altinn sandbox</h1><ul>${list}</ul>` };
+		}
 		return { status: 404, reason: 'Not Found' };
 	}
 
@@ -298,6 +305,7 @@ export class FakeAltinn extends FakeServer {
 		const validFrom = new Date();
 		const validTo = new Date(validFrom.getTime() + 30 * 60 * 1000);
 		this.sentPins.push({ pin, ssn, validTo: validTo.getTime() });
+		this.onPinSent?.(pin);
 		const message = authMethod === 'SMSPin' ? 'Engangskode er sendt på SMS.' : 'Benytt engangskode 2 fra brev datert torsdag, 17. desember 2015';
 		return reply('Ok', message, validFrom.toISOString(), validTo.toISOString());
 	}
