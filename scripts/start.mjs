@@ -1,12 +1,18 @@
-// `npm start`: builds the package. Running it in a local n8n with the provider sandboxes comes next
-// (see the README); until then this says how to load the build into an n8n of your own.
+// `npm start`: builds the package and the sandbox scripts, then runs scripts/startSandbox.ts.
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-console.log(`
-Built into dist/. To try the nodes in an n8n of your own:
-  npm pack
-  npm install --prefix ~/.n8n/nodes ./n8n-nodes-login-tokens-*.tgz --omit=peer
-  then restart n8n and search the node panel for "Altinn", "Boknett" or "ONLYOFFICE".
-`);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function step(title, command, args) {
+	console.log(`\n▶ ${title}`);
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+step('Building the package (tsc + icons)', 'npm', ['run', 'build']);
+step('Building the sandbox scripts', 'npx', ['tsc', '-p', 'tsconfig.sandbox.json']);
+// Run as a program of its own, so that Ctrl-C reaches it and it stops what it started.
+const sandbox = spawnSync(process.execPath, [join(root, '.sandbox', 'build', 'scripts', 'startSandbox.js')], { cwd: root, stdio: 'inherit' });
+process.exit(sandbox.status ?? 0);

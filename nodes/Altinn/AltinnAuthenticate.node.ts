@@ -43,7 +43,7 @@ export class AltinnAuthenticate implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Outputs a token item whose <code>headers</code> (Cookie, ApiKey, Accept) a following HTTP Request node can send with Send Headers → Using JSON → <code>{{ $json.headers }}</code>. Altinn announced that Altinn 2 shuts down on 19 June 2026.',
+					'Outputs a token item whose <code>headers</code> (Cookie, ApiKey, Accept) a following HTTP Request node can send with Send Headers → Using JSON → <code>{{ JSON.stringify($json.headers) }}</code>. Altinn announced that Altinn 2 shuts down on 19 June 2026.',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',

@@ -40,7 +40,7 @@ export class OnlyofficeAuth implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Outputs a token item. In a following HTTP Request node, send the headers with Send Headers → Using JSON → <code>{{ $json.headers }}</code>.',
+					'Outputs a token item. In a following HTTP Request node, send the headers with Send Headers → Using JSON → <code>{{ JSON.stringify($json.headers) }}</code>.',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',

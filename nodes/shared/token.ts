@@ -1,6 +1,6 @@
 /**
  * The token item: the one output shape of every login node in this package, so that the next node
- * can always send `{{ $json.headers }}` whatever provider logged in. Built here and nowhere else.
+ * can always send `{{ JSON.stringify($json.headers) }}` whatever provider logged in. Built here and nowhere else.
  */
 
 export type ProviderId = 'boknett' | 'onlyoffice' | 'altinn' | 'altinn-sms';
@@ -9,7 +9,7 @@ export type TokenItem = {
 	provider: ProviderId;
 	environment: string;
 	token: string;
-	/** Ready to send as they are: HTTP Request → Send Headers → Using JSON → `{{ $json.headers }}`. */
+	/** Ready to send as they are: HTTP Request → Send Headers → Using JSON → `{{ JSON.stringify($json.headers) }}`. */
 	headers: Record<string, string>;
 	/** ISO 8601 UTC. */
 	obtainedAt: string;

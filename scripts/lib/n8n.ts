@@ -1,0 +1,268 @@
+/**
+ * Drives a real n8n for `npm start` and the end-to-end tests: a user folder with the package
+ * installed as n8n installs community packages, the n8n CLI, the server process, and a read of
+ * n8n's sqlite database for execution results (the REST API would need an owner account and a
+ * login; the database file needs neither).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Runtime } from './runtime';
+import { REPO_ROOT, run } from './runtime';
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Packs the built package and installs the tarball into the user folder, as n8n installs community packages. */
+export async function installPackage(userFolder: string): Promise<void> {
+	const packDir = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-pack-'));
+	const output = await run('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: REPO_ROOT, quiet: true });
+	const tarball = join(packDir, output.trim().split('\n').pop() ?? '');
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	try {
+		await run('npm', ['install', '--prefix', nodesDir, tarball, '--omit=peer', '--no-audit', '--no-fund', '--ignore-scripts'], {
+			cwd: nodesDir,
+			quiet: true,
+		});
+	} finally {
+		rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
+/** One execution as n8n stores it. `data` is the run data (IRunExecutionData), unflattened. */
+export interface StoredExecution {
+	id: number;
+	status: string;
+	finished: number;
+	waitTill: string | null;
+	data: {
+		resultData: {
+			error?: { message?: string; description?: string };
+			lastNodeExecuted?: string;
+			runData: Record<string, Array<{ error?: { message?: string; description?: string }; data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
+		};
+	} | null;
+}
+
+export interface N8nOptions {
+	runtime: Runtime;
+	userFolder: string;
+	port: number;
+	env?: Record<string, string>;
+}
+
+export class N8nInstance {
+	readonly runtime: Runtime;
+
+	readonly userFolder: string;
+
+	readonly port: number;
+
+	readonly logFile: string;
+
+	private readonly extraEnv: Record<string, string>;
+
+	private server: ChildProcess | undefined;
+
+	constructor(options: N8nOptions) {
+		this.runtime = options.runtime;
+		this.userFolder = options.userFolder;
+		this.port = options.port;
+		this.extraEnv = options.env ?? {};
+		this.logFile = join(options.userFolder, 'n8n-server.log');
+		mkdirSync(options.userFolder, { recursive: true });
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	get databaseFile(): string {
+		return join(this.userFolder, '.n8n', 'database.sqlite');
+	}
+
+	private env(brokerPort: number): NodeJS.ProcessEnv {
+		return {
+			PATH: process.env.PATH,
+			HOME: this.userFolder,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_EDITOR_BASE_URL: `${this.baseUrl}/`,
+			N8N_ENCRYPTION_KEY: 'local-sandbox-encryption-key-not-secret',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			N8N_LOG_LEVEL: 'info',
+			...this.extraEnv,
+		};
+	}
+
+	/** Runs one n8n CLI command in a process of its own (beside any running server) and returns its output. */
+	async cli(args: string[]): Promise<string> {
+		return await run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env(await freePort()),
+			quiet: true,
+		});
+	}
+
+	async importCredentials(credentials: unknown[]): Promise<void> {
+		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		await this.cli(['import:credentials', `--input=${file}`]);
+	}
+
+	async importWorkflow(workflow: { id: string; [key: string]: unknown }): Promise<void> {
+		const file = join(this.userFolder, `workflow-${workflow.id}.json`);
+		writeFileSync(file, JSON.stringify(workflow));
+		await this.cli(['import:workflow', `--input=${file}`]);
+	}
+
+	async publishWorkflow(id: string): Promise<void> {
+		await this.cli(['publish:workflow', `--id=${id}`]);
+	}
+
+	/** Executes a workflow with the CLI and returns what it printed; the run data is read from the database. */
+	async executeWithCli(id: string): Promise<{ succeeded: boolean; output: string }> {
+		try {
+			return { succeeded: true, output: await this.cli(['execute', `--id=${id}`, '--rawOutput']) };
+		} catch (error) {
+			return { succeeded: false, output: (error as Error).message };
+		}
+	}
+
+	async start(): Promise<void> {
+		if (this.server) return;
+		const log = createWriteStream(this.logFile, { flags: 'a' });
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env: this.env(await freePort()),
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		child.stdout?.pipe(log);
+		child.stderr?.pipe(log);
+		this.server = child;
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		child.once('close', () => log.end());
+		const deadline = Date.now() + 180_000;
+		while (Date.now() < deadline && child.exitCode === null) {
+			try {
+				if ((await fetch(`${this.baseUrl}/healthz/readiness`)).ok) return;
+			} catch {
+				// Not listening yet.
+			}
+			await Promise.race([sleep(500), exited]);
+		}
+		await this.stop();
+		throw new Error(`n8n did not become ready on ${this.baseUrl}:\n${this.serverLog().slice(-3000)}`);
+	}
+
+	async stop(): Promise<void> {
+		const child = this.server;
+		this.server = undefined;
+		if (!child?.pid || child.exitCode !== null) return;
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		try {
+			process.kill(-child.pid, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+		if (!stopped) {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+			await exited;
+		}
+	}
+
+	/**
+	 * Waits until a production webhook is registered (it happens after readiness) without calling it:
+	 * a GET to a POST-only webhook answers 404 "not registered for GET requests. Did you mean … POST",
+	 * where an unregistered path answers 404 "is not registered".
+	 */
+	async waitForWebhook(path: string, timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			try {
+				const response = await fetch(`${this.baseUrl}/webhook/${path}`);
+				const text = await response.text();
+				if (response.status !== 404 || /not registered for GET requests/.test(text)) return;
+			} catch {
+				// Not up yet.
+			}
+			await sleep(300);
+		}
+		throw new Error(`the webhook ${path} was not registered within ${timeoutMs} ms`);
+	}
+
+	/** A workflow's executions, newest first, with their run data, read from n8n's sqlite database. */
+	async executions(workflowId: string): Promise<StoredExecution[]> {
+		const script = `
+const sqlite3 = require('sqlite3');
+const { parse } = require('flatted');
+const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+db.all('SELECT e.id, e.status, e.finished, e.waitTill, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id DESC', [process.argv[2]], (error, rows) => {
+	if (error) { console.error(error.message); process.exit(1); }
+	process.stdout.write(JSON.stringify(rows.map((row) => ({ ...row, data: row.data ? parse(row.data) : null }))));
+	db.close();
+});`;
+		const output = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId], {
+			cwd: this.runtime.dir,
+			env: { ...process.env, NODE_PATH: join(this.runtime.dir, 'node_modules') },
+			quiet: true,
+		});
+		return JSON.parse(output) as StoredExecution[];
+	}
+
+	/** Waits until the newest execution of a workflow (newer than `afterId`) has one of the statuses. */
+	async waitForExecution(workflowId: string, statuses: string[], afterId = 0, timeoutMs = 90_000): Promise<StoredExecution> {
+		const deadline = Date.now() + timeoutMs;
+		let newest: StoredExecution | undefined;
+		while (Date.now() < deadline) {
+			[newest] = await this.executions(workflowId);
+			if (newest && newest.id > afterId && statuses.includes(newest.status)) return newest;
+			await sleep(500);
+		}
+		throw new Error(`no execution of ${workflowId} reached ${statuses.join('/')} (newest: ${newest?.status ?? 'none'})\n${this.serverLog().slice(-2000)}`);
+	}
+
+	serverLog(): string {
+		try {
+			return readFileSync(this.logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	}
+}

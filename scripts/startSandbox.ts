@@ -1,0 +1,78 @@
+/**
+ * `npm start`: a local n8n 2.41.1 with this package installed as a community package, the
+ * provider sandboxes on fixed local ports, and the example workflows with credentials that point
+ * at them. Ctrl-C stops everything it started. A second run reuses what is installed.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { N8nInstance, installPackage } from './lib/n8n';
+import { REPO_ROOT, SANDBOX_DIR, ensureRuntime } from './lib/runtime';
+import { sandboxCredentials, startSandboxes } from './sandbox';
+
+const N8N_PORT = 5678;
+
+function phase(text: string): void {
+	console.log(`\n▶ ${text}`);
+}
+
+export function exampleWorkflows(): Array<{ id: string; name: string }> {
+	const dir = join(REPO_ROOT, 'examples');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { id: string; name: string });
+}
+
+async function main(): Promise<void> {
+	phase('1/5 Node.js 24 and n8n 2.41.1 (installed once into .sandbox/, several minutes the first time)');
+	const runtime = await ensureRuntime();
+
+	const userFolder = join(SANDBOX_DIR, 'user');
+	const n8n = new N8nInstance({ runtime, userFolder, port: N8N_PORT });
+
+	phase('2/5 Packing this package and installing it into the local n8n, as Settings → Community Nodes would');
+	await installPackage(userFolder);
+
+	phase('3/5 Starting the provider sandboxes (Boknett :5701, ONLYOFFICE :5702, Altinn :5703)');
+	const sandboxes = await startSandboxes();
+	sandboxes.altinn.onPinSent = (pin) => console.log(`\n📱 The Altinn sandbox "sent" an SMS with the PIN ${pin}\n`);
+
+	phase('4/5 Importing the sandbox credentials and the example workflows');
+	await n8n.importCredentials(sandboxCredentials(sandboxes));
+	const workflows = exampleWorkflows();
+	for (const workflow of workflows) await n8n.importWorkflow(workflow);
+
+	phase(`5/5 Starting n8n on ${n8n.baseUrl}`);
+	let stopping = false;
+	const stopAll = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the sandboxes…');
+		await n8n.stop();
+		await sandboxes.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stopAll());
+	process.on('SIGTERM', () => void stopAll());
+	await n8n.start();
+
+	console.log(`
+✅ n8n is running at ${n8n.baseUrl} with n8n-nodes-login-tokens installed.
+
+First time: create the owner account n8n asks for (it stays in .sandbox/user).
+Then open Overview → the example workflows:
+${workflows.map((workflow) => `  • ${workflow.name}`).join('\n')}
+Open one and press "Execute workflow". The credentials point at the local sandboxes.
+For the Altinn SMS PIN example, the PIN the sandbox "sends" is printed here and listed at
+${sandboxes.altinn.baseUrl}/__sandbox/sms; open the "pinFormUrl" of the Request PIN step to type it in.
+
+n8n's log: ${n8n.logFile}
+Press Ctrl-C to stop n8n and the sandboxes.`);
+}
+
+if (require.main === module) {
+	main().catch((error: Error) => {
+		console.error(`\n✖ ${error.message}`);
+		process.exit(1);
+	});
+}
