@@ -243,6 +243,8 @@ describe(`in a real n8n ${version}`, () => {
 	});
 
 	it('leaves no national ID number or password in n8n\'s database, logs or CLI output', async () => {
+		// Runs after the PIN flow above, so its executions are in what is searched.
+		expect(sandboxes.altinn.requestsTo('/ServiceEngineExternal')).toHaveLength(1);
 		await n8n.stop();
 		const stored = [
 			readFileSync(n8n.databaseFile).toString('latin1'),
