@@ -117,6 +117,7 @@ export class N8nInstance {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
@@ -196,7 +197,12 @@ export class N8nInstance {
 		} catch {
 			return;
 		}
-		const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+		let timer: NodeJS.Timeout | undefined;
+		const stopped = await Promise.race([
+			exited.then(() => true),
+			new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 30_000))),
+		]);
+		clearTimeout(timer);
 		if (!stopped) {
 			try {
 				process.kill(-child.pid, 'SIGKILL');

@@ -5,16 +5,27 @@
  */
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const REPO_ROOT = join(__dirname, '..', '..');
+/** The repository's root: found by its package.json, so it is the same from source and from the compiled copy. */
+function findRepoRoot(start: string): string {
+	for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+		const manifest = join(dir, 'package.json');
+		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-login-tokens') {
+			return dir;
+		}
+	}
+	throw new Error(`No n8n-nodes-login-tokens package.json above ${start}`);
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const SANDBOX_DIR = join(REPO_ROOT, '.sandbox');
 
 /** The n8n versions this project runs on, with the Node.js major each needs. */
 export const N8N_RUNTIMES: Record<string, { nodeMajor: number }> = {
 	'2.41.1': { nodeMajor: 24 },
-	'1.123.4': { nodeMajor: 22 },
+	'1.123.81': { nodeMajor: 22 },
 };
 
 export const DEFAULT_N8N_VERSION = '2.41.1';
@@ -74,7 +85,10 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	// A half-done install is started over: the marker is written only after success.
 	rmSync(paths.dir, { recursive: true, force: true });
 	mkdirSync(paths.dir, { recursive: true });
-	writeFileSync(join(paths.dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true }, null, 2));
+	// n8n 1.x's nodes-base takes xlsx from the SheetJS CDN, which is not reachable from here: the
+	// npm registry's xlsx stands in (it serves only the Spreadsheet File node, which no test uses).
+	const overrides = version.startsWith('1.') ? { xlsx: '0.18.5' } : undefined;
+	writeFileSync(join(paths.dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides }, null, 2));
 	writeFileSync(join(paths.dir, '.npmrc'), 'audit=false\nfund=false\n');
 	const started = Date.now();
 	const seconds = () => Math.round((Date.now() - started) / 1000);
