@@ -1,6 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { ALTINN_ENVIRONMENT_PROPERTIES, ALTINN_BASE_URL_EXPRESSION } from './altinnEnvironment';
+import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
+import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnApi implements ICredentialType {
 	name = 'altinnApi';
@@ -12,7 +13,7 @@ export class AltinnApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
 
 	properties: INodeProperties[] = [
-		...ALTINN_ENVIRONMENT_PROPERTIES,
+		...environmentProperties(ALTINN_BASE_URLS, 'Test (TT02)'),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -43,7 +44,7 @@ export class AltinnApi implements ICredentialType {
 	// Logs in with the password; a 2xx means Altinn accepted it.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: ALTINN_BASE_URL_EXPRESSION,
+			baseURL: baseUrlExpression(ALTINN_BASE_URLS),
 			url: '/api/authentication/authenticatewithpassword',
 			method: 'POST',
 			headers: {

@@ -1,6 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { ALTINN_BASE_URL_EXPRESSION, ALTINN_ENVIRONMENT_PROPERTIES } from './altinnEnvironment';
+import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
+import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnSmsPinApi implements ICredentialType {
 	name = 'altinnSmsPinApi';
@@ -12,7 +13,7 @@ export class AltinnSmsPinApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-sms-pin-login';
 
 	properties: INodeProperties[] = [
-		...ALTINN_ENVIRONMENT_PROPERTIES,
+		...environmentProperties(ALTINN_BASE_URLS, 'Test (TT02)'),
 		{
 			displayName: 'PIN Type',
 			name: 'authMethod',
@@ -62,7 +63,7 @@ export class AltinnSmsPinApi implements ICredentialType {
 	// Altinn authentication service answers at this address; the login itself is checked on first use.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: ALTINN_BASE_URL_EXPRESSION,
+			baseURL: baseUrlExpression(ALTINN_BASE_URLS),
 			url: '/AuthenticationExternal/SystemAuthentication.svc?wsdl',
 			method: 'GET',
 		},

@@ -1,5 +1,8 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
+import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol';
+import { baseUrlExpression, environmentProperties } from './environmentProperties';
+
 export class BoknettApi implements ICredentialType {
 	name = 'boknettApi';
 
@@ -10,26 +13,7 @@ export class BoknettApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#boknett-api';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Environment',
-			name: 'environment',
-			type: 'options',
-			options: [
-				{ name: 'Production', value: 'production', description: 'https://login.boknett.no' },
-				{ name: 'Test', value: 'test', description: 'https://login.boknett.webbe.no' },
-				{ name: 'Custom', value: 'custom', description: 'Any other address, such as a proxy or a local sandbox' },
-			],
-			default: 'production',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://login.boknett.no',
-			description: 'Address of the Boknett login service, without /v1/tickets',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		...environmentProperties(BOKNETT_BASE_URLS),
 		{
 			displayName: 'Username',
 			name: 'username',
@@ -50,8 +34,7 @@ export class BoknettApi implements ICredentialType {
 	// The Test button creates a ticket (201) with these credentials; an unused ticket expires by itself.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "test" ? "https://login.boknett.webbe.no" : "https://login.boknett.no") }}',
+			baseURL: baseUrlExpression(BOKNETT_BASE_URLS),
 			url: '/v1/tickets',
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { timeoutOptionProperty } from '../shared/descriptions';
+import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { makeTokenItem } from '../shared/token';
@@ -41,21 +41,8 @@ export class AltinnAuthenticate implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'altinnApi', required: true }],
 		properties: [
-			{
-				displayName:
-					'Outputs a token item whose <code>headers</code> (Cookie, ApiKey, Accept) a following HTTP Request node can send with Send Headers → Using JSON → <code>{{ JSON.stringify($json.headers) }}</code>. Altinn announced that Altinn 2 shuts down on 19 June 2026.',
-				name: 'usageNotice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [timeoutOptionProperty],
-			},
+			tokenItemNotice('Cookie, ApiKey, Accept', 'Altinn announced that Altinn 2 shuts down on 19 June 2026.'),
+			optionsCollection(),
 		],
 	};
 

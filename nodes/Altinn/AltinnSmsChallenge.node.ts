@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { timeoutOptionProperty } from '../shared/descriptions';
+import { optionsCollection } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
@@ -80,15 +80,7 @@ export class AltinnSmsChallenge implements INodeType {
 				description: 'How long to wait for the PIN. A PIN is valid 30 minutes after it was requested.',
 				displayOptions: { show: { operation: ['waitForPin'] } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { operation: ['requestPin'] } },
-				options: [timeoutOptionProperty],
-			},
+			optionsCollection([], { show: { operation: ['requestPin'] } }),
 		],
 	};
 

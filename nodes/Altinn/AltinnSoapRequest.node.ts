@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { timeoutOptionProperty } from '../shared/descriptions';
+import { optionsCollection } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { LoginProblem } from '../shared/protocolTypes';
@@ -89,26 +89,18 @@ export class AltinnSoapRequest implements INodeType {
 				default: '={{ $json.provider === "altinn-sms" ? $json.token : "" }}',
 				description: 'The one-time PIN. By default the token of the incoming Altinn SMS Challenge (Wait for PIN) item.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Response Format',
-						name: 'responseFormat',
-						type: 'options',
-						options: [
-							{ name: 'JSON', value: 'json', description: 'The content of the SOAP Body, as JSON' },
-							{ name: 'Raw XML', value: 'xml', description: 'The whole answer as text, in the field "xml"' },
-						],
-						default: 'json',
-					},
-					timeoutOptionProperty,
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Response Format',
+					name: 'responseFormat',
+					type: 'options',
+					options: [
+						{ name: 'JSON', value: 'json', description: 'The content of the SOAP Body, as JSON' },
+						{ name: 'Raw XML', value: 'xml', description: 'The whole answer as text, in the field "xml"' },
+					],
+					default: 'json',
+				},
+			]),
 		],
 	};
 

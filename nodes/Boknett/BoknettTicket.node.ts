@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { timeoutOptionProperty } from '../shared/descriptions';
+import { optionsCollection } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { makeTokenItem } from '../shared/token';
@@ -72,26 +72,18 @@ export class BoknettTicket implements INodeType {
 				description: 'The ticket (TGT) to end. By default the token of the incoming token item.',
 				displayOptions: { show: { operation: ['delete'] } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Ticket Lifetime (Minutes)',
-						name: 'ticketLifetimeMinutes',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 120 },
-						default: 120,
-						description:
-							'When the token item says the ticket expires. Boknett tickets live at most 2 hours; a shorter value makes later steps log in again earlier.',
-						displayOptions: { show: { '/operation': ['create'] } },
-					},
-					timeoutOptionProperty,
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Ticket Lifetime (Minutes)',
+					name: 'ticketLifetimeMinutes',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 120 },
+					default: 120,
+					description:
+						'When the token item says the ticket expires. Boknett tickets live at most 2 hours; a shorter value makes later steps log in again earlier.',
+					displayOptions: { show: { '/operation': ['create'] } },
+				},
+			]),
 		],
 	};
 

@@ -12,6 +12,7 @@ import {
 	looksLikeHtml,
 	statusLine,
 } from '../shared/protocolTypes';
+import { requireLoginValues } from '../shared/environment';
 import { hasControlCharacters } from '../shared/secrets';
 
 export const BOKNETT_BASE_URLS = {
@@ -29,20 +30,7 @@ export interface BoknettLogin {
 }
 
 export function buildCreateTicketRequest(login: BoknettLogin): HttpRequestSpec {
-	if (!login.username || !login.password) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The Boknett credential has no username or no password',
-			hint: 'Open the Boknett API credential and fill in both the username and the password.',
-		});
-	}
-	if (hasControlCharacters(login.username) || hasControlCharacters(login.password)) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The Boknett username or password contains a line break or another control character',
-			hint: 'Open the credential and retype the username and password; pasted values sometimes carry a trailing line break.',
-		});
-	}
+	requireLoginValues('Boknett API', { username: login.username, password: login.password });
 	// URLSearchParams applies form encoding (æ, &, =, +, % all escaped), which Boknett expects.
 	const form = new URLSearchParams({ username: login.username, password: login.password });
 	return {

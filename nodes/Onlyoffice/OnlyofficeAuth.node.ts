@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { timeoutOptionProperty } from '../shared/descriptions';
+import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { LoginProblem } from '../shared/protocolTypes';
 import { makeTokenItem } from '../shared/token';
@@ -38,21 +38,8 @@ export class OnlyofficeAuth implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'onlyofficeApi', required: true }],
 		properties: [
-			{
-				displayName:
-					'Outputs a token item. In a following HTTP Request node, send the headers with Send Headers → Using JSON → <code>{{ JSON.stringify($json.headers) }}</code>.',
-				name: 'usageNotice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [timeoutOptionProperty],
-			},
+			tokenItemNotice('Authorization'),
+			optionsCollection(),
 		],
 	};
 

@@ -5,7 +5,7 @@
  */
 import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
 import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../shared/protocolTypes';
-import { hasControlCharacters } from '../shared/secrets';
+import { httpUrlWithoutTrailingSlash, requireLoginValues } from '../shared/environment';
 
 export interface OnlyofficeLogin {
 	portalUrl: string;
@@ -20,38 +20,17 @@ export type OnlyofficeAnswer =
 type JsonRecord = Record<string, unknown>;
 
 export function resolvePortalUrl(portalUrl: string): string {
-	const trimmed = (portalUrl ?? '').trim();
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(trimmed);
-	} catch {
-		parsed = undefined;
-	}
-	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The ONLYOFFICE credential\'s Portal URL is not a valid http(s) address',
-			hint: 'Open the ONLYOFFICE API credential and enter your portal\'s address, e.g. https://yourportal.onlyoffice.com.',
-		});
-	}
-	return trimmed.replace(/\/+$/, '');
+	const resolved = httpUrlWithoutTrailingSlash(portalUrl);
+	if (resolved) return resolved;
+	throw new LoginProblem({
+		kind: 'badInput',
+		message: "The ONLYOFFICE credential's Portal URL is not a valid http(s) address",
+		hint: "Open the ONLYOFFICE API credential and enter your portal's address, e.g. https://yourportal.onlyoffice.com.",
+	});
 }
 
 export function buildAuthenticationRequest(login: OnlyofficeLogin): HttpRequestSpec {
-	if (!login.username || !login.password) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The ONLYOFFICE credential has no username or no password',
-			hint: 'Open the ONLYOFFICE API credential and fill in both the username (e-mail) and the password.',
-		});
-	}
-	if (hasControlCharacters(login.username) || hasControlCharacters(login.password)) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The ONLYOFFICE username or password contains a line break or another control character',
-			hint: 'Open the credential and retype the username and password; pasted values sometimes carry a trailing line break.',
-		});
-	}
+	requireLoginValues('ONLYOFFICE API', { username: login.username, password: login.password });
 	return {
 		method: 'POST',
 		url: joinUrl(resolvePortalUrl(login.portalUrl), '/api/2.0/authentication'),

@@ -11,3 +11,30 @@ export const timeoutOptionProperty: INodeProperties = {
 	default: DEFAULT_TIMEOUT_MS,
 	description: 'How long to wait for the service to answer, in milliseconds, before failing',
 };
+
+/** The Options collection of a login node: the node's own options, then Timeout. */
+export function optionsCollection(
+	nodeOptions: INodeProperties[] = [],
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties {
+	const collection: INodeProperties = {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...nodeOptions, timeoutOptionProperty],
+	};
+	if (displayOptions) collection.displayOptions = displayOptions;
+	return collection;
+}
+
+/** The notice that tells a user how the next node sends the token item's headers. */
+export function tokenItemNotice(headerNames: string, afterword = ''): INodeProperties {
+	return {
+		displayName: `Outputs a token item whose <code>headers</code> (${headerNames}) a following HTTP Request node sends with Send Headers → Using JSON → <code>{{ JSON.stringify($json.headers) }}</code>.${afterword ? ` ${afterword}` : ''}`,
+		name: 'usageNotice',
+		type: 'notice',
+		default: '',
+	};
+}

@@ -1,4 +1,5 @@
 import { LoginProblem } from './protocolTypes';
+import { hasControlCharacters } from './secrets';
 
 /** The environments every credential of this package offers; `custom` points at any URL (a proxy, a sandbox). */
 export type EnvironmentChoice = 'production' | 'test' | 'custom';
@@ -22,19 +23,46 @@ export function resolveBaseUrl(
 			hint: `Open the credential and choose one of: ${[...Object.keys(knownBaseUrls), 'custom'].join(', ')}.`,
 		});
 	}
-	const trimmed = (customBaseUrl ?? '').trim();
-	let parsed: URL | undefined;
+	const baseUrl = httpUrlWithoutTrailingSlash(customBaseUrl);
+	if (baseUrl) return baseUrl;
+	throw new LoginProblem({
+		kind: 'badInput',
+		message: `The ${serviceName} credential's Base URL is not a valid http(s) address`,
+		hint: 'Open the credential and enter a full address such as https://example.com, or choose a standard environment.',
+	});
+}
+
+/** The address trimmed and without trailing slashes, or undefined when it is not an http(s) URL. */
+export function httpUrlWithoutTrailingSlash(value: string | undefined): string | undefined {
+	const trimmed = (value ?? '').trim();
 	try {
-		parsed = new URL(trimmed);
+		const parsed = new URL(trimmed);
+		if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return trimmed.replace(/\/+$/, '');
 	} catch {
-		parsed = undefined;
+		// Not a URL at all.
 	}
-	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+	return undefined;
+}
+
+/**
+ * Checks a login's values before anything is sent: all present, none with a line break or other
+ * control character (which could split a header or a form field).
+ */
+export function requireLoginValues(credentialName: string, values: Record<string, string | undefined>): void {
+	const missing = Object.entries(values).filter(([, value]) => !value).map(([name]) => name);
+	if (missing.length > 0) {
 		throw new LoginProblem({
 			kind: 'badInput',
-			message: `The ${serviceName} credential's Base URL is not a valid http(s) address`,
-			hint: 'Open the credential and enter a full address such as https://example.com, or choose a standard environment.',
+			message: `The ${credentialName} credential has no ${missing.join(' and no ')}`,
+			hint: `Open the ${credentialName} credential and fill in the ${missing.join(' and the ')}.`,
 		});
 	}
-	return trimmed.replace(/\/+$/, '');
+	const unsafe = Object.entries(values).filter(([, value]) => hasControlCharacters(value ?? '')).map(([name]) => name);
+	if (unsafe.length > 0) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: `The ${unsafe.join(' or ')} in the ${credentialName} credential contains a line break or another control character`,
+			hint: 'Open the credential and retype the value; pasted values sometimes carry a trailing line break.',
+		});
+	}
 }

@@ -4,19 +4,12 @@
  * reaches an error, an output item or a log line.
  */
 
+import { xmlEscape } from './protocolTypes';
+
 export const REDACTED = '[redacted]';
 
 /** Shorter values would blank out ordinary words in messages; such secrets are weak anyway. */
 const MIN_SECRET_LENGTH = 3;
-
-function xmlEscape(value: string): string {
-	return value
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&apos;');
-}
 
 /** The forms a secret takes on the wire: as is, URL- and form-encoded, XML-escaped, JSON-escaped. */
 function encodedForms(secret: string): string[] {

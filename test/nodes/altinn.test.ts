@@ -1,3 +1,5 @@
+import type { INodeType } from 'n8n-workflow';
+
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { AltinnSmsChallenge } from '../../nodes/Altinn/AltinnSmsChallenge.node';
 import { AltinnSoapRequest } from '../../nodes/Altinn/AltinnSoapRequest.node';
@@ -5,35 +7,17 @@ import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, PERSON_WITHOUT_PHONE } fro
 import type { AltinnRestFailure, AltinnSoapFailure } from '../fakes/fakeAltinn';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
-import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook, executeNode } from '../helpers/n8nRunner';
+import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
+import { RecordingRunner } from '../helpers/recordingRunner';
 
 let fake: FakeAltinn;
-/** Everything any Altinn node produced here; searched for secrets at the end. */
-const produced: unknown[] = [];
 /** PINs that were used in a SOAP request: after use they may appear nowhere but in the PIN token item. */
 const usedPins: string[] = [];
 
-type NodeFailure = Error & { description?: string; httpCode?: string };
-
-async function run(node: AltinnAuthenticate | AltinnSmsChallenge | AltinnSoapRequest, options: RunOptions) {
-	try {
-		const result = await executeNode(node, options);
-		produced.push(result.output);
-		return result;
-	} catch (error) {
-		produced.push(error);
-		throw error;
-	}
-}
-
-async function failure(node: AltinnAuthenticate | AltinnSmsChallenge | AltinnSoapRequest, options: RunOptions): Promise<NodeFailure> {
-	try {
-		await run(node, options);
-	} catch (error) {
-		return error as NodeFailure;
-	}
-	throw new Error('expected the node to fail');
-}
+const runner = new RecordingRunner();
+const produced = runner.produced;
+const run = async (node: INodeType, options: RunOptions) => await runner.run(node, options);
+const failure = async (node: INodeType, options: RunOptions) => await runner.failure(node, options);
 
 function restCredentials(overrides: Record<string, string> = {}) {
 	return { altinnApi: { environment: 'custom', baseUrl: fake.baseUrl, ...ALTINN_REST_USER, ...overrides } };

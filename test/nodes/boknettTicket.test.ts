@@ -2,43 +2,24 @@ import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
 import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
-import { executeNode } from '../helpers/n8nRunner';
+import { RecordingRunner } from '../helpers/recordingRunner';
 
 const node = new BoknettTicket();
 let fake: FakeBoknett;
-/** Everything the node produced in this file, searched for the password at the end. */
-const produced: unknown[] = [];
-
 function credentials(overrides: Record<string, string> = {}) {
 	return { boknettApi: { environment: 'custom', baseUrl: fake.baseUrl, ...BOKNETT_USER, ...overrides } };
 }
 
-async function run(options: RunOptions) {
-	try {
-		const { output } = await executeNode(node, { credentials: credentials(), ...options });
-		produced.push(output);
-		return output?.[0] ?? [];
-	} catch (error) {
-		produced.push(error);
-		throw error;
-	}
-}
-
-async function failure(options: RunOptions): Promise<Error & { description?: string; httpCode?: string }> {
-	try {
-		await run(options);
-	} catch (error) {
-		return error as Error & { description?: string; httpCode?: string };
-	}
-	throw new Error('expected the node to fail');
-}
+const runner = new RecordingRunner(() => ({ credentials: credentials() }));
+const run = async (options: RunOptions) => await runner.items(node, options);
+const failure = async (options: RunOptions) => await runner.failure(node, options);
 
 beforeAll(async () => {
 	fake = await new FakeBoknett().start();
 });
 afterAll(async () => {
 	await fake.stop();
-	expect(leakedSecrets(produced, { password: BOKNETT_USER.password })).toEqual([]);
+	expect(leakedSecrets(runner.produced, { password: BOKNETT_USER.password })).toEqual([]);
 });
 beforeEach(() => {
 	fake.failure = 'none';
@@ -90,7 +71,6 @@ describe('Boknett Ticket: create', () => {
 		expect(error.description).toMatch(/Check the username and password/);
 		expect(error.httpCode).toBe('400');
 		expect(fake.requestsTo('/v1/tickets')).toHaveLength(1);
-		produced.push(error);
 		expect(leakedSecrets([error], { wrong: 'wrong-password-123' })).toEqual([]);
 	});
 

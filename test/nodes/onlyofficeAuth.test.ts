@@ -3,42 +3,24 @@ import type { OnlyofficeFailure } from '../fakes/fakeOnlyoffice';
 import { FakeOnlyoffice, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
-import { executeNode } from '../helpers/n8nRunner';
+import { RecordingRunner } from '../helpers/recordingRunner';
 
 const node = new OnlyofficeAuth();
 let fake: FakeOnlyoffice;
-const produced: unknown[] = [];
-
 function credentials(overrides: Record<string, string> = {}) {
 	return { onlyofficeApi: { portalUrl: `${fake.baseUrl}/`, ...ONLYOFFICE_USER, ...overrides } };
 }
 
-async function run(options: RunOptions = {}) {
-	try {
-		const { output } = await executeNode(node, { credentials: credentials(), ...options });
-		produced.push(output);
-		return output?.[0] ?? [];
-	} catch (error) {
-		produced.push(error);
-		throw error;
-	}
-}
-
-async function failure(options: RunOptions = {}): Promise<Error & { description?: string; httpCode?: string }> {
-	try {
-		await run(options);
-	} catch (error) {
-		return error as Error & { description?: string; httpCode?: string };
-	}
-	throw new Error('expected the node to fail');
-}
+const runner = new RecordingRunner(() => ({ credentials: credentials() }));
+const run = async (options: RunOptions = {}) => await runner.items(node, options);
+const failure = async (options: RunOptions = {}) => await runner.failure(node, options);
 
 beforeAll(async () => {
 	fake = await new FakeOnlyoffice().start();
 });
 afterAll(async () => {
 	await fake.stop();
-	expect(leakedSecrets(produced, { password: ONLYOFFICE_USER.password })).toEqual([]);
+	expect(leakedSecrets(runner.produced, { password: ONLYOFFICE_USER.password })).toEqual([]);
 });
 beforeEach(() => {
 	fake.failure = 'none';

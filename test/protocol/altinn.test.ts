@@ -15,25 +15,10 @@ import {
 	readServiceAnswer,
 	resolveSoapEndpoint,
 } from '../../nodes/Altinn/protocol/soap';
-import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
-import { LoginProblem } from '../../nodes/shared/protocolTypes';
+import { answer, problemOf } from '../helpers/answers';
 import { altinnFault } from '../fakes/fakeAltinn';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-
-function answer(statusCode: number, headers: HttpAnswer['headers'] = {}, body = '', statusMessage = ''): HttpAnswer {
-	return { statusCode, statusMessage, headers, body };
-}
-
-function problemOf(action: () => unknown): LoginProblem {
-	try {
-		action();
-	} catch (error) {
-		if (error instanceof LoginProblem) return error;
-		throw error;
-	}
-	throw new Error('expected a LoginProblem');
-}
 
 const plain = { now: NOW, passwordHasDoubtfulCharacters: false };
 

@@ -6,22 +6,7 @@ import {
 	readCreateTicketAnswer,
 	readDeleteTicketAnswer,
 } from '../../nodes/Boknett/protocol';
-import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
-import { LoginProblem } from '../../nodes/shared/protocolTypes';
-
-function answer(statusCode: number, headers: HttpAnswer['headers'] = {}, body = '', statusMessage = ''): HttpAnswer {
-	return { statusCode, statusMessage, headers, body };
-}
-
-function problemOf(action: () => unknown): LoginProblem {
-	try {
-		action();
-	} catch (error) {
-		if (error instanceof LoginProblem) return error;
-		throw error;
-	}
-	throw new Error('expected a LoginProblem');
-}
+import { answer, problemOf } from '../helpers/answers';
 
 describe('Boknett protocol', () => {
 	it('form-encodes the username and password, escaping æ & = + % and spaces', () => {

@@ -1,20 +1,5 @@
 import { buildAuthenticationRequest, readAuthenticationAnswer } from '../../nodes/Onlyoffice/protocol';
-import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
-import { LoginProblem } from '../../nodes/shared/protocolTypes';
-
-function jsonAnswer(statusCode: number, body: unknown): HttpAnswer {
-	return { statusCode, statusMessage: '', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-function problemOf(action: () => unknown): LoginProblem {
-	try {
-		action();
-	} catch (error) {
-		if (error instanceof LoginProblem) return error;
-		throw error;
-	}
-	throw new Error('expected a LoginProblem');
-}
+import { jsonAnswer, problemOf } from '../helpers/answers';
 
 describe('ONLYOFFICE protocol', () => {
 	it('sends the username and password as JSON to /api/2.0/authentication', () => {

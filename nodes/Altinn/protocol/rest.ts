@@ -7,7 +7,7 @@ import { Cookie } from 'tough-cookie';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
 import { LoginProblem, bodyExcerpt, headerValues, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocolTypes';
-import { hasControlCharacters } from '../../shared/secrets';
+import { requireLoginValues } from '../../shared/environment';
 
 export const ALTINN_BASE_URLS = {
 	production: 'https://www.altinn.no',
@@ -41,20 +41,9 @@ export function hasCharactersAltinnMayRefuse(password: string): boolean {
 }
 
 export function buildPasswordLoginRequest(login: AltinnPasswordLogin): HttpRequestSpec {
-	if (!login.username || !login.password) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The Altinn credential has no username or no password',
-			hint: 'Open the Altinn API credential and fill in the username (or national ID number) and the password.',
-		});
-	}
-	if ([login.username, login.password, login.apiKey ?? ''].some(hasControlCharacters)) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: 'The Altinn username, password or API key contains a line break or another control character',
-			hint: 'Open the credential and retype the values; pasted values sometimes carry a trailing line break.',
-		});
-	}
+	requireLoginValues('Altinn API', { username: login.username, password: login.password });
+	// The API key is optional, but it goes into a header: no line breaks either.
+	if (login.apiKey) requireLoginValues('Altinn API', { 'API key': login.apiKey });
 	const headers: Record<string, string> = {
 		'Content-Type': 'application/hal+json',
 		Accept: 'application/hal+json',

@@ -7,8 +7,8 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocolTypes';
-import { hasControlCharacters } from '../../shared/secrets';
+import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine, xmlEscape } from '../../shared/protocolTypes';
+import { requireLoginValues } from '../../shared/environment';
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SYSTEM_AUTHENTICATION_NS = 'http://www.altinn.no/services/Authentication/SystemAuthentication/2009/10';
@@ -50,24 +50,6 @@ const parser = new XMLParser({
 	htmlEntities: false,
 });
 
-function requireValue(value: string | undefined, what: string): string {
-	if (!value || !value.trim()) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: `The Altinn SMS PIN Login credential has no ${what}`,
-			hint: `Open the Altinn SMS PIN Login credential and fill in the ${what}.`,
-		});
-	}
-	if (hasControlCharacters(value)) {
-		throw new LoginProblem({
-			kind: 'badInput',
-			message: `The ${what} in the Altinn SMS PIN Login credential contains a line break or another control character`,
-			hint: 'Open the credential and retype the value; pasted values sometimes carry a trailing line break.',
-		});
-	}
-	return value;
-}
-
 export function soapRequest(url: string, soapAction: string, envelope: string): HttpRequestSpec {
 	return {
 		method: 'POST',
@@ -82,8 +64,11 @@ export function soapRequest(url: string, soapAction: string, envelope: string): 
 }
 
 export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
-	const userSsn = requireValue(login.userSsn, 'national ID number (SSN)').trim();
-	const userPassword = requireValue(login.userPassword, 'password');
+	// Checked before trimming: a pasted line break is refused, not silently dropped.
+	requireLoginValues('Altinn SMS PIN Login', { 'national ID number (SSN)': login.userSsn, 'user password': login.userPassword });
+	if (login.systemUserName) requireLoginValues('Altinn SMS PIN Login', { 'system ID': login.systemUserName });
+	const userSsn = login.userSsn.trim();
+	const systemUserName = (login.systemUserName ?? '').trim();
 	if (login.authMethod !== 'SMSPin' && login.authMethod !== 'AltinnPin') {
 		throw new LoginProblem({
 			kind: 'badInput',
@@ -93,10 +78,8 @@ export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
 	}
 	// WCF data contracts are order-sensitive: the children must stay in alphabetical order.
 	const challengeRequest: Record<string, string> = { 'ns1:AuthMethod': login.authMethod };
-	if (login.systemUserName?.trim()) {
-		challengeRequest['ns1:SystemUserName'] = requireValue(login.systemUserName, 'system ID').trim();
-	}
-	challengeRequest['ns1:UserPassword'] = userPassword;
+	if (systemUserName) challengeRequest['ns1:SystemUserName'] = systemUserName;
+	challengeRequest['ns1:UserPassword'] = login.userPassword;
 	challengeRequest['ns1:UserSSN'] = userSsn;
 	const envelope = builder.build({
 		'soapenv:Envelope': {
@@ -289,15 +272,6 @@ export const SOAP_PLACEHOLDERS = [
 export type SoapPlaceholder = (typeof SOAP_PLACEHOLDERS)[number];
 
 const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-
-export function xmlEscape(value: string): string {
-	return value
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&apos;');
-}
 
 /**
  * Fills the placeholders, XML-escaped, so that no value can change the envelope's structure.
