@@ -233,6 +233,41 @@ export class N8nInstance {
 		throw new Error(`the webhook ${path} was not registered within ${timeoutMs} ms`);
 	}
 
+	/**
+	 * Creates the owner account (first call) and returns a function for calls to n8n's REST API as
+	 * that owner. n8n ties its auth cookie to a browser id sent in the `browser-id` header.
+	 */
+	async ownerSession(): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>> {
+		const browserId = 'login-tokens-e2e-browser';
+		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'browser-id': browserId };
+		const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Sandbox-Owner-Password-1' };
+		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+		if (!response.ok) {
+			response = await fetch(`${this.baseUrl}/rest/login`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+		}
+		if (!response.ok) throw new Error(`could not log in to n8n as the owner: ${response.status} ${await response.text()}`);
+		const cookie = (response.headers.getSetCookie?.() ?? []).map((setCookie) => setCookie.split(';')[0]).join('; ');
+		return async (method, path, body) => {
+			const answer = await fetch(`${this.baseUrl}/rest${path}`, {
+				method,
+				headers: { ...headers, Cookie: cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await answer.text();
+			let parsed: unknown = text;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				// Not JSON: keep the text.
+			}
+			return { status: answer.status, body: parsed };
+		};
+	}
+
 	/** A workflow's executions, newest first, with their run data, read from n8n's sqlite database. */
 	async executions(workflowId: string): Promise<StoredExecution[]> {
 		const script = `

@@ -242,6 +242,39 @@ describe(`in a real n8n ${version}`, () => {
 		});
 	});
 
+	describe('each credential\'s Test button (n8n\'s credential test, as the editor calls it)', () => {
+		type Check = { status: string; message: string };
+		let testCredential: (credential: { id: string; type: string; data: Record<string, unknown> }) => Promise<Check>;
+
+		beforeAll(async () => {
+			await n8n.start();
+			const rest = await n8n.ownerSession();
+			testCredential = async (credential) => {
+				const { status, body } = await rest('POST', '/credentials/test', { credentials: { name: 'Test', ...credential } });
+				expect({ status, body }).toMatchObject({ status: 200 });
+				return (body as { data: Check }).data;
+			};
+		});
+
+		it.each(['boknettApi', 'onlyofficeApi', 'altinnApi', 'altinnSmsPinApi'])('passes for the sandbox %s', async (type) => {
+			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
+			const fake = { boknettApi: sandboxes.boknett, onlyofficeApi: sandboxes.onlyoffice, altinnApi: sandboxes.altinn, altinnSmsPinApi: sandboxes.altinn }[type];
+			const before = fake?.requests.length ?? 0;
+			expect(await testCredential({ id: credential?.id ?? '', type, data: credential?.data ?? {} })).toMatchObject({ status: 'OK' });
+			// The check really reached the provider (the sandbox), once.
+			expect((fake?.requests.length ?? 0) - before).toBe(1);
+		});
+
+		it.each([
+			['boknettApi', () => ({ environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, username: BOKNETT_USER.username, password: 'wrong' })],
+			['onlyofficeApi', () => ({ portalUrl: sandboxes.onlyoffice.baseUrl, username: ONLYOFFICE_USER.username, password: 'wrong' })],
+			['altinnApi', () => ({ environment: 'custom', baseUrl: sandboxes.altinn.baseUrl, ...ALTINN_REST_USER, password: 'wrong' })],
+		])('fails for %s with a wrong password', async (type, data) => {
+			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
+			expect(await testCredential({ id: credential?.id ?? '', type, data: data() })).toMatchObject({ status: 'Error' });
+		});
+	});
+
 	it('leaves no national ID number or password in n8n\'s database, logs or CLI output', async () => {
 		// Runs after the PIN flow above, so its executions are in what is searched.
 		expect(sandboxes.altinn.requestsTo('/ServiceEngineExternal')).toHaveLength(1);
