@@ -147,8 +147,11 @@ export class N8nInstance {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Makes a workflow active, so its trigger webhooks are registered when the server starts. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		// n8n 2.x publishes a workflow; 1.x activates it.
+		const args = this.runtime.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		await this.cli(args);
 	}
 
 	/** Executes a workflow with the CLI and returns what it printed; the run data is read from the database. */
@@ -177,7 +180,8 @@ export class N8nInstance {
 		const deadline = Date.now() + 180_000;
 		while (Date.now() < deadline && child.exitCode === null) {
 			try {
-				if ((await fetch(`${this.baseUrl}/healthz/readiness`)).ok) return;
+				// n8n 1.x reports readiness before its REST and waiting-webhook routes exist: wait for both.
+				if ((await fetch(`${this.baseUrl}/healthz/readiness`)).ok && (await fetch(`${this.baseUrl}/rest/settings`)).status !== 404) return;
 			} catch {
 				// Not listening yet.
 			}
@@ -242,6 +246,7 @@ export class N8nInstance {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'browser-id': browserId };
 		const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Sandbox-Owner-Password-1' };
 		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+		const setupAnswer = `${response.status} ${await response.clone().text()}`;
 		if (!response.ok) {
 			response = await fetch(`${this.baseUrl}/rest/login`, {
 				method: 'POST',
@@ -249,7 +254,9 @@ export class N8nInstance {
 				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 			});
 		}
-		if (!response.ok) throw new Error(`could not log in to n8n as the owner: ${response.status} ${await response.text()}`);
+		if (!response.ok) {
+			throw new Error(`could not set up or log in the n8n owner: setup ${setupAnswer.slice(0, 300)}; login ${response.status} ${(await response.text()).slice(0, 300)}`);
+		}
 		const cookie = (response.headers.getSetCookie?.() ?? []).map((setCookie) => setCookie.split(';')[0]).join('; ');
 		return async (method, path, body) => {
 			const answer = await fetch(`${this.baseUrl}/rest${path}`, {

@@ -232,7 +232,7 @@ describe(`in a real n8n ${version}`, () => {
 				headers: { 'Content-Type': 'application/json' },
 				body: JSON.stringify({ pin }),
 			});
-			expect(response.status).toBe(200);
+			expect({ status: response.status, body: await response.text() }).toMatchObject({ status: 200 });
 			const done = await n8n.waitForExecution(workflowId, ['success', 'error'], waiting.id - 1);
 			expect(outcome(done)).toEqual({ status: 'success' });
 			expect(nodeOutput(done, 'Wait for PIN')[0]).toMatchObject({ provider: 'altinn-sms', token: pin, authMethod: 'SMSPin' });
