@@ -148,6 +148,22 @@ describe(`in a real n8n ${version}`, () => {
 		expect(sandboxes.boknett.requestsTo('/v1/tickets').length - before).toBe(1);
 	});
 
+	it.each([
+		['exOnlyofficeLog1', 'ONLYOFFICE Auth', () => (sandboxes.onlyoffice.failure = 'twoFactorSms'), 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'],
+		['exAltinnPwMsgs01', 'Altinn Authenticate', () => (sandboxes.altinn.restFailure = 'okWithoutCookie'), 'Altinn answered 200 OK but did not log in (no auth cookie was set)'],
+		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed during login (502 Bad Gateway)'],
+	])('a provider failure in %s reaches the workflow as the %s node\'s clear error', async (workflowId, nodeName, breakProvider, message) => {
+		breakProvider();
+		try {
+			const execution = await runWithCli(workflowId);
+			expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringContaining(`${nodeName}: ${message}`) });
+		} finally {
+			sandboxes.onlyoffice.failure = 'none';
+			sandboxes.altinn.restFailure = 'none';
+			sandboxes.boknett.failure = 'none';
+		}
+	});
+
 	describe('Altinn SMS PIN: request, wait through n8n\'s resume URL, then the SOAP call', () => {
 		const workflowId = 'e2eAltinnSmsFlow';
 		let pinWebhookUrl = '';
@@ -184,8 +200,32 @@ describe(`in a real n8n ${version}`, () => {
 			const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
 			await n8n.importWorkflow({ ...example, id: workflowId, name: 'E2E Altinn SMS flow', nodes: [trigger, ...nodes, notify], connections });
 			await n8n.publishWorkflow(workflowId);
+			// The same flow whose Wait for PIN gives up after one minute.
+			await n8n.importWorkflow({
+				...example,
+				id: timeLimitWorkflowId,
+				name: 'E2E Altinn SMS time limit',
+				nodes: [
+					{ ...trigger, id: 'e2e-webhook-trigger-2', webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e02', parameters: { ...trigger.parameters, path: 'start-altinn-sms-time-limit' } },
+					...nodes.map((node) => (node.name === 'Wait for PIN' ? { ...node, parameters: { operation: 'waitForPin', timeLimitMinutes: 1 } } : node)),
+					notify,
+				],
+				connections,
+			});
+			await n8n.publishWorkflow(timeLimitWorkflowId);
 			await n8n.start();
 			await n8n.waitForWebhook('start-altinn-sms');
+			await n8n.waitForWebhook('start-altinn-sms-time-limit');
+		});
+
+		const timeLimitWorkflowId = 'e2eAltinnSmsTimeLimit';
+		let timeLimitStartedAt = 0;
+
+		it('starts a second PIN wait with a 1-minute time limit, to be checked at the end', async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/start-altinn-sms-time-limit`, { method: 'POST' });
+			expect(response.status).toBe(200);
+			await n8n.waitForExecution(timeLimitWorkflowId, ['waiting']);
+			timeLimitStartedAt = Date.now();
 		});
 
 		it('requests the PIN and pauses the execution, sending the resume URLs on', async () => {
@@ -239,6 +279,13 @@ describe(`in a real n8n ${version}`, () => {
 			const [soap] = nodeOutput(done, 'Get Reportee Elements');
 			expect(JSON.stringify(soap)).toContain('Skattemelding 2026');
 			expect(sandboxes.altinn.requestsTo('/ServiceEngineExternal')).toHaveLength(1);
+		});
+
+		it('when nobody enters the PIN in time, n8n goes on without it and the SOAP Request node says so', async () => {
+			// n8n looks at waiting executions once a minute: allow three minutes from the start of the wait.
+			const remaining = Math.max(10_000, 3 * 60_000 - (Date.now() - timeLimitStartedAt));
+			const execution = await n8n.waitForExecution(timeLimitWorkflowId, ['success', 'error'], 0, remaining);
+			expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringContaining('Get Reportee Elements: No Altinn PIN reached this node') });
 		});
 	});
 
