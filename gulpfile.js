@@ -1,8 +1,10 @@
-// Copies the node and credential icons next to the compiled files, where n8n looks for them.
+// Copies what n8n reads beside the compiled nodes: icons and the codex files (<Node>.node.json).
 const { src, dest } = require('gulp');
 
-function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
+function copyNodeAssets() {
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
+		dest('dist'),
+	);
 }
 
-exports['build:icons'] = copyIcons;
+exports['build:icons'] = copyNodeAssets;

@@ -8,7 +8,7 @@ export class AltinnApi implements ICredentialType {
 
 	displayName = 'Altinn API';
 
-	icon: Icon = 'file:../nodes/Altinn/altinn.svg';
+	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
 

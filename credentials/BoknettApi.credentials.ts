@@ -8,7 +8,7 @@ export class BoknettApi implements ICredentialType {
 
 	displayName = 'Boknett API';
 
-	icon: Icon = 'file:../nodes/Boknett/boknett.svg';
+	icon: Icon = { light: 'file:../nodes/Boknett/boknett.svg', dark: 'file:../nodes/Boknett/boknett.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#boknett-api';
 

@@ -5,7 +5,7 @@ export class OnlyofficeApi implements ICredentialType {
 
 	displayName = 'ONLYOFFICE API';
 
-	icon: Icon = 'file:../nodes/Onlyoffice/onlyoffice.svg';
+	icon: Icon = { light: 'file:../nodes/Onlyoffice/onlyoffice.svg', dark: 'file:../nodes/Onlyoffice/onlyoffice.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#onlyoffice-api';
 

@@ -31,7 +31,7 @@ export class AltinnAuthenticate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Altinn Authenticate',
 		name: 'altinnAuthenticate',
-		icon: 'file:altinn.svg',
+		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: 'Log in with password',

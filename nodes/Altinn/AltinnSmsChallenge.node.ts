@@ -23,7 +23,7 @@ export class AltinnSmsChallenge implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Altinn SMS Challenge',
 		name: 'altinnSmsChallenge',
-		icon: 'file:altinn.svg',
+		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "waitForPin" ? "Wait for PIN" : "Request PIN" }}',

@@ -10,12 +10,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { LoginProblem } from '../shared/protocolTypes';
 import { ALTINN_BASE_URLS } from './protocol/rest';
 import type { SoapResponseFormat } from './protocol/soap';
 import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
 import type { AltinnSmsPinCredential } from './smsPinCredential';
-import { ALTINN_PIN_RULE, smsPinSecrets } from './smsPinCredential';
+import { requirePin, smsPinSecrets } from './smsPinCredential';
 
 const REPORTEE_ELEMENT_LIST_NS = 'http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10';
 
@@ -33,19 +32,11 @@ const EXAMPLE_BODY = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.or
   </soapenv:Body>
 </soapenv:Envelope>`;
 
-function nothingToSend(): LoginProblem {
-	return new LoginProblem({
-		kind: 'badInput',
-		message: 'No Altinn PIN reached this node',
-		hint: 'Connect this node after Altinn SMS Challenge (Wait for PIN), whose token item carries the PIN in "token". If that step\'s time limit passed before anyone entered the PIN, n8n went on without one: request a new PIN.',
-	});
-}
-
 export class AltinnSoapRequest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Altinn SOAP Request',
 		name: 'altinnSoapRequest',
-		icon: 'file:altinn.svg',
+		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["endpoint"] }}',
@@ -109,16 +100,8 @@ export class AltinnSoapRequest implements INodeType {
 			const credential = (await this.getCredentials('altinnSmsPinApi', itemIndex)) as unknown as AltinnSmsPinCredential;
 			secrets.add(...smsPinSecrets(credential));
 			const pinParameter = this.getNodeParameter('pin', itemIndex, '');
-			const rawPin = typeof pinParameter === 'string' || typeof pinParameter === 'number' ? String(pinParameter).trim() : '';
-			secrets.add(rawPin);
-			if (!rawPin) throw nothingToSend();
-			if (!ALTINN_PIN_RULE.pattern.test(rawPin)) {
-				throw new LoginProblem({
-					kind: 'badInput',
-					message: `The PIN is not valid: it must be ${ALTINN_PIN_RULE.description}`,
-					hint: 'Check the PIN parameter; by default it takes the token of the Altinn SMS Challenge (Wait for PIN) item.',
-				});
-			}
+			if (typeof pinParameter === 'string' || typeof pinParameter === 'number') secrets.add(String(pinParameter).trim());
+			const rawPin = requirePin(pinParameter);
 			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
 			const url = resolveSoapEndpoint(baseUrl, this.getNodeParameter('endpoint', itemIndex) as string);
 			const envelope = fillSoapTemplate(this.getNodeParameter('body', itemIndex) as string, {

@@ -32,7 +32,7 @@ export class BoknettTicket implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Boknett Ticket',
 		name: 'boknettTicket',
-		icon: 'file:boknett.svg',
+		icon: { light: 'file:boknett.svg', dark: 'file:boknett.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "delete" ? "Log out (delete ticket)" : "Log in (create ticket)" }}',

@@ -9,12 +9,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { LoginProblem } from '../shared/protocolTypes';
 import { makeTokenItem } from '../shared/token';
 import {
 	buildAuthenticationRequest,
 	onlyofficeAuthorizationHeaders,
 	readAuthenticationAnswer,
+	requireToken,
 	resolvePortalUrl,
 } from './protocol';
 
@@ -28,7 +28,7 @@ export class OnlyofficeAuth implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ONLYOFFICE Auth',
 		name: 'onlyofficeAuth',
-		icon: 'file:onlyoffice.svg',
+		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: 'Log in',
@@ -53,17 +53,7 @@ export class OnlyofficeAuth implements INodeType {
 				buildAuthenticationRequest(credential),
 				timeoutOption(this, itemIndex),
 			);
-			const result = readAuthenticationAnswer(answer);
-			if (result.kind === 'secondFactor') {
-				throw new LoginProblem({
-					kind: 'secondFactorRequired',
-					message:
-						result.method === 'sms'
-							? 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'
-							: 'This ONLYOFFICE account requires two-factor login with an authenticator app',
-					hint: 'This version of the node cannot complete two-factor login yet. Use an account without two-factor authentication for automations, or ask the portal administrator for one.',
-				});
-			}
+			const result = requireToken(readAuthenticationAnswer(answer));
 			return makeTokenItem({
 				provider: 'onlyoffice',
 				environment: new URL(resolvePortalUrl(credential.portalUrl)).host,

@@ -175,6 +175,19 @@ function failureFor(answer: HttpAnswer, providerMessage: string | undefined): Lo
 	});
 }
 
+/** The token of an answer; an answer that asks for a second factor is a failure in this version. */
+export function requireToken(answer: OnlyofficeAnswer): { token: string; expiresAt: Date | null } {
+	if (answer.kind === 'token') return answer;
+	throw new LoginProblem({
+		kind: 'secondFactorRequired',
+		message:
+			answer.method === 'sms'
+				? 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'
+				: 'This ONLYOFFICE account requires two-factor login with an authenticator app',
+		hint: 'This version of the node cannot complete two-factor login yet. Use an account without two-factor authentication for automations, or ask the portal administrator for one.',
+	});
+}
+
 export function onlyofficeAuthorizationHeaders(token: string): Record<string, string> {
 	return { Authorization: token };
 }

@@ -72,6 +72,5 @@ export class SecretRedactor {
 
 /** Control characters (CR/LF included) cannot be sent safely in a header, form or XML value. */
 export function hasControlCharacters(value: string): boolean {
-	// eslint-disable-next-line no-control-regex
 	return /[\u0000-\u001f\u007f]/.test(value);
 }

@@ -2,6 +2,7 @@
  * What n8n reads of the built package: every file the "n8n" section names exists in dist/,
  * exports one class whose name matches the file, and each node's credentials are in the package.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -13,6 +14,12 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 	dependencies: Record<string, string>;
 	peerDependencies: Record<string, string>;
 };
+
+/** The icon files an icon property names: one file, or a light and a dark one. */
+function iconFiles(icon: unknown): string[] {
+	const refs = typeof icon === 'object' && icon !== null ? Object.values(icon as Record<string, string>) : [String(icon)];
+	return refs.map((ref) => ref.replace(/^file:/, ''));
+}
 
 function loadClass<T>(file: string): T {
 	const module = require(join(root, file)) as Record<string, new () => T>;
@@ -36,14 +43,36 @@ describe('the built package', () => {
 	it.each(manifest.n8n.nodes)('%s exists, with its icon and known credentials', (file) => {
 		expect(existsSync(join(root, file))).toBe(true);
 		const node = loadClass<INodeType>(file);
-		const icon = String(node.description.icon).replace(/^file:/, '');
-		expect(existsSync(join(root, dirname(file), icon))).toBe(true);
+		for (const icon of iconFiles(node.description.icon)) expect(existsSync(join(root, dirname(file), icon))).toBe(true);
 		for (const credential of node.description.credentials ?? []) expect(credentialNames).toContain(credential.name);
+		const codex = JSON.parse(readFileSync(join(root, file.replace(/\.js$/, '.json')), 'utf8')) as { node: string; categories: string[] };
+		expect(codex.node).toBe(`n8n-nodes-login-tokens.${node.description.name}`);
+		expect(codex.categories.length).toBeGreaterThan(0);
 	});
 
 	it.each(manifest.n8n.credentials)('%s has its icon', (file) => {
 		const credential = loadClass<ICredentialType>(file);
-		const icon = String(credential.icon).replace(/^file:/, '');
-		expect(existsSync(join(root, dirname(file), icon))).toBe(true);
+		for (const icon of iconFiles(credential.icon)) expect(existsSync(join(root, dirname(file), icon))).toBe(true);
+	});
+});
+
+describe('the packed tarball', () => {
+	const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as Array<{
+		files: Array<{ path: string }>;
+	}>;
+	const files = packed[0].files.map((file) => file.path).sort();
+
+	it('holds exactly the compiled code, icons and codex files n8n needs, with the manifest, README and licence', () => {
+		const outsideDist = files.filter((file) => !file.startsWith('dist/'));
+		expect(outsideDist).toEqual(['LICENSE', 'README.md', 'index.js', 'package.json']);
+		const unexpected = files.filter((file) => file.startsWith('dist/') && !/\.(js|svg|node\.json)$/.test(file));
+		expect(unexpected).toEqual([]);
+		expect(files.filter((file) => /\.(ts|map)$/.test(file) || file.includes('/test/'))).toEqual([]);
+	});
+
+	it('holds every file the "n8n" section names, with their icons and codex files', () => {
+		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(file);
+		for (const file of manifest.n8n.nodes) expect(files).toContain(file.replace(/\.js$/, '.json'));
+		expect(files.filter((file) => file.endsWith('.svg'))).toHaveLength(6);
 	});
 });

@@ -14,7 +14,7 @@ export const ALTINN_BASE_URLS = {
 	test: 'https://tt02.altinn.no',
 } as const;
 
-export const PASSWORD_LOGIN_PATH = '/api/authentication/authenticatewithpassword';
+export const REST_LOGIN_ENDPOINT = '/api/authentication/authenticatewithpassword';
 
 const AUTH_COOKIE_PREFIX = '.aspxauth';
 
@@ -51,7 +51,7 @@ export function buildPasswordLoginRequest(login: AltinnPasswordLogin): HttpReque
 	if (login.apiKey) headers.ApiKey = login.apiKey;
 	return {
 		method: 'POST',
-		url: joinUrl(login.baseUrl, PASSWORD_LOGIN_PATH),
+		url: joinUrl(login.baseUrl, REST_LOGIN_ENDPOINT),
 		headers,
 		body: JSON.stringify({ UserName: login.username, UserPassword: login.password }),
 	};

@@ -13,7 +13,7 @@ import { requireLoginValues } from '../../shared/environment';
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SYSTEM_AUTHENTICATION_NS = 'http://www.altinn.no/services/Authentication/SystemAuthentication/2009/10';
 export const AUTHENTICATION_DATA_NS = 'http://schemas.altinn.no/services/Authentication/2009/10';
-export const SYSTEM_AUTHENTICATION_PATH = '/AuthenticationExternal/SystemAuthentication.svc';
+export const CHALLENGE_SERVICE_ENDPOINT = '/AuthenticationExternal/SystemAuthentication.svc';
 export const GET_AUTHENTICATION_CHALLENGE_ACTION = `${SYSTEM_AUTHENTICATION_NS}/ISystemAuthenticationExternal/GetAuthenticationChallenge`;
 
 export type AltinnAuthMethod = 'SMSPin' | 'AltinnPin';
@@ -92,7 +92,7 @@ export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
 		},
 	}) as string;
 	return soapRequest(
-		joinUrl(login.baseUrl, SYSTEM_AUTHENTICATION_PATH),
+		joinUrl(login.baseUrl, CHALLENGE_SERVICE_ENDPOINT),
 		GET_AUTHENTICATION_CHALLENGE_ACTION,
 		`<?xml version="1.0" encoding="utf-8"?>${envelope}`,
 	);
