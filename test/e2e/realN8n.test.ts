@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import type { StoredExecution } from '../../scripts/lib/n8n';
 import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
-import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
+import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
 import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
 import type { Sandboxes } from '../../scripts/sandbox';
 import { exampleWorkflows } from '../../scripts/startSandbox';
@@ -97,6 +97,12 @@ afterAll(async () => {
 });
 
 describe(`in a real n8n ${version}`, () => {
+	it('is the version the README\'s compatibility table reports on', () => {
+		const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+		const nodeMajor = N8N_RUNTIMES[version]?.nodeMajor;
+		expect(readme).toMatch(new RegExp(`\\| ${version.replace(/\./g, '\\.')} \\| ${nodeMajor} \\|.*\\| all pass \\|`));
+	});
+
 	it('Boknett: logs in, the HTTP Request node sends the ticket and a Date header, then logs out', async () => {
 		const execution = await runWithCli('exBoknettLogin01');
 		expect(outcome(execution)).toEqual({ status: 'success' });
