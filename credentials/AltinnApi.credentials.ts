@@ -13,7 +13,7 @@ export class AltinnApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
 
 	properties: INodeProperties[] = [
-		...environmentProperties(ALTINN_BASE_URLS, 'Test (TT02)'),
+		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',

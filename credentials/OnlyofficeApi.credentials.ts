@@ -36,6 +36,15 @@ export class OnlyofficeApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
+		{
+			displayName: 'Authenticator Secret',
+			name: 'totpSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for accounts with two-factor login by authenticator app: the secret key shown when the app was linked (Base32, e.g. JBSW Y3DP …). The node then computes the 6-digit code itself.',
+		},
 	];
 
 	// A portal that asks for a second factor still answers 200: the Test button then confirms the password.

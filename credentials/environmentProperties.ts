@@ -1,20 +1,31 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-interface KnownEnvironments {
-	production: string;
-	test: string;
+/** A service's standard environments by value (`production` first), each with its base URL. */
+type KnownEnvironments = Readonly<Record<string, string>>;
+
+function titleCase(value: string): string {
+	return value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-/** The Environment choice (production, test, custom) and the Base URL shown for custom. */
-export function environmentProperties(baseUrls: KnownEnvironments, testName = 'Test'): INodeProperties[] {
+/**
+ * The Environment choice (the service's standard environments, then custom) and the Base URL shown
+ * for custom. `displayNames` overrides an environment's label, e.g. `{ test: 'Test (TT02)' }`.
+ */
+export function environmentProperties(
+	baseUrls: KnownEnvironments,
+	displayNames: Readonly<Record<string, string>> = {},
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Environment',
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Production', value: 'production', description: baseUrls.production },
-				{ name: testName, value: 'test', description: baseUrls.test },
+				...Object.entries(baseUrls).map(([value, url]) => ({
+					name: displayNames[value] ?? titleCase(value),
+					value,
+					description: url,
+				})),
 				{ name: 'Custom', value: 'custom', description: 'Any other address, such as a proxy or a local sandbox' },
 			],
 			default: 'production',
@@ -33,5 +44,9 @@ export function environmentProperties(baseUrls: KnownEnvironments, testName = 'T
 
 /** The same choice as an expression, for a credential's Test request. */
 export function baseUrlExpression(baseUrls: KnownEnvironments): string {
-	return `={{ $credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "test" ? "${baseUrls.test}" : "${baseUrls.production}") }}`;
+	const known = Object.entries(baseUrls).reduceRight(
+		(otherwise, [value, url]) => `($credentials.environment === "${value}" ? "${url}" : ${otherwise})`,
+		`"${baseUrls.production}"`,
+	);
+	return `={{ $credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ${known} }}`;
 }

@@ -1,6 +1,9 @@
 import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
 	IDataObject,
 	IExecuteFunctions,
+	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,8 +12,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
-import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { SecretCollector, contextFromLegacyRequest, runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { LoginProblem } from '../shared/protocolTypes';
+import { bearerHeaders } from '../shared/oauth2';
 import { makeTokenItem } from '../shared/token';
+import type { AltinnMaskinportenCredential } from './altinn3Login';
+import { loginWithMaskinporten } from './altinn3Login';
 import {
 	ALTINN_BASE_URLS,
 	altinnRestHeaders,
@@ -27,27 +34,112 @@ interface AltinnCredential {
 	password: string;
 }
 
+type AltinnLogin = 'maskinporten' | 'password';
+
+const PASSWORD_NOTICE = 'Altinn announced that Altinn 2, with this password login, shuts down on 19 June 2026: use Altinn 3 (Maskinporten).';
+
 export class AltinnAuthenticate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Altinn Authenticate',
 		name: 'altinnAuthenticate',
 		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: 'Log in with password',
-		description: 'Log in to the Altinn REST API with a username and password and get the auth cookie for later calls',
+		// Version 2 makes Altinn 3 the default; workflows made with version 1 keep the password login.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: '={{ $parameter["authentication"] === "maskinporten" ? "Altinn 3 (Maskinporten)" : "Altinn 2 password login" }}',
+		description: 'Log in to Altinn: Altinn 3 through Maskinporten, or the Altinn 2 REST API with a username and password',
 		defaults: { name: 'Altinn Authenticate' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnApi', required: true }],
+		credentials: [
+			{
+				name: 'altinnMaskinportenApi',
+				required: true,
+				testedBy: 'altinnMaskinportenApiTest',
+				displayOptions: { show: { authentication: ['maskinporten'] } },
+			},
+			{ name: 'altinnApi', required: true, displayOptions: { show: { authentication: ['password'] } } },
+		],
 		properties: [
-			tokenItemNotice('Cookie, ApiKey, Accept', 'Altinn announced that Altinn 2 shuts down on 19 June 2026.'),
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Altinn 3 (Maskinporten)',
+						value: 'maskinporten',
+						description: 'A system login: Maskinporten token exchanged for an Altinn token (Bearer)',
+					},
+					{
+						name: 'Altinn 2 Password (Retired)',
+						value: 'password',
+						description: 'Username and password for the Altinn 2 REST API (auth cookie)',
+					},
+				],
+				default: 'maskinporten',
+				displayOptions: { show: { '@version': [2] } },
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'Altinn 3 (Maskinporten)', value: 'maskinporten' },
+					{ name: 'Altinn 2 Password (Retired)', value: 'password' },
+				],
+				default: 'password',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{ ...tokenItemNotice('Authorization'), name: 'bearerNotice', displayOptions: { show: { authentication: ['maskinporten'] } } },
+			{ ...tokenItemNotice('Cookie, ApiKey, Accept', PASSWORD_NOTICE), displayOptions: { show: { authentication: ['password'] } } },
 			optionsCollection(),
 		],
 	};
 
+	methods = {
+		credentialTest: {
+			/** Runs the whole Altinn 3 login once: the only way to know the key, kid, scopes and user fit. */
+			async altinnMaskinportenApiTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const secrets = new SecretCollector();
+				try {
+					await loginWithMaskinporten(
+						contextFromLegacyRequest(this.helpers.request),
+						credential.data as unknown as AltinnMaskinportenCredential,
+						secrets,
+					);
+					return { status: 'OK', message: 'Maskinporten and Altinn accepted the client' };
+				} catch (error) {
+					const text = error instanceof LoginProblem ? `${error.details.message}. ${error.details.hint}` : 'The login failed unexpectedly';
+					return { status: 'Error', message: secrets.redactor().redact(text) };
+				}
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+			const login = this.getNodeParameter('authentication', itemIndex) as AltinnLogin;
+			const timeoutMs = timeoutOption(this, itemIndex);
+			if (login === 'maskinporten') {
+				const credential = (await this.getCredentials('altinnMaskinportenApi', itemIndex)) as unknown as AltinnMaskinportenCredential;
+				const obtainedAt = new Date();
+				const altinn = await loginWithMaskinporten(this, credential, secrets, timeoutMs);
+				return makeTokenItem({
+					provider: 'altinn3',
+					environment: credential.environment,
+					token: altinn.token,
+					headers: bearerHeaders(altinn.token),
+					obtainedAt,
+					expiresAt: altinn.expiresAt,
+					extra: { scope: altinn.scope ?? null },
+				});
+			}
+
 			const credential = (await this.getCredentials('altinnApi', itemIndex)) as unknown as AltinnCredential;
 			secrets.add(credential.password, credential.apiKey, credential.username);
 			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
@@ -60,7 +152,7 @@ export class AltinnAuthenticate implements INodeType {
 					password: credential.password,
 					apiKey: credential.apiKey,
 				}),
-				timeoutOption(this, itemIndex),
+				timeoutMs,
 			);
 			const cookie = readPasswordLoginAnswer(answer, {
 				now: obtainedAt,

@@ -10,7 +10,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { bearerHeaders } from '../shared/oauth2';
 import { makeTokenItem } from '../shared/token';
+import { BOKBASEN_AUTH_BASE_URLS, buildClientCredentialsRequest, readClientCredentialsAnswer } from './bokbasenOAuth2';
 import {
 	BOKNETT_BASE_URLS,
 	TICKET_LIFETIME_MS,
@@ -20,6 +22,22 @@ import {
 	readCreateTicketAnswer,
 	readDeleteTicketAnswer,
 } from './protocol';
+
+interface BokbasenOAuth2Credential {
+	environment: string;
+	baseUrl?: string;
+	clientId: string;
+	clientSecret: string;
+	audience: string;
+}
+
+type BoknettOperation = 'create' | 'delete' | 'oauth2Token';
+
+const SUBTITLES: Record<BoknettOperation, string> = {
+	create: 'Log in (create ticket)',
+	delete: 'Log out (delete ticket)',
+	oauth2Token: 'Get OAuth2 token',
+};
 
 interface BoknettCredential {
 	environment: string;
@@ -35,12 +53,15 @@ export class BoknettTicket implements INodeType {
 		icon: { light: 'file:boknett.svg', dark: 'file:boknett.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "delete" ? "Log out (delete ticket)" : "Log in (create ticket)" }}',
-		description: "Log in to Bokbasen's Boknett and get a ticket (TGT) for later API calls, or log out",
+		subtitle: `={{ $parameter["operation"] === "delete" ? "${SUBTITLES.delete}" : $parameter["operation"] === "oauth2Token" ? "${SUBTITLES.oauth2Token}" : "${SUBTITLES.create}" }}`,
+		description: "Log in to Bokbasen: a Boknett ticket (TGT) for the older services, or an OAuth2 token for the new APIs",
 		defaults: { name: 'Boknett Ticket' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'boknettApi', required: true }],
+		credentials: [
+			{ name: 'boknettApi', required: true, displayOptions: { show: { operation: ['create', 'delete'] } } },
+			{ name: 'bokbasenOAuth2Api', required: true, displayOptions: { show: { operation: ['oauth2Token'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -59,6 +80,12 @@ export class BoknettTicket implements INodeType {
 						value: 'delete',
 						description: 'Log out: end a ticket before it expires',
 						action: 'Delete a ticket',
+					},
+					{
+						name: 'Get OAuth2 Token',
+						value: 'oauth2Token',
+						description: "Bokbasen's current login for its new APIs: a client-credentials token with a Bearer header",
+						action: 'Get an OAuth2 token',
 					},
 				],
 				default: 'create',
@@ -89,11 +116,34 @@ export class BoknettTicket implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+			const timeoutMs = timeoutOption(this, itemIndex);
+			const operation = this.getNodeParameter('operation', itemIndex) as BoknettOperation;
+
+			if (operation === 'oauth2Token') {
+				const client = (await this.getCredentials('bokbasenOAuth2Api', itemIndex)) as unknown as BokbasenOAuth2Credential;
+				secrets.add(client.clientSecret);
+				const authBaseUrl = resolveBaseUrl(client.environment, client.baseUrl, BOKBASEN_AUTH_BASE_URLS, 'Bokbasen');
+				const obtainedAt = new Date();
+				const answer = await sendRequest(
+					this,
+					buildClientCredentialsRequest({ authBaseUrl, clientId: client.clientId, clientSecret: client.clientSecret, audience: client.audience }),
+					timeoutMs,
+				);
+				const token = readClientCredentialsAnswer(answer, obtainedAt);
+				return makeTokenItem({
+					provider: 'bokbasen',
+					environment: client.environment,
+					token: token.accessToken,
+					headers: bearerHeaders(token.accessToken),
+					obtainedAt,
+					expiresAt: token.expiresAt,
+					extra: { audience: client.audience.trim() },
+				});
+			}
+
 			const credential = (await this.getCredentials('boknettApi', itemIndex)) as unknown as BoknettCredential;
 			secrets.add(credential.password);
 			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, BOKNETT_BASE_URLS, 'Boknett');
-			const timeoutMs = timeoutOption(this, itemIndex);
-			const operation = this.getNodeParameter('operation', itemIndex) as 'create' | 'delete';
 
 			if (operation === 'delete') {
 				const ticketParameter = this.getNodeParameter('ticket', itemIndex, '');

@@ -175,7 +175,10 @@ function failureFor(answer: HttpAnswer, providerMessage: string | undefined): Lo
 	});
 }
 
-/** The token of an answer; an answer that asks for a second factor is a failure in this version. */
+/**
+ * The token of an answer; an answer that still asks for a second factor is a failure here, with a
+ * hint that says how this node can complete it.
+ */
 export function requireToken(answer: OnlyofficeAnswer): { token: string; expiresAt: Date | null } {
 	if (answer.kind === 'token') return answer;
 	throw new LoginProblem({
@@ -184,7 +187,51 @@ export function requireToken(answer: OnlyofficeAnswer): { token: string; expires
 			answer.method === 'sms'
 				? 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'
 				: 'This ONLYOFFICE account requires two-factor login with an authenticator app',
-		hint: 'This version of the node cannot complete two-factor login yet. Use an account without two-factor authentication for automations, or ask the portal administrator for one.',
+		hint:
+			answer.method === 'sms'
+				? 'Set this node\'s "SMS Code" parameter to "Wait for the Code", and add a second ONLYOFFICE Auth node with the operation "Wait for SMS Code" after a step that sends the code page to a person.'
+				: 'Add the authenticator secret (the key shown when two-factor login was set up) to the ONLYOFFICE API credential, so the node computes the code itself.',
+	});
+}
+
+/** ONLYOFFICE's codes: 6 digits by SMS or app; up to 8 allowed for portals set up that way. */
+export const ONLYOFFICE_CODE_RULE = { pattern: /^\d{6,8}$/, description: '6 digits' };
+
+/** Completes a two-factor login: the same credentials, with the code in the path. */
+export function buildCodeConfirmationRequest(login: OnlyofficeLogin, code: string): HttpRequestSpec {
+	if (!ONLYOFFICE_CODE_RULE.pattern.test(code)) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: `The two-factor code must be ${ONLYOFFICE_CODE_RULE.description}`,
+			hint: 'Enter the code exactly as the SMS or the authenticator app shows it.',
+		});
+	}
+	const request = buildAuthenticationRequest(login);
+	return { ...request, url: `${request.url}/${code}` };
+}
+
+/** Reads the answer to a code confirmation: a token, or a refusal of the code (which is not retried). */
+export function readCodeConfirmationAnswer(answer: HttpAnswer, codeSource: 'sms' | 'authenticator'): { token: string; expiresAt: Date | null } {
+	const code = answer.statusCode;
+	if (code === 400 || code === 401 || code === 403) {
+		throw new LoginProblem({
+			kind: 'rejected',
+			message: `ONLYOFFICE refused the two-factor code (${statusLine(answer)})`,
+			hint:
+				codeSource === 'authenticator'
+					? 'Check the authenticator secret in the ONLYOFFICE API credential and that the n8n server\'s clock is right (codes change every 30 seconds). The node does not retry, so the account is not locked.'
+					: 'The code may be mistyped, used or older than 10 minutes. Start the login again to get a new SMS code; the portal allows 5 tries.',
+			httpCode: code,
+			providerMessage: providerErrorMessage(parseJson(answer)),
+		});
+	}
+	const result = readAuthenticationAnswer(answer);
+	if (result.kind === 'token') return result;
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: 'ONLYOFFICE asked for a second factor again after the code was sent',
+		hint: 'The code was probably not accepted. Start the login again; if it persists, check the two-factor settings of the account.',
+		httpCode: code,
 	});
 }
 

@@ -128,6 +128,33 @@ export async function sendRequest(
 	};
 }
 
+/** The legacy `request` helper, the only HTTP client n8n gives a node's credential test method. */
+export type LegacyRequest = (uriOrObject: string | object, options?: object) => Promise<unknown>;
+
+/**
+ * Lets `sendRequest` run on the legacy `request` helper, so a credential test speaks the same
+ * protocol code as the node. Same policy: answers of every status, no redirects, a time-out.
+ */
+export function contextFromLegacyRequest(request: LegacyRequest): HttpCapableContext {
+	return {
+		helpers: {
+			httpRequest: async (options: IHttpRequestOptions) =>
+				await request({
+					method: options.method,
+					uri: options.url,
+					headers: options.headers,
+					body: options.body,
+					resolveWithFullResponse: true,
+					simple: false,
+					followRedirect: false,
+					followAllRedirects: false,
+					encoding: null,
+					timeout: options.timeout,
+				}),
+		},
+	};
+}
+
 /** Turns anything thrown while handling an item into an n8n error that holds no secret. */
 export function toNodeError(
 	node: INode,

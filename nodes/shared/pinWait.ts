@@ -13,6 +13,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { SecretCollector } from './execution';
+import { LoginProblem } from './protocolTypes';
+
 /**
  * The resume URL (`/webhook-waiting/…`) takes JSON and form posts; the form URL
  * (`/form-waiting/…`) shows the page. n8n routes each to the entries of its own kind.
@@ -84,8 +87,12 @@ function wantsJson(context: IWebhookFunctions): boolean {
 export interface CodeHandling {
 	rule: PinRule;
 	text: PinFormText;
-	/** Builds the node's output item from a well-formed code. */
-	onCode: (code: string) => Promise<IDataObject>;
+	/**
+	 * Builds the node's output item from a well-formed code. It may use the code at once (e.g. to
+	 * complete a login); a `LoginProblem` it throws is shown to the person and the execution keeps
+	 * waiting, with every secret added to `secrets` removed from what is shown.
+	 */
+	onCode: (code: string, secrets: SecretCollector) => Promise<IDataObject>;
 }
 
 /**
@@ -113,7 +120,24 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 		}
 		return { noWebhookResponse: true };
 	}
-	const item = await handling.onCode(code);
+	const secrets = new SecretCollector();
+	let item: IDataObject;
+	try {
+		item = await handling.onCode(code, secrets);
+	} catch (error) {
+		if (!(error instanceof LoginProblem)) throw error;
+		const redactor = secrets.redactor();
+		const said = redactor.redact(`${error.details.message}. ${error.details.hint}`);
+		const message = `${said} The workflow is still waiting; you can send another code.`;
+		const status = error.details.kind === 'unavailable' ? 502 : 400;
+		if (json) {
+			response.status(status).json({ accepted: false, error: message });
+		} else {
+			response.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
+			response.send(pinFormPage(handling.text, { error: message }));
+		}
+		return { noWebhookResponse: true };
+	}
 	if (json) {
 		response.status(200).json({ accepted: true });
 	} else {

@@ -3,7 +3,7 @@
  * can always send `{{ JSON.stringify($json.headers) }}` whatever provider logged in. Built here and nowhere else.
  */
 
-export type ProviderId = 'boknett' | 'onlyoffice' | 'altinn' | 'altinn-sms';
+export type ProviderId = 'boknett' | 'bokbasen' | 'onlyoffice' | 'altinn' | 'altinn3' | 'altinn-sms';
 
 export type TokenItem = {
 	provider: ProviderId;

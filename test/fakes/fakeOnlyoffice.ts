@@ -3,7 +3,7 @@
  * password) or older Workspace (500 "User authentication failed") flavour, with switches for the
  * failures users meet, and `GET /api/2.0/people/@self` to check the token downstream.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 
 import type { RecordedRequest, Reply } from './fakeServer';
 import { FakeServer, HTML_ERROR_PAGE, header, json } from './fakeServer';
@@ -22,6 +22,29 @@ export type OnlyofficeFailure =
 
 export const ONLYOFFICE_USER = { username: 'anne@example.no', password: 'Pa$$ word æøå "quoted"' };
 
+/** The authenticator secret of the fake's app-two-factor account (Base32 of 20 bytes). */
+export const ONLYOFFICE_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/**
+ * The fake's own reading of RFC 6238 (SHA-1, 30 s, 6 digits), written apart from the node's
+ * module so that a mistake in one is caught by the other.
+ */
+function authenticatorCodes(base32Secret: string, atMs: number): string[] {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	const bits = [...base32Secret.toUpperCase()].map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0')).join('');
+	const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+	return [-1, 0, 1].map((drift) => {
+		const step = Math.floor(atMs / 30_000) + drift;
+		const counter = Buffer.alloc(8);
+		counter.writeUInt32BE(Math.floor(step / 2 ** 32), 0);
+		counter.writeUInt32BE(step % 2 ** 32, 4);
+		const mac = createHmac('sha1', key).update(counter).digest();
+		const at = mac[19] & 15;
+		const number = ((mac[at] & 127) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3];
+		return String(number % 1_000_000).padStart(6, '0');
+	});
+}
+
 function errorBody(statusCode: number, message: string) {
 	return { status: 1, statusCode, error: { message, hresult: -2146233088 } };
 }
@@ -39,13 +62,24 @@ export class FakeOnlyoffice extends FakeServer {
 
 	tokenExpires = '2030-07-07T17:06:03.5845502+03:00';
 
+	/** The SMS code the portal "sent" last, as a person would read it on the phone. */
+	lastSmsCode: string | undefined;
+
+	/** Called when the portal "sends" an SMS code (the sandbox prints it). */
+	onSmsCode: ((code: string) => void) | undefined;
+
+	/** Wrong codes tried for the current SMS code; the portal allows 5. */
+	private smsTries = 0;
+
 	protected handle(request: RecordedRequest): Reply {
 		if (request.path === '/api/2.0/authentication') return this.authenticate(request);
+		const confirmation = /^\/api\/2\.0\/authentication\/(\d+)$/.exec(request.path);
+		if (confirmation) return this.authenticate(request, confirmation[1]);
 		if (request.path === '/api/2.0/people/@self') return this.self(request);
 		return json(404, errorBody(404, 'Not found'));
 	}
 
-	private authenticate(request: RecordedRequest): Reply {
+	private authenticate(request: RecordedRequest, code?: string): Reply {
 		if (this.failure === 'slow') return { ...json(200, {}), delayMs: this.slowMs };
 		if (this.failure === 'htmlPage') return { status: 200, headers: { 'Content-Type': 'text/html' }, body: HTML_ERROR_PAGE };
 		if (this.failure === 'serverError') return { status: 502, reason: 'Bad Gateway', body: '' };
@@ -71,6 +105,8 @@ export class FakeOnlyoffice extends FakeServer {
 		}
 		if (this.failure === 'disabledUser') return json(403, errorBody(403, 'Access denied: the user is disabled'));
 		if (this.failure === 'twoFactorSms') {
+			if (code !== undefined) return this.checkSmsCode(code) ?? this.issueToken();
+			this.sendSmsCode();
 			return json(200, {
 				count: 1,
 				response: { sms: true, phoneNoise: '+47 *****123', expires: '2030-01-01T10:10:00+01:00', confirmUrl: '/confirm.aspx?type=PhoneAuth' },
@@ -79,8 +115,36 @@ export class FakeOnlyoffice extends FakeServer {
 			});
 		}
 		if (this.failure === 'twoFactorApp') {
-			return json(200, { count: 1, response: { tfa: true, tfaKey: 'JBSWY3DPEHPK3PXP' }, status: 0, statusCode: 200 });
+			if (code !== undefined) {
+				if (!authenticatorCodes(ONLYOFFICE_TOTP_SECRET, Date.now()).includes(code)) {
+					return json(401, errorBody(401, 'The code is incorrect'));
+				}
+				return this.issueToken();
+			}
+			return json(200, { count: 1, response: { tfa: true, tfaKey: ONLYOFFICE_TOTP_SECRET }, status: 0, statusCode: 200 });
 		}
+		if (code !== undefined) return json(400, errorBody(400, 'Two-factor authentication is not enabled'));
+		return this.issueToken();
+	}
+
+	private sendSmsCode(): void {
+		this.lastSmsCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+		this.smsTries = 0;
+		this.onSmsCode?.(this.lastSmsCode);
+	}
+
+	/** An error reply for a wrong, used or exhausted code; undefined when the code is right (it is then used up). */
+	private checkSmsCode(code: string): Reply | undefined {
+		if (this.lastSmsCode === undefined || this.smsTries >= 5) return json(403, errorBody(403, 'Too many attempts or no code sent'));
+		if (code !== this.lastSmsCode) {
+			this.smsTries += 1;
+			return json(401, errorBody(401, 'The code is incorrect'));
+		}
+		this.lastSmsCode = undefined;
+		return undefined;
+	}
+
+	private issueToken(): Reply {
 		const token = randomBytes(24).toString('base64url');
 		this.liveTokens.add(token);
 		const response: Record<string, unknown> =

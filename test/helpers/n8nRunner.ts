@@ -93,6 +93,8 @@ export interface RunOptions {
 	executionId?: string;
 	/** The signed-URL token n8n 2.x adds to resume URLs; null for an n8n 1.x-style execution without one. */
 	resumeToken?: string | null;
+	/** The node's version in the workflow; 1 unless a test says otherwise. */
+	typeVersion?: number;
 }
 
 export interface NodeHarness {
@@ -121,7 +123,7 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		id: 'node-under-test',
 		name: NODE_NAME,
 		type: `n8n-nodes-login-tokens.${nodeType.description.name}`,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters ?? {},
 		credentials: nodeCredentials,

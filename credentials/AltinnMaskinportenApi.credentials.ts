@@ -1,0 +1,115 @@
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
+
+/**
+ * Altinn 3 through Maskinporten. The Test button lives in the Altinn Authenticate node
+ * (`testedBy`), because the grant must be signed with the private key, which a declarative
+ * request cannot do.
+ */
+export class AltinnMaskinportenApi implements ICredentialType {
+	name = 'altinnMaskinportenApi';
+
+	displayName = 'Altinn 3 (Maskinporten)';
+
+	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-3-maskinporten';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Production',
+					value: 'production',
+					description: `${ALTINN3_ENVIRONMENTS.production.maskinportenUrl} and ${ALTINN3_ENVIRONMENTS.production.platformUrl}`,
+				},
+				{
+					name: 'Test (TT02)',
+					value: 'test',
+					description: `${ALTINN3_ENVIRONMENTS.test.maskinportenUrl} and ${ALTINN3_ENVIRONMENTS.test.platformUrl}`,
+				},
+				{ name: 'Custom', value: 'custom', description: 'Other addresses, such as a proxy or a local sandbox' },
+			],
+			default: 'production',
+		},
+		{
+			displayName: 'Maskinporten URL',
+			name: 'maskinportenUrl',
+			type: 'string',
+			default: '',
+			placeholder: ALTINN3_ENVIRONMENTS.production.maskinportenUrl,
+			description: 'Maskinporten\'s address without a path; the grant\'s audience is this address with a trailing slash',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Altinn Platform URL',
+			name: 'platformUrl',
+			type: 'string',
+			default: '',
+			placeholder: ALTINN3_ENVIRONMENTS.production.platformUrl,
+			description: 'Altinn platform address without a path, where the Maskinporten token is exchanged',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			description: 'The integration\'s client ID from Maskinporten (Samarbeidsportalen)',
+			required: true,
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----…',
+			description: 'The RSA private key (PEM) that signs the grant. Line breaks may be lost when pasting; the node restores them.',
+			required: true,
+		},
+		{
+			displayName: 'Key ID',
+			name: 'keyId',
+			type: 'string',
+			default: '',
+			description: 'The kid of the public key registered for the client in Maskinporten. Leave empty when you give a certificate chain.',
+		},
+		{
+			displayName: 'Certificate Chain',
+			name: 'certificateChain',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			description: 'Only when signing with a business certificate (virksomhetssertifikat) instead of a registered key: the certificate and its intermediates as PEM, leaf first',
+		},
+		{
+			displayName: 'Scopes',
+			name: 'scopes',
+			type: 'string',
+			default: '',
+			placeholder: 'altinn:serviceowner/instances.read',
+			description: 'The scopes to ask for, separated by spaces; they must be granted to the client',
+			required: true,
+		},
+		{
+			displayName: 'Enterprise Username',
+			name: 'enterpriseUsername',
+			type: 'string',
+			default: '',
+			description: 'Optional: an Altinn enterprise user (virksomhetsbruker) to act as. Leave empty to act as the organisation.',
+		},
+		{
+			displayName: 'Enterprise Password',
+			name: 'enterprisePassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { hide: { enterpriseUsername: [''] } },
+		},
+	];
+}

@@ -1,0 +1,62 @@
+/**
+ * Bokbasen's current login, replacing Boknett tickets for new services: OAuth2 client credentials
+ * at `{auth}/oauth/token` for one audience (the API, e.g. https://api.bokbasen.io/metadata/).
+ * Later calls send `Authorization: Bearer …` and no `Date` header.
+ */
+import { requireLoginValues } from '../shared/environment';
+import type { OAuth2Token } from '../shared/oauth2';
+import { readOAuth2TokenAnswer } from '../shared/oauth2';
+import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
+import { LoginProblem, joinUrl } from '../shared/protocolTypes';
+
+export const BOKBASEN_AUTH_BASE_URLS = {
+	production: 'https://auth.bokbasen.io',
+	stage: 'https://auth.stage.bokbasen.io',
+} as const;
+
+export const DEFAULT_BOKBASEN_AUDIENCE = 'https://api.bokbasen.io/metadata/';
+
+export interface BokbasenClient {
+	authBaseUrl: string;
+	clientId: string;
+	clientSecret: string;
+	audience: string;
+}
+
+export function buildClientCredentialsRequest(client: BokbasenClient): HttpRequestSpec {
+	requireLoginValues('Bokbasen OAuth2 API', {
+		'client ID': client.clientId,
+		'client secret': client.clientSecret,
+		audience: client.audience,
+	});
+	if (!/^https?:\/\//i.test(client.audience.trim())) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The audience in the Bokbasen OAuth2 API credential is not an address',
+			hint: 'Enter the API you were given access to, e.g. https://api.bokbasen.io/metadata/.',
+		});
+	}
+	return {
+		method: 'POST',
+		url: joinUrl(client.authBaseUrl, '/oauth/token'),
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify({
+			client_id: client.clientId,
+			client_secret: client.clientSecret,
+			audience: client.audience.trim(),
+			grant_type: 'client_credentials',
+		}),
+	};
+}
+
+export function readClientCredentialsAnswer(answer: HttpAnswer, now: Date): OAuth2Token {
+	return readOAuth2TokenAnswer(
+		answer,
+		{
+			serviceName: 'Bokbasen',
+			rejectedHint: 'Check the client ID and client secret in the Bokbasen OAuth2 API credential, and that the environment (production or stage) is the one the client was made for.',
+			notAllowedHint: 'The client exists but may not use this audience. Check the audience in the credential, or ask Bokbasen to grant the client access to that API.',
+		},
+		now,
+	);
+}
