@@ -10,6 +10,8 @@ import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
 export class AltinnMaskinportenApi implements ICredentialType {
 	name = 'altinnMaskinportenApi';
 
+	// The name Altinn's own documentation uses for this login; "API" would only blur it.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Altinn 3 (Maskinporten)';
 
 	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
@@ -72,13 +74,16 @@ export class AltinnMaskinportenApi implements ICredentialType {
 			description: 'The RSA private key (PEM) that signs the grant. Line breaks may be lost when pasting; the node restores them.',
 			required: true,
 		},
+		// A key ID and a certificate chain name public things; hiding them would only hamper checking them.
 		{
 			displayName: 'Key ID',
 			name: 'keyId',
+			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 			type: 'string',
 			default: '',
 			description: 'The kid of the public key registered for the client in Maskinporten. Leave empty when you give a certificate chain.',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
 		{
 			displayName: 'Certificate Chain',
 			name: 'certificateChain',

@@ -108,6 +108,8 @@ export class AltinnAuthenticate implements INodeType {
 				const secrets = new SecretCollector();
 				try {
 					await loginWithMaskinporten(
+						// n8n gives credential tests only the legacy request helper; the adapter keeps our HTTP policy.
+						// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 						contextFromLegacyRequest(this.helpers.request),
 						credential.data as unknown as AltinnMaskinportenCredential,
 						secrets,

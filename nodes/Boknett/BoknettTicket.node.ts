@@ -85,7 +85,7 @@ export class BoknettTicket implements INodeType {
 						name: 'Get OAuth2 Token',
 						value: 'oauth2Token',
 						description: "Bokbasen's current login for its new APIs: a client-credentials token with a Bearer header",
-						action: 'Get an OAuth2 token',
+						action: 'Get an access token',
 					},
 				],
 				default: 'create',

@@ -13,6 +13,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { SecretCollector } from './execution';
 import { LoginProblem } from './protocolTypes';
 
@@ -125,8 +127,11 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 	try {
 		item = await handling.onCode(code, secrets);
 	} catch (error) {
-		if (!(error instanceof LoginProblem)) throw error;
 		const redactor = secrets.redactor();
+		if (!(error instanceof LoginProblem)) {
+			// A bug, not the provider's answer: fail the request, with no secret in what n8n logs.
+			throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
+		}
 		const said = redactor.redact(`${error.details.message}. ${error.details.hint}`);
 		const message = `${said} The workflow is still waiting; you can send another code.`;
 		const status = error.details.kind === 'unavailable' ? 502 : 400;

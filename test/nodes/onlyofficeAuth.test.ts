@@ -63,7 +63,7 @@ describe('ONLYOFFICE Auth', () => {
 		const error = await failure();
 		expect(error.constructor.name).toBe('NodeOperationError');
 		expect(error.message).toBe('This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code');
-		expect(error.description).toMatch(/two-factor/);
+		expect(error.description).toMatch(/Wait for SMS Code/);
 	});
 
 	it('says two-factor login is required when the portal wants an authenticator code', async () => {

@@ -69,10 +69,13 @@ export function restorePemLineBreaks(pem: string): string {
 /** Reads a PEM RSA private key, whatever a paste did to its line breaks. */
 export function readPrivateKey(pem: string): KeyObject {
 	const text = restorePemLineBreaks(pem);
-	let key: KeyObject;
+	let key: KeyObject | undefined;
 	try {
 		key = createPrivateKey({ key: text, format: 'pem' });
 	} catch {
+		// OpenSSL's message can quote the key's text: it is dropped, and the problem below says what to do.
+	}
+	if (!key) {
 		const looksPublic = /BEGIN (PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)/.test(text);
 		throw new LoginProblem({
 			kind: 'badInput',

@@ -1,0 +1,127 @@
+import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
+import { FakeOnlyoffice, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { leakedSecrets } from '../helpers/leaks';
+import type { RunOptions } from '../helpers/n8nRunner';
+import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
+import { RecordingRunner } from '../helpers/recordingRunner';
+
+const node = new OnlyofficeAuth();
+let fake: FakeOnlyoffice;
+const smsCodes: string[] = [];
+
+function credentials(overrides: Record<string, string> = {}) {
+	return { onlyofficeApi: { portalUrl: fake.baseUrl, ...ONLYOFFICE_USER, totpSecret: '', ...overrides } };
+}
+
+const runner = new RecordingRunner(() => ({ credentials: credentials() }));
+const run = async (options: RunOptions = {}) => await runner.run(node, options);
+const failure = async (options: RunOptions = {}) => await runner.failure(node, options);
+
+beforeAll(async () => {
+	fake = await new FakeOnlyoffice().start();
+	fake.onSmsCode = (code) => smsCodes.push(code);
+});
+afterAll(async () => {
+	await fake.stop();
+	expect(leakedSecrets(runner.produced, { password: ONLYOFFICE_USER.password, totpSecret: ONLYOFFICE_TOTP_SECRET })).toEqual([]);
+});
+beforeEach(() => {
+	fake.failure = 'none';
+	fake.clearRequests();
+});
+
+describe('ONLYOFFICE Auth: authenticator-app two-factor', () => {
+	it('computes the code from the credential\'s secret and completes the login', async () => {
+		fake.failure = 'twoFactorApp';
+		const { output } = await run({ credentials: credentials({ totpSecret: ONLYOFFICE_TOTP_SECRET.toLowerCase().replace(/(.{4})/g, '$1 ') }) });
+		const json = output?.[0][0].json as Record<string, unknown>;
+		expect(json.provider).toBe('onlyoffice');
+		expect(fake.liveTokens.has(String(json.token))).toBe(true);
+		expect(fake.requests.map((request) => request.path)).toEqual(['/api/2.0/authentication', expect.stringMatching(/^\/api\/2\.0\/authentication\/\d{6}$/)]);
+		expect(JSON.parse(fake.requests[1].body)).toEqual({ userName: ONLYOFFICE_USER.username, password: ONLYOFFICE_USER.password });
+	});
+
+	it('explains a wrong secret as a refused code, sent once', async () => {
+		fake.failure = 'twoFactorApp';
+		const error = await failure({ credentials: credentials({ totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }) });
+		expect(error.message).toBe('ONLYOFFICE refused the two-factor code (401 Unauthorized)');
+		expect(error.description).toMatch(/authenticator secret .* clock/);
+		expect(fake.requests).toHaveLength(2);
+	});
+
+	it('without a secret says where to put it', async () => {
+		fake.failure = 'twoFactorApp';
+		const error = await failure();
+		expect(error.message).toBe('This ONLYOFFICE account requires two-factor login with an authenticator app');
+		expect(error.description).toMatch(/Add the authenticator secret/);
+	});
+
+	it('refuses a malformed secret before sending a code', async () => {
+		fake.failure = 'twoFactorApp';
+		const error = await failure({ credentials: credentials({ totpSecret: 'not base32!' }) });
+		expect(error.message).toBe('The authenticator secret in the ONLYOFFICE API credential is not a valid Base32 key');
+		expect(fake.requests).toHaveLength(1);
+	});
+});
+
+describe('ONLYOFFICE Auth: SMS code', () => {
+	it('stops with an error by default, saying how to wait for the code', async () => {
+		fake.failure = 'twoFactorSms';
+		const error = await failure();
+		expect(error.message).toBe('This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code');
+		expect(error.description).toMatch(/Wait for SMS Code/);
+	});
+
+	it('with "Wait for the Code" outputs the code page and resume URL, then the waiting node finishes the login', async () => {
+		fake.failure = 'twoFactorSms';
+		const login = await run({ parameters: { operation: 'logIn', smsCodeHandling: 'wait' }, executionId: '815' });
+		const sent = login.output?.[0][0].json ?? {};
+		expect(sent).toMatchObject({ status: 'smsCodeSent', phoneNoise: '+47 *****123' });
+		expect(String(sent.codeFormUrl)).toMatch(new RegExp(`^${FORM_WAITING_BASE_URL}/815`));
+		expect(String(sent.codeWebhookUrl)).toMatch(new RegExp(`^${WAITING_BASE_URL}/815`));
+		expect(sent).not.toHaveProperty('token');
+
+		const waiting = await run({ parameters: { operation: 'waitForSmsCode' }, input: [{ json: sent }] });
+		expect(waiting.harness.statusChanges).toEqual(['waiting']);
+		expect((waiting.harness.runExecutionData.waitTill?.getTime() ?? 0) - Date.now()).toBeLessThanOrEqual(10 * 60 * 1000);
+
+		const malformed = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: '12ab' } });
+		expect(malformed.response.statusCode).toBe(400);
+		expect(JSON.parse(malformed.response.body).error).toMatch(/must be 6 digits/);
+
+		const wrongCode = smsCodes.at(-1) === '000000' ? '111111' : '000000';
+		const refused = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: wrongCode } });
+		runner.produced.push(refused.response.body);
+		expect(refused.result.workflowData).toBeUndefined();
+		expect(refused.response.statusCode).toBe(400);
+		expect(JSON.parse(refused.response.body).error).toMatch(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)\. .* The workflow is still waiting/);
+
+		const accepted = await callWebhook(waiting.harness, node, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: { pin: ` ${String(smsCodes.at(-1)).slice(0, 3)} ${String(smsCodes.at(-1)).slice(3)}` },
+		});
+		runner.produced.push(accepted.result);
+		expect(accepted.response.body).toMatch(/The code was received/);
+		const item = accepted.result.workflowData?.[0][0].json as Record<string, unknown>;
+		expect(item.provider).toBe('onlyoffice');
+		expect(fake.liveTokens.has(String(item.token))).toBe(true);
+		expect(fake.requestsTo('/api/2.0/authentication/')).toHaveLength(2);
+	});
+
+	it('shows the code form on GET', async () => {
+		const waiting = await run({ parameters: { operation: 'waitForSmsCode' } });
+		const { response } = await callWebhook(waiting.harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(response.body).toMatch(/Type the code the ONLYOFFICE portal sent you by SMS/);
+	});
+
+	it('keeps waiting and says so when the portal is down at the moment the code arrives', async () => {
+		const waiting = await run({ parameters: { operation: 'waitForSmsCode' } });
+		fake.failure = 'serverError';
+		const { result, response } = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: '123456' } });
+		runner.produced.push(response.body);
+		expect(result.workflowData).toBeUndefined();
+		expect(response.statusCode).toBe(502);
+		expect(JSON.parse(response.body).error).toMatch(/^The ONLYOFFICE portal failed to log in \(502 Bad Gateway\)/);
+	});
+});
