@@ -1,37 +1,58 @@
 /**
  * The local provider sandboxes for `npm start`: the test fakes on fixed local ports, with the test
- * accounts, and the n8n credentials that point at them. A PIN the fake Altinn "sends by SMS" is
- * printed here and listed at http://127.0.0.1:5703/__sandbox/sms.
+ * accounts, and the n8n credentials that point at them. A PIN or code the fakes "send by SMS" is
+ * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
 import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn } from '../test/fakes/fakeAltinn';
+import { FakeAltinn3, makeKeyClient } from '../test/fakes/fakeAltinn3';
+import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../test/fakes/fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
-import { FakeOnlyoffice, ONLYOFFICE_USER } from '../test/fakes/fakeOnlyoffice';
+import {
+	FakeOnlyoffice,
+	ONLYOFFICE_APP_2FA_USER,
+	ONLYOFFICE_SMS_2FA_USER,
+	ONLYOFFICE_TOTP_SECRET,
+	ONLYOFFICE_USER,
+} from '../test/fakes/fakeOnlyoffice';
 
-export const SANDBOX_PORTS = { boknett: 5701, onlyoffice: 5702, altinn: 5703 } as const;
+export const SANDBOX_PORTS = { boknett: 5701, onlyoffice: 5702, altinn: 5703, altinn3: 5704, bokbasen: 5705 } as const;
+
+export type SandboxPorts = Record<keyof typeof SANDBOX_PORTS, number>;
 
 export interface Sandboxes {
 	boknett: FakeBoknett;
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
+	altinn3: FakeAltinn3;
+	bokbasen: FakeBokbasenAuth;
+	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh at each start. */
+	altinn3Client: ReturnType<typeof makeKeyClient>;
 	stop(): Promise<void>;
 }
 
-export async function startSandboxes(ports: { boknett: number; onlyoffice: number; altinn: number } = SANDBOX_PORTS): Promise<Sandboxes> {
+export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS): Promise<Sandboxes> {
 	const boknett = await new FakeBoknett().start(ports.boknett);
 	const onlyoffice = await new FakeOnlyoffice().start(ports.onlyoffice);
 	const altinn = await new FakeAltinn().start(ports.altinn);
+	const altinn3 = await new FakeAltinn3().start(ports.altinn3);
+	const bokbasen = await new FakeBokbasenAuth().start(ports.bokbasen);
+	const altinn3Client = makeKeyClient();
+	altinn3.registerKeyClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, altinn3Client.scopes);
 	return {
 		boknett,
 		onlyoffice,
 		altinn,
+		altinn3,
+		bokbasen,
+		altinn3Client,
 		async stop() {
-			await Promise.all([boknett.stop(), onlyoffice.stop(), altinn.stop()]);
+			await Promise.all([boknett.stop(), onlyoffice.stop(), altinn.stop(), altinn3.stop(), bokbasen.stop()]);
 		},
 	};
 }
 
 /** n8n credentials (for `n8n import:credentials`, which encrypts them) matching the example workflows' ids. */
-export function sandboxCredentials(sandboxes: Pick<Sandboxes, 'boknett' | 'onlyoffice' | 'altinn'>) {
+export function sandboxCredentials(sandboxes: Omit<Sandboxes, 'stop'>) {
 	return [
 		{
 			id: 'sandboxBoknett01',
@@ -44,6 +65,18 @@ export function sandboxCredentials(sandboxes: Pick<Sandboxes, 'boknett' | 'onlyo
 			name: 'ONLYOFFICE sandbox',
 			type: 'onlyofficeApi',
 			data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_USER },
+		},
+		{
+			id: 'sandboxOnlyTotp1',
+			name: 'ONLYOFFICE sandbox (authenticator app)',
+			type: 'onlyofficeApi',
+			data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_APP_2FA_USER, totpSecret: ONLYOFFICE_TOTP_SECRET },
+		},
+		{
+			id: 'sandboxOnlySms01',
+			name: 'ONLYOFFICE sandbox (SMS code)',
+			type: 'onlyofficeApi',
+			data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER },
 		},
 		{
 			id: 'sandboxAltinn001',
@@ -65,6 +98,26 @@ export function sandboxCredentials(sandboxes: Pick<Sandboxes, 'boknett' | 'onlyo
 				userPassword: ALTINN_PERSON.password,
 			},
 		},
+		{
+			id: 'sandboxAltinn3001',
+			name: 'Altinn 3 (Maskinporten) sandbox',
+			type: 'altinnMaskinportenApi',
+			data: {
+				environment: 'custom',
+				maskinportenUrl: sandboxes.altinn3.baseUrl,
+				platformUrl: sandboxes.altinn3.baseUrl,
+				clientId: sandboxes.altinn3Client.clientId,
+				privateKey: sandboxes.altinn3Client.privateKeyPem,
+				keyId: sandboxes.altinn3Client.keyId,
+				scopes: 'altinn:serviceowner/instances.read',
+			},
+		},
+		{
+			id: 'sandboxBokbasen01',
+			name: 'Bokbasen OAuth2 sandbox',
+			type: 'bokbasenOAuth2Api',
+			data: { environment: 'custom', baseUrl: sandboxes.bokbasen.baseUrl, ...BOKBASEN_CLIENT },
+		},
 	];
 }
 
@@ -73,7 +126,10 @@ if (require.main === module) {
 	void (async () => {
 		const sandboxes = await startSandboxes();
 		sandboxes.altinn.onPinSent = (pin) => console.log(`[sandbox] Altinn "sent" the SMS PIN ${pin}`);
-		console.log(`[sandbox] Boknett ${sandboxes.boknett.baseUrl}, ONLYOFFICE ${sandboxes.onlyoffice.baseUrl}, Altinn ${sandboxes.altinn.baseUrl}`);
+		sandboxes.onlyoffice.onSmsCode = (code) => console.log(`[sandbox] ONLYOFFICE "sent" the SMS code ${code}`);
+		console.log(
+			`[sandbox] Boknett ${sandboxes.boknett.baseUrl}, ONLYOFFICE ${sandboxes.onlyoffice.baseUrl}, Altinn ${sandboxes.altinn.baseUrl}, Altinn 3 ${sandboxes.altinn3.baseUrl}, Bokbasen ${sandboxes.bokbasen.baseUrl}`,
+		);
 		const stop = () => void sandboxes.stop().then(() => process.exit(0));
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);

@@ -33,9 +33,10 @@ async function main(): Promise<void> {
 	phase('2/5 Packing this package and installing it into the local n8n, as Settings → Community Nodes would');
 	await installPackage(userFolder);
 
-	phase('3/5 Starting the provider sandboxes (Boknett :5701, ONLYOFFICE :5702, Altinn :5703)');
+	phase('3/5 Starting the provider sandboxes (Boknett :5701, ONLYOFFICE :5702, Altinn :5703, Altinn 3 :5704, Bokbasen OAuth2 :5705)');
 	const sandboxes = await startSandboxes();
 	sandboxes.altinn.onPinSent = (pin) => console.log(`\n📱 The Altinn sandbox "sent" an SMS with the PIN ${pin}\n`);
+	sandboxes.onlyoffice.onSmsCode = (code) => console.log(`\n📱 The ONLYOFFICE sandbox "sent" an SMS with the code ${code}\n`);
 
 	phase('4/5 Importing the sandbox credentials and the example workflows');
 	await n8n.importCredentials(sandboxCredentials(sandboxes));
@@ -65,6 +66,8 @@ ${workflows.map((workflow) => `  • ${workflow.name}`).join('\n')}
 Open one and press "Execute workflow". The credentials point at the local sandboxes.
 For the Altinn SMS PIN example, the PIN the sandbox "sends" is printed here and listed at
 ${sandboxes.altinn.baseUrl}/__sandbox/sms; open the "pinFormUrl" of the Request PIN step to type it in.
+The ONLYOFFICE SMS code example works the same way: the code is printed here, the page is the
+"codeFormUrl" of its first ONLYOFFICE Auth step.
 
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop n8n and the sandboxes.`);

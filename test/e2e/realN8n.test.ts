@@ -17,7 +17,8 @@ import { exampleWorkflows } from '../../scripts/startSandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
-import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
+import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
 
 const version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION;
@@ -37,10 +38,12 @@ function examples(): Map<string, Workflow> {
 		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
 		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
 		'127.0.0.1:5703': new URL(sandboxes.altinn.baseUrl).host,
+		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
+		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
 	};
 	const result = new Map<string, Workflow>();
 	for (const workflow of exampleWorkflows()) {
-		const text = JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-3]/g, (host) => portFor[host]);
+		const text = JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host]);
 		result.set(workflow.id, JSON.parse(text) as Workflow);
 	}
 	return result;
@@ -61,6 +64,40 @@ function outcome(execution: StoredExecution): { status: string; failure?: string
 	return { status: execution.status, failure: `${node}: ${error?.message ?? 'no error recorded'} ${error?.description ?? ''}` };
 }
 
+/**
+ * An example whose manual trigger becomes a webhook (so n8n's server runs it, as in production) and
+ * whose placeholder "send the link" step posts to the fake inbox, where the test reads the links.
+ */
+function webhookStartedFlow(
+	example: Workflow,
+	flow: { id: string; name: string; path: string; webhookId: string; notifyNode: string; notifyBody: string; replace?: (node: Record<string, unknown>) => Record<string, unknown> },
+): Workflow {
+	const trigger = {
+		parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'onReceived', options: {} },
+		id: `${flow.id}-trigger`,
+		name: 'Start',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: flow.webhookId,
+	};
+	const notify = {
+		parameters: { method: 'POST', url: `${inbox.baseUrl}/send`, sendBody: true, specifyBody: 'json', jsonBody: flow.notifyBody, options: {} },
+		id: `${flow.id}-notify`,
+		name: flow.notifyNode,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [440, 0],
+	};
+	const kept = example.nodes
+		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')
+		.map((node) => flow.replace?.(node) ?? node);
+	const byPosition = [trigger, ...kept, notify].sort((a, b) => (a.position as number[])[0] - (b.position as number[])[0]);
+	const chain = byPosition.map((node) => String(node.name));
+	const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
+	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
+}
+
 async function runWithCli(workflowId: string): Promise<StoredExecution> {
 	const [before] = await n8n.executions(workflowId);
 	const { output } = await n8n.executeWithCli(workflowId);
@@ -72,7 +109,7 @@ beforeAll(async () => {
 	if (!isInstalled(version)) {
 		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/scripts/lib/runtime.js ${version}" (npm test does it first)`);
 	}
-	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0 });
+	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
 	inbox = await new FakeInbox().start();
 	userFolder = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-e2e-'));
 	n8n = new N8nInstance({ runtime: runtimePaths(version), userFolder, port: await freePort() });
@@ -134,6 +171,29 @@ describe(`in a real n8n ${version}`, () => {
 		expect(nodeOutput(execution, 'Get My Messages')[0]).toHaveProperty('_embedded');
 	});
 
+	it('Altinn 3: Maskinporten login, and the HTTP Request node lists applications with the Bearer token', async () => {
+		const execution = await runWithCli('exAltinn3Login01');
+		expect(outcome(execution)).toEqual({ status: 'success' });
+		const [token] = nodeOutput(execution, 'Altinn Authenticate');
+		expect(token).toMatchObject({ provider: 'altinn3', headers: { Authorization: `Bearer ${String(token.token)}` } });
+		expect(sandboxes.altinn3.grants.at(-1)?.header.kid).toBe(sandboxes.altinn3Client.keyId);
+		expect(nodeOutput(execution, 'List Applications')[0]).toMatchObject({ applications: [{ id: 'ttd/example-app' }] });
+	});
+
+	it('Bokbasen OAuth2: client-credentials token, and the HTTP Request node calls the API with it', async () => {
+		const execution = await runWithCli('exBokbasenOAuth1');
+		expect(outcome(execution)).toEqual({ status: 'success' });
+		expect(nodeOutput(execution, 'Bokbasen Token')[0]).toMatchObject({ provider: 'bokbasen', audience: BOKBASEN_CLIENT.audience });
+		expect(nodeOutput(execution, 'Get Metadata')[0]).toMatchObject({ records: [{ isbn: '9788202000000' }] });
+	});
+
+	it('ONLYOFFICE two-factor by authenticator app: the node computes the code and the profile call works', async () => {
+		const execution = await runWithCli('exOnlyofficeTotp1');
+		expect(outcome(execution)).toEqual({ status: 'success' });
+		expect(sandboxes.onlyoffice.requestsTo('/api/2.0/authentication/').at(-1)?.path).toMatch(/^\/api\/2\.0\/authentication\/\d{6}$/);
+		expect(nodeOutput(execution, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+	});
+
 	it('a wrong password reaches the workflow as the node\'s clear error', async () => {
 		const workflow = examples().get('exBoknettLogin01') as Workflow;
 		const failing: Workflow = {
@@ -177,47 +237,25 @@ describe(`in a real n8n ${version}`, () => {
 
 		beforeAll(async () => {
 			const example = examples().get('exAltinnSmsSoap1') as Workflow;
-			const trigger = {
-				parameters: { httpMethod: 'POST', path: 'start-altinn-sms', responseMode: 'onReceived', options: {} },
-				id: 'e2e-webhook-trigger',
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e01',
+			const flow = {
+				notifyNode: 'Send PIN Link',
+				notifyBody: '={{ { "pinFormUrl": $json.pinFormUrl, "pinWebhookUrl": $json.pinWebhookUrl } }}',
 			};
-			const notify = {
-				parameters: {
-					method: 'POST',
-					url: `${inbox.baseUrl}/send`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ { "pinFormUrl": $json.pinFormUrl, "pinWebhookUrl": $json.pinWebhookUrl } }}',
-					options: {},
-				},
-				id: 'e2e-notify',
-				name: 'Send PIN Link',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [440, 0],
-			};
-			const nodes = example.nodes.filter((node) => !['Send PIN Link'].includes(String(node.name)) && node.type !== 'n8n-nodes-base.manualTrigger');
-			const chain = ['Start', 'Request PIN', 'Send PIN Link', 'Wait for PIN', 'Get Reportee Elements'];
-			const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
-			await n8n.importWorkflow({ ...example, id: workflowId, name: 'E2E Altinn SMS flow', nodes: [trigger, ...nodes, notify], connections });
+			await n8n.importWorkflow(
+				webhookStartedFlow(example, { ...flow, id: workflowId, name: 'E2E Altinn SMS flow', path: 'start-altinn-sms', webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e01' }),
+			);
 			await n8n.publishWorkflow(workflowId);
 			// The same flow whose Wait for PIN gives up after one minute.
-			await n8n.importWorkflow({
-				...example,
-				id: timeLimitWorkflowId,
-				name: 'E2E Altinn SMS time limit',
-				nodes: [
-					{ ...trigger, id: 'e2e-webhook-trigger-2', webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e02', parameters: { ...trigger.parameters, path: 'start-altinn-sms-time-limit' } },
-					...nodes.map((node) => (node.name === 'Wait for PIN' ? { ...node, parameters: { operation: 'waitForPin', timeLimitMinutes: 1 } } : node)),
-					notify,
-				],
-				connections,
-			});
+			await n8n.importWorkflow(
+				webhookStartedFlow(example, {
+					...flow,
+					id: timeLimitWorkflowId,
+					name: 'E2E Altinn SMS time limit',
+					path: 'start-altinn-sms-time-limit',
+					webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e02',
+					replace: (node) => (node.name === 'Wait for PIN' ? { ...node, parameters: { operation: 'waitForPin', timeLimitMinutes: 1 } } : node),
+				}),
+			);
 			await n8n.publishWorkflow(timeLimitWorkflowId);
 			await n8n.start();
 			await n8n.waitForWebhook('start-altinn-sms');
@@ -295,8 +333,59 @@ describe(`in a real n8n ${version}`, () => {
 		});
 	});
 
+	describe('ONLYOFFICE SMS code: log in, wait through n8n\'s resume URL, finish the login', () => {
+		const workflowId = 'e2eOnlyofficeSms';
+		let codeWebhookUrl = '';
+
+		beforeAll(async () => {
+			await n8n.stop();
+			await n8n.importWorkflow(
+				webhookStartedFlow(examples().get('exOnlyofficeSms01') as Workflow, {
+					id: workflowId,
+					name: 'E2E ONLYOFFICE SMS code',
+					path: 'start-onlyoffice-sms',
+					webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e03',
+					notifyNode: 'Send Code Link',
+					notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl, "codeWebhookUrl": $json.codeWebhookUrl } }}',
+				}),
+			);
+			await n8n.publishWorkflow(workflowId);
+			await n8n.start();
+			await n8n.waitForWebhook('start-onlyoffice-sms');
+		});
+
+		it('pauses after the portal sent the code, with the code page sent on', async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/start-onlyoffice-sms`, { method: 'POST' });
+			expect(response.status).toBe(200);
+			const waiting = await n8n.waitForExecution(workflowId, ['waiting', 'error', 'success']);
+			expect(outcome(waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for SMS Code/) });
+			const message = inbox.messages().pop() ?? {};
+			codeWebhookUrl = String(message.codeWebhookUrl);
+			expect(codeWebhookUrl).toContain(`/webhook-waiting/${waiting.id}`);
+			expect(String(message.codeFormUrl)).toContain(`/form-waiting/${waiting.id}`);
+			expect(sandboxes.onlyoffice.lastSmsCode).toMatch(/^\d{6}$/);
+		});
+
+		it('tells the person a wrong code was refused and keeps waiting; the right code finishes the login', async () => {
+			const right = String(sandboxes.onlyoffice.lastSmsCode);
+			const wrong = right === '000000' ? '111111' : '000000';
+			const refused = await fetch(codeWebhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: wrong }) });
+			expect(refused.status).toBe(400);
+			expect(await refused.json()).toMatchObject({ accepted: false, error: expect.stringMatching(/refused the two-factor code/) });
+			const [stillWaiting] = await n8n.executions(workflowId);
+			expect(stillWaiting.status).toBe('waiting');
+			const accepted = await fetch(codeWebhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: right }) });
+			expect(accepted.status).toBe(200);
+			const done = await n8n.waitForExecution(workflowId, ['success', 'error'], stillWaiting.id - 1);
+			expect(outcome(done)).toEqual({ status: 'success' });
+			expect(nodeOutput(done, 'Wait for SMS Code')[0]).toMatchObject({ provider: 'onlyoffice' });
+			expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+		});
+	});
+
 	describe('each credential\'s Test button (n8n\'s credential test, as the editor calls it)', () => {
 		type Check = { status: string; message: string };
+		const altinn3Data = () => sandboxCredentials(sandboxes).find((candidate) => candidate.type === 'altinnMaskinportenApi')?.data ?? {};
 		let testCredential: (credential: { id: string; type: string; data: Record<string, unknown> }) => Promise<Check>;
 
 		beforeAll(async () => {
@@ -309,20 +398,37 @@ describe(`in a real n8n ${version}`, () => {
 			};
 		});
 
-		it.each(['boknettApi', 'onlyofficeApi', 'altinnApi', 'altinnSmsPinApi'])('passes for the sandbox %s', async (type) => {
+		it.each([
+			['boknettApi', 1],
+			['onlyofficeApi', 1],
+			['altinnApi', 1],
+			['altinnSmsPinApi', 1],
+			// The whole Altinn 3 login: Maskinporten token, then the exchange.
+			['altinnMaskinportenApi', 2],
+			['bokbasenOAuth2Api', 1],
+		] as const)('passes for the sandbox %s', async (type, requests) => {
 			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
-			const fake = { boknettApi: sandboxes.boknett, onlyofficeApi: sandboxes.onlyoffice, altinnApi: sandboxes.altinn, altinnSmsPinApi: sandboxes.altinn }[type];
-			const before = fake?.requests.length ?? 0;
+			const fake = {
+				boknettApi: sandboxes.boknett,
+				onlyofficeApi: sandboxes.onlyoffice,
+				altinnApi: sandboxes.altinn,
+				altinnSmsPinApi: sandboxes.altinn,
+				altinnMaskinportenApi: sandboxes.altinn3,
+				bokbasenOAuth2Api: sandboxes.bokbasen,
+			}[type];
+			const before = fake.requests.length;
 			expect(await testCredential({ id: credential?.id ?? '', type, data: credential?.data ?? {} })).toMatchObject({ status: 'OK' });
-			// The check really reached the provider (the sandbox), once.
-			expect((fake?.requests.length ?? 0) - before).toBe(1);
+			// The check really reached the provider (the sandbox).
+			expect(fake.requests.length - before).toBe(requests);
 		});
 
 		it.each([
 			['boknettApi', () => ({ environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, username: BOKNETT_USER.username, password: 'wrong' })],
 			['onlyofficeApi', () => ({ portalUrl: sandboxes.onlyoffice.baseUrl, username: ONLYOFFICE_USER.username, password: 'wrong' })],
 			['altinnApi', () => ({ environment: 'custom', baseUrl: sandboxes.altinn.baseUrl, ...ALTINN_REST_USER, password: 'wrong' })],
-		])('fails for %s with a wrong password', async (type, data) => {
+			['bokbasenOAuth2Api', () => ({ environment: 'custom', baseUrl: sandboxes.bokbasen.baseUrl, ...BOKBASEN_CLIENT, clientSecret: 'wrong' })],
+			['altinnMaskinportenApi', () => ({ ...altinn3Data(), keyId: 'not-registered' })],
+		])('fails for %s with a wrong password or key', async (type, data) => {
 			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
 			expect(await testCredential({ id: credential?.id ?? '', type, data: data() })).toMatchObject({ status: 'Error' });
 		});
@@ -347,6 +453,12 @@ describe(`in a real n8n ${version}`, () => {
 				boknettPassword: BOKNETT_USER.password,
 				onlyofficePassword: ONLYOFFICE_USER.password,
 				wrongPassword: 'Wrong&Password+1',
+				altinn3PrivateKey: sandboxes.altinn3Client.privateKeyPem,
+				altinn3PrivateKeyLine: sandboxes.altinn3Client.privateKeyPem.split('\n')[1],
+				bokbasenClientSecret: BOKBASEN_CLIENT.clientSecret,
+				onlyofficeTotpSecret: ONLYOFFICE_TOTP_SECRET,
+				onlyofficeAppUserPassword: ONLYOFFICE_APP_2FA_USER.password,
+				onlyofficeSmsUserPassword: ONLYOFFICE_SMS_2FA_USER.password,
 			}),
 		).toEqual([]);
 	});

@@ -22,6 +22,10 @@ export type OnlyofficeFailure =
 
 export const ONLYOFFICE_USER = { username: 'anne@example.no', password: 'Pa$$ word æøå "quoted"' };
 
+/** Accounts that always ask for a second factor, as the sandbox offers them. */
+export const ONLYOFFICE_APP_2FA_USER = { username: 'tore@example.no', password: 'Tøre app 2FA pass' };
+export const ONLYOFFICE_SMS_2FA_USER = { username: 'siri@example.no', password: 'Siri sms 2FA pass' };
+
 /** The authenticator secret of the fake's app-two-factor account (Base32 of 20 bytes). */
 export const ONLYOFFICE_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
@@ -56,7 +60,17 @@ export class FakeOnlyoffice extends FakeServer {
 
 	slowMs = 2_000;
 
-	readonly accounts = new Map<string, string>([[ONLYOFFICE_USER.username, ONLYOFFICE_USER.password]]);
+	readonly accounts = new Map<string, string>([
+		[ONLYOFFICE_USER.username, ONLYOFFICE_USER.password],
+		[ONLYOFFICE_APP_2FA_USER.username, ONLYOFFICE_APP_2FA_USER.password],
+		[ONLYOFFICE_SMS_2FA_USER.username, ONLYOFFICE_SMS_2FA_USER.password],
+	]);
+
+	/** The second factor each account asks for; the failure switches force one for every account. */
+	readonly twoFactorAccounts = new Map<string, 'sms' | 'app'>([
+		[ONLYOFFICE_APP_2FA_USER.username, 'app'],
+		[ONLYOFFICE_SMS_2FA_USER.username, 'sms'],
+	]);
 
 	readonly liveTokens = new Set<string>();
 
@@ -104,7 +118,9 @@ export class FakeOnlyoffice extends FakeServer {
 				: json(500, errorBody(500, 'User authentication failed'));
 		}
 		if (this.failure === 'disabledUser') return json(403, errorBody(403, 'Access denied: the user is disabled'));
-		if (this.failure === 'twoFactorSms') {
+		const twoFactor =
+			this.failure === 'twoFactorSms' ? 'sms' : this.failure === 'twoFactorApp' ? 'app' : this.twoFactorAccounts.get(username);
+		if (twoFactor === 'sms') {
 			if (code !== undefined) return this.checkSmsCode(code) ?? this.issueToken();
 			this.sendSmsCode();
 			return json(200, {
@@ -114,7 +130,7 @@ export class FakeOnlyoffice extends FakeServer {
 				statusCode: 200,
 			});
 		}
-		if (this.failure === 'twoFactorApp') {
+		if (twoFactor === 'app') {
 			if (code !== undefined) {
 				if (!authenticatorCodes(ONLYOFFICE_TOTP_SECRET, Date.now()).includes(code)) {
 					return json(401, errorBody(401, 'The code is incorrect'));
