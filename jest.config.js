@@ -7,4 +7,5 @@ module.exports = {
 	testTimeout: 30000,
 	globalSetup: '<rootDir>/test/helpers/globalSetup.js',
 	globalTeardown: '<rootDir>/test/helpers/globalTeardown.js',
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/freshTokenCache.ts'],
 };

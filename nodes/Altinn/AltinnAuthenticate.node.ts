@@ -16,8 +16,9 @@ import { SecretCollector, contextFromLegacyRequest, runForEachItem, sendRequest,
 import { LoginProblem } from '../shared/protocolTypes';
 import { bearerHeaders } from '../shared/oauth2';
 import { makeTokenItem } from '../shared/token';
+import { loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
 import type { AltinnMaskinportenCredential } from './altinn3Login';
-import { loginWithMaskinporten } from './altinn3Login';
+import { loginWithMaskinporten, maskinportenSecrets } from './altinn3Login';
 import {
 	ALTINN_BASE_URLS,
 	altinnRestHeaders,
@@ -94,7 +95,7 @@ export class AltinnAuthenticate implements INodeType {
 			},
 			{ ...tokenItemNotice('Authorization'), name: 'bearerNotice', displayOptions: { show: { authentication: ['maskinporten'] } } },
 			{ ...tokenItemNotice('Cookie, ApiKey, Accept', PASSWORD_NOTICE), displayOptions: { show: { authentication: ['password'] } } },
-			optionsCollection(),
+			optionsCollection(tokenReuseOptions()),
 		],
 	};
 
@@ -129,45 +130,50 @@ export class AltinnAuthenticate implements INodeType {
 			const timeoutMs = timeoutOption(this, itemIndex);
 			if (login === 'maskinporten') {
 				const credential = (await this.getCredentials('altinnMaskinportenApi', itemIndex)) as unknown as AltinnMaskinportenCredential;
-				const obtainedAt = new Date();
-				const altinn = await loginWithMaskinporten(this, credential, secrets, timeoutMs);
-				return makeTokenItem({
-					provider: 'altinn3',
-					environment: credential.environment,
-					token: altinn.token,
-					headers: bearerHeaders(altinn.token),
-					obtainedAt,
-					expiresAt: altinn.expiresAt,
-					extra: { scope: altinn.scope ?? null },
+				secrets.add(...maskinportenSecrets(credential));
+				return await loginWithReuse(this, itemIndex, { provider: 'altinn3', credential }, async () => {
+					const obtainedAt = new Date();
+					const altinn = await loginWithMaskinporten(this, credential, secrets, timeoutMs);
+					return makeTokenItem({
+						provider: 'altinn3',
+						environment: credential.environment,
+						token: altinn.token,
+						headers: bearerHeaders(altinn.token),
+						obtainedAt,
+						expiresAt: altinn.expiresAt,
+						extra: { scope: altinn.scope ?? null },
+					});
 				});
 			}
 
 			const credential = (await this.getCredentials('altinnApi', itemIndex)) as unknown as AltinnCredential;
 			secrets.add(credential.password, credential.apiKey, credential.username);
 			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
-			const obtainedAt = new Date();
-			const answer = await sendRequest(
-				this,
-				buildPasswordLoginRequest({
-					baseUrl,
-					username: credential.username,
-					password: credential.password,
-					apiKey: credential.apiKey,
-				}),
-				timeoutMs,
-			);
-			const cookie = readPasswordLoginAnswer(answer, {
-				now: obtainedAt,
-				passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(credential.password),
-			});
-			return makeTokenItem({
-				provider: 'altinn',
-				environment: credential.environment,
-				token: cookie.value,
-				headers: altinnRestHeaders(cookie, credential.apiKey),
-				obtainedAt,
-				expiresAt: cookie.expiresAt,
-				extra: { cookieName: cookie.name },
+			return await loginWithReuse(this, itemIndex, { provider: 'altinn', credential }, async () => {
+				const obtainedAt = new Date();
+				const answer = await sendRequest(
+					this,
+					buildPasswordLoginRequest({
+						baseUrl,
+						username: credential.username,
+						password: credential.password,
+						apiKey: credential.apiKey,
+					}),
+					timeoutMs,
+				);
+				const cookie = readPasswordLoginAnswer(answer, {
+					now: obtainedAt,
+					passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(credential.password),
+				});
+				return makeTokenItem({
+					provider: 'altinn',
+					environment: credential.environment,
+					token: cookie.value,
+					headers: altinnRestHeaders(cookie, credential.apiKey),
+					obtainedAt,
+					expiresAt: cookie.expiresAt,
+					extra: { cookieName: cookie.name },
+				});
 			});
 		});
 	}

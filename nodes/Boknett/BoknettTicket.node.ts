@@ -12,6 +12,8 @@ import { resolveBaseUrl } from '../shared/environment';
 import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
 import { bearerHeaders } from '../shared/oauth2';
 import { makeTokenItem } from '../shared/token';
+import { processTokenCache } from '../shared/tokenCache';
+import { loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
 import { BOKBASEN_AUTH_BASE_URLS, buildClientCredentialsRequest, readClientCredentialsAnswer } from './bokbasenOAuth2';
 import {
 	BOKNETT_BASE_URLS,
@@ -110,6 +112,7 @@ export class BoknettTicket implements INodeType {
 						'When the token item says the ticket expires. Boknett tickets live at most 2 hours; a shorter value makes later steps log in again earlier.',
 					displayOptions: { show: { '/operation': ['create'] } },
 				},
+				...tokenReuseOptions({ '/operation': ['create', 'oauth2Token'] }),
 			]),
 		],
 	};
@@ -123,21 +126,23 @@ export class BoknettTicket implements INodeType {
 				const client = (await this.getCredentials('bokbasenOAuth2Api', itemIndex)) as unknown as BokbasenOAuth2Credential;
 				secrets.add(client.clientSecret);
 				const authBaseUrl = resolveBaseUrl(client.environment, client.baseUrl, BOKBASEN_AUTH_BASE_URLS, 'Bokbasen');
-				const obtainedAt = new Date();
-				const answer = await sendRequest(
-					this,
-					buildClientCredentialsRequest({ authBaseUrl, clientId: client.clientId, clientSecret: client.clientSecret, audience: client.audience }),
-					timeoutMs,
-				);
-				const token = readClientCredentialsAnswer(answer, obtainedAt);
-				return makeTokenItem({
-					provider: 'bokbasen',
-					environment: client.environment,
-					token: token.accessToken,
-					headers: bearerHeaders(token.accessToken),
-					obtainedAt,
-					expiresAt: token.expiresAt,
-					extra: { audience: client.audience.trim() },
+				return await loginWithReuse(this, itemIndex, { provider: 'bokbasen', credential: client }, async () => {
+					const obtainedAt = new Date();
+					const answer = await sendRequest(
+						this,
+						buildClientCredentialsRequest({ authBaseUrl, clientId: client.clientId, clientSecret: client.clientSecret, audience: client.audience }),
+						timeoutMs,
+					);
+					const token = readClientCredentialsAnswer(answer, obtainedAt);
+					return makeTokenItem({
+						provider: 'bokbasen',
+						environment: client.environment,
+						token: token.accessToken,
+						headers: bearerHeaders(token.accessToken),
+						obtainedAt,
+						expiresAt: token.expiresAt,
+						extra: { audience: client.audience.trim() },
+					});
 				});
 			}
 
@@ -149,25 +154,31 @@ export class BoknettTicket implements INodeType {
 				const ticketParameter = this.getNodeParameter('ticket', itemIndex, '');
 				const ticket = typeof ticketParameter === 'string' ? ticketParameter : '';
 				const answer = await sendRequest(this, buildDeleteTicketRequest(baseUrl, ticket), timeoutMs);
-				return readDeleteTicketAnswer(answer);
+				const result = readDeleteTicketAnswer(answer);
+				// A ticket that was logged out must never be handed out again.
+				processTokenCache.forgetToken(ticket);
+				return result;
 			}
 
-			const obtainedAt = new Date();
-			const answer = await sendRequest(
-				this,
-				buildCreateTicketRequest({ baseUrl, username: credential.username, password: credential.password }),
-				timeoutMs,
-			);
-			const { ticket } = readCreateTicketAnswer(answer);
 			const lifetimeMinutes = this.getNodeParameter('options.ticketLifetimeMinutes', itemIndex, 120) as number;
 			const lifetimeMs = Math.min(TICKET_LIFETIME_MS, Math.max(1, lifetimeMinutes) * 60_000);
-			return makeTokenItem({
-				provider: 'boknett',
-				environment: credential.environment,
-				token: ticket,
-				headers: boknettAuthorizationHeaders(ticket),
-				obtainedAt,
-				expiresAt: new Date(obtainedAt.getTime() + lifetimeMs),
+			const identity = { provider: 'boknett', credential, settings: { lifetimeMs } };
+			return await loginWithReuse(this, itemIndex, identity, async () => {
+				const obtainedAt = new Date();
+				const answer = await sendRequest(
+					this,
+					buildCreateTicketRequest({ baseUrl, username: credential.username, password: credential.password }),
+					timeoutMs,
+				);
+				const { ticket } = readCreateTicketAnswer(answer);
+				return makeTokenItem({
+					provider: 'boknett',
+					environment: credential.environment,
+					token: ticket,
+					headers: boknettAuthorizationHeaders(ticket),
+					obtainedAt,
+					expiresAt: new Date(obtainedAt.getTime() + lifetimeMs),
+				});
 			});
 		});
 	}

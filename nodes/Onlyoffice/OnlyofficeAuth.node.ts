@@ -15,6 +15,8 @@ import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution'
 import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
 import type { TokenItem } from '../shared/token';
 import { makeTokenItem } from '../shared/token';
+import { DEFAULT_REUSE_POLICY, processTokenCache } from '../shared/tokenCache';
+import { loginKey, loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
 import { totpCodeForSecret } from '../shared/totp';
 import {
 	ONLYOFFICE_CODE_RULE,
@@ -138,38 +140,46 @@ export class OnlyofficeAuth implements INodeType {
 				description: 'How long to wait for the code. ONLYOFFICE SMS codes are valid for 10 minutes.',
 				displayOptions: { show: { operation: ['waitForSmsCode'] } },
 			},
-			optionsCollection([], { show: { operation: ['logIn'] } }),
+			optionsCollection(tokenReuseOptions(), { show: { operation: ['logIn'] } }),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0, 'logIn') as 'logIn' | 'waitForSmsCode';
 		if (operation === 'waitForSmsCode') {
+			// A reused token needs no code: it goes straight on instead of waiting for an SMS never sent.
+			const input = this.getInputData();
+			if (input.length > 0 && input.every((item) => item.json.provider === 'onlyoffice' && typeof item.json.token === 'string')) {
+				return [input];
+			}
 			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 10) as number);
 		}
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const credential = (await this.getCredentials('onlyofficeApi', itemIndex)) as unknown as OnlyofficeCredential;
 			addCredentialSecrets(secrets, credential);
 			const timeoutMs = timeoutOption(this, itemIndex);
-			const obtainedAt = new Date();
-			const answer = readAuthenticationAnswer(await sendRequest(this, buildAuthenticationRequest(credential), timeoutMs));
+			return await loginWithReuse(this, itemIndex, { provider: 'onlyoffice', credential }, async () => {
+				const obtainedAt = new Date();
+				const answer = readAuthenticationAnswer(await sendRequest(this, buildAuthenticationRequest(credential), timeoutMs));
 
-			if (answer.kind === 'secondFactor' && answer.method === 'tfa' && credential.totpSecret?.trim()) {
-				const code = totpCodeForSecret(credential.totpSecret, CREDENTIAL_NAME);
-				secrets.add(code);
-				const token = await confirmCode(this, credential, code, 'authenticator', timeoutMs);
-				return onlyofficeTokenItem(credential, token, obtainedAt);
-			}
-			if (answer.kind === 'secondFactor' && answer.method === 'sms' && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
-				return {
-					status: 'smsCodeSent',
-					phoneNoise: answer.phoneNoise ?? null,
-					codeExpiresAt: answer.codeExpiresAt ? answer.codeExpiresAt.toISOString() : null,
-					codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
-					codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
-				};
-			}
-			return onlyofficeTokenItem(credential, requireToken(answer), obtainedAt);
+				if (answer.kind === 'secondFactor' && answer.method === 'tfa' && credential.totpSecret?.trim()) {
+					const code = totpCodeForSecret(credential.totpSecret, CREDENTIAL_NAME);
+					secrets.add(code);
+					const token = await confirmCode(this, credential, code, 'authenticator', timeoutMs);
+					return onlyofficeTokenItem(credential, token, obtainedAt);
+				}
+				if (answer.kind === 'secondFactor' && answer.method === 'sms' && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
+					// Not a token, so it is not stored: the token comes when the code does (see webhook()).
+					return {
+						status: 'smsCodeSent',
+						phoneNoise: answer.phoneNoise ?? null,
+						codeExpiresAt: answer.codeExpiresAt ? answer.codeExpiresAt.toISOString() : null,
+						codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
+						codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
+					};
+				}
+				return onlyofficeTokenItem(credential, requireToken(answer), obtainedAt);
+			});
 		});
 	}
 
@@ -182,7 +192,10 @@ export class OnlyofficeAuth implements INodeType {
 				addCredentialSecrets(secrets, credential);
 				const obtainedAt = new Date();
 				const token = await confirmCode(this, credential, code, 'sms');
-				return onlyofficeTokenItem(credential, token, obtainedAt);
+				const item = onlyofficeTokenItem(credential, token, obtainedAt);
+				// Stored like any login's token, so the next runs reuse it instead of asking for another SMS code.
+				processTokenCache.remember(loginKey({ provider: 'onlyoffice', credential }), item, DEFAULT_REUSE_POLICY);
+				return item;
 			},
 		});
 	}

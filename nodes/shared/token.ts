@@ -15,6 +15,8 @@ export type TokenItem = {
 	obtainedAt: string;
 	/** ISO 8601 UTC, or null when the provider does not say how long the token lives. */
 	expiresAt: string | null;
+	/** True when the node handed out a stored token from an earlier login instead of logging in. */
+	reused: boolean;
 } & Record<string, string | number | boolean | null | Record<string, string>>;
 
 export interface TokenItemInput {
@@ -37,6 +39,7 @@ export function makeTokenItem(input: TokenItemInput): TokenItem {
 		headers: { ...input.headers },
 		obtainedAt: input.obtainedAt.toISOString(),
 		expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
+		reused: false,
 	};
 }
 

@@ -30,6 +30,9 @@ export interface Reply {
 export abstract class FakeServer {
 	readonly requests: RecordedRequest[] = [];
 
+	/** Delay every answer this long (unless the reply sets its own): makes concurrent requests overlap. */
+	answerDelayMs = 0;
+
 	private server: Server | undefined;
 
 	private port = 0;
@@ -97,11 +100,12 @@ export abstract class FakeServer {
 			for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
 			response.end(reply.body ?? '');
 		};
-		if (reply.delayMs) {
+		const delayMs = reply.delayMs ?? this.answerDelayMs;
+		if (delayMs) {
 			const timer = setTimeout(() => {
 				this.pendingTimers.delete(timer);
 				send();
-			}, reply.delayMs);
+			}, delayMs);
 			this.pendingTimers.add(timer);
 		} else {
 			send();

@@ -57,8 +57,8 @@ describe('Boknett Ticket: create', () => {
 		expect(Date.parse(json.expiresAt) - Date.parse(json.obtainedAt)).toBe(30 * 60 * 1000);
 	});
 
-	it('logs in once per input item and pairs each output with its input', async () => {
-		const items = await run({ input: [{ json: { a: 1 } }, { json: { a: 2 } }, { json: { a: 3 } }] });
+	it('with Reuse Token off, logs in once per input item and pairs each output with its input', async () => {
+		const items = await run({ input: [{ json: { a: 1 } }, { json: { a: 2 } }, { json: { a: 3 } }], parameters: { options: { reuseToken: false } } });
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(new Set(items.map((item) => item.json.token)).size).toBe(3);
 		expect(fake.requestsTo('/v1/tickets')).toHaveLength(3);

@@ -120,9 +120,13 @@ describe('ONLYOFFICE Auth', () => {
 		}
 	});
 
-	it('logs in once per item', async () => {
+	it('logs in once for several items with Reuse Token on, and once per item with it off', async () => {
 		const items = await run({ input: [{ json: {} }, { json: {} }] });
-		expect(items).toHaveLength(2);
-		expect(fake.requests).toHaveLength(2);
+		expect(items.map((item) => item.json.reused)).toEqual([false, true]);
+		expect(items[1].json.token).toBe(items[0].json.token);
+		expect(fake.requests).toHaveLength(1);
+		const separate = await run({ input: [{ json: {} }, { json: {} }], parameters: { options: { reuseToken: false } } });
+		expect(separate.map((item) => item.json.reused)).toEqual([false, false]);
+		expect(fake.requests).toHaveLength(3);
 	});
 });

@@ -20,6 +20,7 @@ describe('token item', () => {
 			token: 'TGT-1',
 			headers: { Authorization: 'Boknett TGT-1' },
 			obtainedAt: '2026-11-23T10:00:00.000Z',
+			reused: false,
 			expiresAt: null,
 			cookieName: '.AspxAuthProd',
 		});
