@@ -98,6 +98,28 @@ function webhookStartedFlow(
 	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
 }
 
+const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';
+const REUSE_PATH = 'boknett-reuse';
+
+/** Boknett login (Reuse Token on by default) and a metadata call, started by a webhook so the server's one process runs every execution. */
+async function importReuseWorkflow(): Promise<void> {
+	const example = examples().get('exBoknettLogin01') as Workflow;
+	const flow = webhookStartedFlow(
+		{ ...example, nodes: example.nodes.filter((node) => node.name !== 'Log Out') },
+		{ id: REUSE_WORKFLOW_ID, name: 'E2E Boknett token reuse', path: REUSE_PATH, webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e04', notifyNode: 'Notify', notifyBody: '={{ { "done": true } }}' },
+	);
+	await n8n.importWorkflow(flow);
+	await n8n.publishWorkflow(REUSE_WORKFLOW_ID);
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error('timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 async function runWithCli(workflowId: string): Promise<StoredExecution> {
 	const [before] = await n8n.executions(workflowId);
 	const { output } = await n8n.executeWithCli(workflowId);
@@ -350,8 +372,10 @@ describe(`in a real n8n ${version}`, () => {
 				}),
 			);
 			await n8n.publishWorkflow(workflowId);
+			await importReuseWorkflow();
 			await n8n.start();
 			await n8n.waitForWebhook('start-onlyoffice-sms');
+			await n8n.waitForWebhook(REUSE_PATH);
 		});
 
 		it('pauses after the portal sent the code, with the code page sent on', async () => {
@@ -380,6 +404,34 @@ describe(`in a real n8n ${version}`, () => {
 			expect(outcome(done)).toEqual({ status: 'success' });
 			expect(nodeOutput(done, 'Wait for SMS Code')[0]).toMatchObject({ provider: 'onlyoffice' });
 			expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+		});
+	});
+
+	describe('Reuse Token in the running server: executions one after another and at the same time', () => {
+		const fetchMetadata = async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/${REUSE_PATH}`, { method: 'POST' });
+			expect(response.status).toBe(200);
+		};
+
+		it('logs in once for four executions at the same time and one after them; the others say the token was reused', async () => {
+			const loginsBefore = sandboxes.boknett.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length;
+			// The fake answers slowly, so all four executions ask while the first login is still under way.
+			sandboxes.boknett.answerDelayMs = 1_000;
+			try {
+				await Promise.all(Array.from({ length: 4 }, fetchMetadata));
+				await waitFor(async () => (await n8n.executions(REUSE_WORKFLOW_ID)).filter((execution) => execution.status === 'success').length >= 4);
+			} finally {
+				sandboxes.boknett.answerDelayMs = 0;
+			}
+			await fetchMetadata();
+			await waitFor(async () => (await n8n.executions(REUSE_WORKFLOW_ID)).filter((execution) => execution.status === 'success').length >= 5);
+			const executions = (await n8n.executions(REUSE_WORKFLOW_ID)).slice(0, 5);
+			expect(executions.map((execution) => outcome(execution))).toEqual(Array(5).fill({ status: 'success' }));
+			const tokens = executions.map((execution) => nodeOutput(execution, 'Boknett Ticket')[0]);
+			expect(new Set(tokens.map((token) => token.token)).size).toBe(1);
+			expect(tokens.filter((token) => token.reused === true)).toHaveLength(4);
+			const logins = sandboxes.boknett.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length - loginsBefore;
+			expect(logins).toBe(1);
 		});
 	});
 
