@@ -7,13 +7,19 @@
  */
 import { X509Certificate, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { RecordedRequest, Reply } from './fakeServer';
 import { FakeServer, HTML_ERROR_PAGE, header, json } from './fakeServer';
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
+function fixture(name: string): string {
+	// From test/fakes, or from its compiled copy under .sandbox/build/test/fakes.
+	const candidates = [join(__dirname, '..', 'fixtures', name), join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', name)];
+	const found = candidates.find((candidate) => existsSync(candidate));
+	if (!found) throw new Error(`test fixture ${name} not found`);
+	return readFileSync(found, 'utf8');
+}
 
 /** A registered Maskinporten client signing with its own key (kid). */
 export function makeKeyClient() {
@@ -28,12 +34,14 @@ export function makeKeyClient() {
 }
 
 /** A client signing with a business certificate (x5c); the fixture is self-signed and test-only. */
-export const CERTIFICATE_CLIENT = {
-	clientId: 'a1b2c3d4-0000-4000-8000-000000000002',
-	privateKeyPem: readFileSync(join(FIXTURES, 'business-certificate.key.pem'), 'utf8'),
-	certificatePem: readFileSync(join(FIXTURES, 'business-certificate.pem'), 'utf8'),
-	scopes: 'altinn:serviceowner/instances.read',
-};
+export function certificateClient() {
+	return {
+		clientId: 'a1b2c3d4-0000-4000-8000-000000000002',
+		privateKeyPem: fixture('business-certificate.key.pem'),
+		certificatePem: fixture('business-certificate.pem'),
+		scopes: 'altinn:serviceowner/instances.read',
+	};
+}
 
 export const ENTERPRISE_USER = { username: 'virksomhetsbruker1', password: 'Ent€rprise pass:word' };
 

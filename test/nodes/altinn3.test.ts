@@ -2,10 +2,12 @@ import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialsDecrypted, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
-import { CERTIFICATE_CLIENT, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
+import { certificateClient, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+
+const CERTIFICATE_CLIENT = certificateClient();
 
 const node = new AltinnAuthenticate();
 const keyClient = makeKeyClient();

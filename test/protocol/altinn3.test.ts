@@ -12,8 +12,10 @@ import {
 	readPrivateKey,
 	restorePemLineBreaks,
 } from '../../nodes/Altinn/protocol/maskinporten';
-import { CERTIFICATE_CLIENT, makeKeyClient } from '../fakes/fakeAltinn3';
+import { certificateClient, makeKeyClient } from '../fakes/fakeAltinn3';
 import { answer, jsonAnswer, problemOf } from '../helpers/answers';
+
+const CERTIFICATE_CLIENT = certificateClient();
 
 const keyClient = makeKeyClient();
 const NOW = new Date('2026-11-23T10:00:00Z');
