@@ -1,6 +1,22 @@
-import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
+import {
+	ALTINN_BASE_URLS,
+	buildPasswordLoginRequest,
+	hasCharactersAltinnMayRefuse,
+	readPasswordLoginAnswer,
+} from '../nodes/Altinn/protocol/rest';
+import { loginForSession, sessionProperty } from '../nodes/shared/credentialSession';
+import { resolveBaseUrl } from '../nodes/shared/environment';
+import { sendRequest } from '../nodes/shared/execution';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnApi implements ICredentialType {
@@ -13,6 +29,7 @@ export class AltinnApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
 
 	properties: INodeProperties[] = [
+		sessionProperty('sessionCookie', 'Session Cookie'),
 		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),
 		{
 			displayName: 'API Key',
@@ -40,6 +57,33 @@ export class AltinnApi implements ICredentialType {
 			required: true,
 		},
 	];
+
+	/** For the HTTP Request node: n8n calls this when the stored cookie is missing or a request got 401. */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await loginForSession(this, async (context, secrets) => {
+			const password = String(credentials.password ?? '');
+			const apiKey = credentials.apiKey ? String(credentials.apiKey) : undefined;
+			secrets.add(password, apiKey, String(credentials.username ?? ''));
+			const baseUrl = resolveBaseUrl(String(credentials.environment), credentials.baseUrl as string | undefined, ALTINN_BASE_URLS, 'Altinn');
+			const answer = await sendRequest(
+				context,
+				buildPasswordLoginRequest({ baseUrl, username: String(credentials.username ?? ''), password, apiKey }),
+			);
+			const cookie = readPasswordLoginAnswer(answer, { now: new Date(), passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(password) });
+			return { sessionCookie: `${cookie.name}=${cookie.value}` };
+		});
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Cookie: '={{ $credentials.sessionCookie }}',
+				ApiKey: '={{ $credentials.apiKey }}',
+				Accept: 'application/hal+json',
+			},
+		},
+	};
 
 	// Logs in with the password; a 2xx means Altinn accepted it.
 	test: ICredentialTestRequest = {

@@ -1,4 +1,18 @@
-import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { OnlyofficeCredential } from '../nodes/Onlyoffice/login';
+import { onlyofficeLogin } from '../nodes/Onlyoffice/login';
+import { requireToken } from '../nodes/Onlyoffice/protocol';
+import { loginForSession, sessionProperty } from '../nodes/shared/credentialSession';
+import { LoginProblem } from '../nodes/shared/protocolTypes';
 
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -10,6 +24,7 @@ export class OnlyofficeApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#onlyoffice-api';
 
 	properties: INodeProperties[] = [
+		sessionProperty('sessionToken', 'Session Token'),
 		{
 			displayName: 'Portal URL',
 			name: 'portalUrl',
@@ -46,6 +61,29 @@ export class OnlyofficeApi implements ICredentialType {
 				'Only for accounts with two-factor login by authenticator app: the secret key shown when the app was linked (Base32, e.g. JBSW Y3DP …). The node then computes the 6-digit code itself.',
 		},
 	];
+
+	/**
+	 * For the HTTP Request node: n8n calls this when the stored token is missing or a request got 401.
+	 * An authenticator-app account is completed from the secret; an SMS-code account cannot be, here.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await loginForSession(this, async (context, secrets) => {
+			const answer = await onlyofficeLogin(context, credentials as unknown as OnlyofficeCredential, secrets);
+			if (answer.kind === 'secondFactor' && answer.method === 'sms') {
+				throw new LoginProblem({
+					kind: 'secondFactorRequired',
+					message: 'This ONLYOFFICE account requires an SMS code, which a request node cannot wait for',
+					hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers.',
+				});
+			}
+			return { sessionToken: requireToken(answer).token };
+		});
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '={{ $credentials.sessionToken }}' } },
+	};
 
 	// A portal that asks for a second factor still answers 200: the Test button then confirms the password.
 	test: ICredentialTestRequest = {

@@ -10,33 +10,15 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
-import type { HttpCapableContext, SecretCollector } from '../shared/execution';
-import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
+import { runForEachItem, timeoutOption } from '../shared/execution';
 import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
 import type { TokenItem } from '../shared/token';
 import { makeTokenItem } from '../shared/token';
 import { DEFAULT_REUSE_POLICY, processTokenCache } from '../shared/tokenCache';
 import { loginKey, loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
-import { totpCodeForSecret } from '../shared/totp';
-import {
-	ONLYOFFICE_CODE_RULE,
-	buildAuthenticationRequest,
-	buildCodeConfirmationRequest,
-	onlyofficeAuthorizationHeaders,
-	readAuthenticationAnswer,
-	readCodeConfirmationAnswer,
-	requireToken,
-	resolvePortalUrl,
-} from './protocol';
-
-interface OnlyofficeCredential {
-	portalUrl: string;
-	username: string;
-	password: string;
-	totpSecret?: string;
-}
-
-const CREDENTIAL_NAME = 'ONLYOFFICE API';
+import type { OnlyofficeCredential } from './login';
+import { confirmCode, onlyofficeLogin, onlyofficeSecrets } from './login';
+import { ONLYOFFICE_CODE_RULE, onlyofficeAuthorizationHeaders, requireToken, resolvePortalUrl } from './protocol';
 
 function onlyofficeTokenItem(credential: OnlyofficeCredential, token: { token: string; expiresAt: Date | null }, obtainedAt: Date): TokenItem {
 	return makeTokenItem({
@@ -47,22 +29,6 @@ function onlyofficeTokenItem(credential: OnlyofficeCredential, token: { token: s
 		obtainedAt,
 		expiresAt: token.expiresAt,
 	});
-}
-
-/** Sends the code with the credentials and reads the token, for both kinds of second factor. */
-async function confirmCode(
-	context: HttpCapableContext,
-	credential: OnlyofficeCredential,
-	code: string,
-	codeSource: 'sms' | 'authenticator',
-	timeoutMs?: number,
-) {
-	const answer = await sendRequest(context, buildCodeConfirmationRequest(credential, code), timeoutMs);
-	return readCodeConfirmationAnswer(answer, codeSource);
-}
-
-function addCredentialSecrets(secrets: SecretCollector, credential: OnlyofficeCredential): void {
-	secrets.add(credential.password, credential.totpSecret);
 }
 
 export class OnlyofficeAuth implements INodeType {
@@ -156,18 +122,11 @@ export class OnlyofficeAuth implements INodeType {
 		}
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const credential = (await this.getCredentials('onlyofficeApi', itemIndex)) as unknown as OnlyofficeCredential;
-			addCredentialSecrets(secrets, credential);
+			secrets.add(...onlyofficeSecrets(credential));
 			const timeoutMs = timeoutOption(this, itemIndex);
 			return await loginWithReuse(this, itemIndex, { provider: 'onlyoffice', credential }, async () => {
 				const obtainedAt = new Date();
-				const answer = readAuthenticationAnswer(await sendRequest(this, buildAuthenticationRequest(credential), timeoutMs));
-
-				if (answer.kind === 'secondFactor' && answer.method === 'tfa' && credential.totpSecret?.trim()) {
-					const code = totpCodeForSecret(credential.totpSecret, CREDENTIAL_NAME);
-					secrets.add(code);
-					const token = await confirmCode(this, credential, code, 'authenticator', timeoutMs);
-					return onlyofficeTokenItem(credential, token, obtainedAt);
-				}
+				const answer = await onlyofficeLogin(this, credential, secrets, timeoutMs);
 				if (answer.kind === 'secondFactor' && answer.method === 'sms' && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
 					// Not a token, so it is not stored: the token comes when the code does (see webhook()).
 					return {
@@ -189,7 +148,7 @@ export class OnlyofficeAuth implements INodeType {
 			text: { title: 'ONLYOFFICE code', prompt: 'Type the code the ONLYOFFICE portal sent you by SMS:' },
 			onCode: async (code, secrets) => {
 				const credential = (await this.getCredentials('onlyofficeApi')) as unknown as OnlyofficeCredential;
-				addCredentialSecrets(secrets, credential);
+				secrets.add(...onlyofficeSecrets(credential));
 				const obtainedAt = new Date();
 				const token = await confirmCode(this, credential, code, 'sms');
 				const item = onlyofficeTokenItem(credential, token, obtainedAt);

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { SESSION_FIELDS } from './credentialSession';
 import type { ReusePolicy } from './tokenCache';
 import { DEFAULT_REUSE_POLICY, cacheKey, processTokenCache } from './tokenCache';
 
@@ -79,7 +80,10 @@ export interface LoginIdentity {
 }
 
 export function loginKey(identity: LoginIdentity): string {
-	return cacheKey(identity.provider, { ...identity.credential }, identity.settings);
+	const credential: Record<string, unknown> = { ...identity.credential };
+	// A session the HTTP Request node keeps in the same credential changes nothing about who logs in.
+	for (const field of SESSION_FIELDS) delete credential[field];
+	return cacheKey(identity.provider, credential, identity.settings);
 }
 
 /**

@@ -300,7 +300,13 @@ db.all('SELECT e.id, e.status, e.finished, e.waitTill, d.data FROM execution_ent
 		let newest: StoredExecution | undefined;
 		while (Date.now() < deadline) {
 			[newest] = await this.executions(workflowId);
-			if (newest && newest.id > afterId && statuses.includes(newest.status)) return newest;
+			if (newest && newest.id > afterId && statuses.includes(newest.status)) {
+				// n8n 1.x can store a resumed execution's status a moment before its data: wait until the data stops changing.
+				await sleep(300);
+				const [again] = await this.executions(workflowId);
+				if (again?.id === newest.id && again.status === newest.status && JSON.stringify(again.data) === JSON.stringify(newest.data)) return again;
+				continue;
+			}
 			await sleep(500);
 		}
 		throw new Error(`no execution of ${workflowId} reached ${statuses.join('/')} (newest: ${newest?.status ?? 'none'})\n${this.serverLog().slice(-2000)}`);

@@ -216,6 +216,56 @@ describe(`in a real n8n ${version}`, () => {
 		expect(nodeOutput(execution, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
 	});
 
+	describe('HTTP Request node with a Predefined Credential Type: the credential logs in by itself', () => {
+		const boknettLogins = () => sandboxes.boknett.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length;
+
+		it('Boknett: logs in once, keeps the ticket for the next run, and logs in again once after a 401', async () => {
+			const before = boknettLogins();
+			const first = await runWithCli('exBoknettHttpCred1');
+			expect(outcome(first)).toEqual({ status: 'success' });
+			expect(nodeOutput(first, 'Get Metadata')[0]).toEqual({ products: [{ isbn: '9788202000000', title: 'Eksempelbok' }] });
+			const [call] = sandboxes.boknett.requestsTo('/metadata/').slice(-1);
+			expect(call.headers.authorization).toMatch(/^Boknett TGT-/);
+			expect(Math.abs(Date.parse(String(call.headers.date)) - Date.now())).toBeLessThan(5 * 60_000);
+			expect(boknettLogins() - before).toBe(1);
+
+			expect(outcome(await runWithCli('exBoknettHttpCred1'))).toEqual({ status: 'success' });
+			expect(boknettLogins() - before).toBe(1);
+
+			// The ticket ends on Boknett's side: the next call gets 401, n8n logs in again and repeats the call once.
+			sandboxes.boknett.liveTickets.clear();
+			const callsBefore = sandboxes.boknett.requestsTo('/metadata/').length;
+			expect(outcome(await runWithCli('exBoknettHttpCred1'))).toEqual({ status: 'success' });
+			expect(boknettLogins() - before).toBe(2);
+			expect(sandboxes.boknett.requestsTo('/metadata/').length - callsBefore).toBe(2);
+		});
+
+		it.each([
+			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Anne Example' } }],
+			['altinnApi', 'sandboxAltinn001', () => `${sandboxes.altinn.baseUrl}/api/my/messages`, { _embedded: { messages: [{ MessageId: 'a1' }] } }],
+		] as const)('%s (%s): the HTTP Request node logs in and calls the API', async (type, credentialId, url, expected) => {
+			const example = examples().get('exBoknettHttpCred1') as Workflow;
+			const workflowId = `e2eHttpCred${type}`.slice(0, 16);
+			await n8n.importWorkflow({
+				...example,
+				id: workflowId,
+				name: `HTTP Request with ${type}`,
+				nodes: example.nodes.map((node) =>
+					node.name === 'Get Metadata'
+						? {
+								...node,
+								parameters: { url: url(), authentication: 'predefinedCredentialType', nodeCredentialType: type, options: { response: { response: { responseFormat: 'json' } } } },
+								credentials: { [type]: { id: credentialId, name: credentialId } },
+							}
+						: node,
+				),
+			});
+			const execution = await runWithCli(workflowId);
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			expect(nodeOutput(execution, 'Get Metadata')[0]).toMatchObject(expected);
+		});
+	});
+
 	it('a wrong password reaches the workflow as the node\'s clear error', async () => {
 		const workflow = examples().get('exBoknettLogin01') as Workflow;
 		const failing: Workflow = {
@@ -451,9 +501,10 @@ describe(`in a real n8n ${version}`, () => {
 		});
 
 		it.each([
-			['boknettApi', 1],
-			['onlyofficeApi', 1],
-			['altinnApi', 1],
+			// n8n first runs the credential's own login (preAuthentication), then the check request.
+			['boknettApi', 2],
+			['onlyofficeApi', 2],
+			['altinnApi', 2],
 			['altinnSmsPinApi', 1],
 			// The whole Altinn 3 login: Maskinporten token, then the exchange.
 			['altinnMaskinportenApi', 2],

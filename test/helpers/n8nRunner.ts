@@ -17,6 +17,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	IExecuteData,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -168,12 +169,10 @@ export interface ExecuteResult {
 	harness: NodeHarness;
 }
 
-/** Runs the node's `execute` once, as n8n's WorkflowExecute would for one node with these input items. */
-export async function executeNode(nodeType: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
-	const harness = createHarness(nodeType, options);
-	const input = options.input ?? [{ json: {} }];
+/** n8n's ExecuteContext for the harness's node, as WorkflowExecute makes it for one run with these input items. */
+function executeContextFor(harness: NodeHarness, input: INodeExecutionData[]): ExecuteContext {
 	const executeData: IExecuteData = { node: harness.node, data: { main: [input] }, source: null };
-	const context = new ExecuteContext(
+	return new ExecuteContext(
 		harness.workflow,
 		harness.node,
 		harness.additionalData,
@@ -185,6 +184,34 @@ export async function executeNode(nodeType: INodeType, options: RunOptions = {})
 		executeData,
 		[],
 	);
+}
+
+/**
+ * n8n's own `helpers.httpRequest` (from a real ExecuteContext), as n8n hands it to a credential's
+ * `preAuthentication`, so credential logins are tested with the client n8n gives them.
+ */
+export function n8nHttpRequestHelper(): IHttpRequestHelper {
+	const placeholder: INodeType = {
+		description: {
+			displayName: 'Placeholder',
+			name: 'placeholder',
+			group: [],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			properties: [],
+		},
+	};
+	const context = executeContextFor(createHarness(placeholder), [{ json: {} }]);
+	return { helpers: { httpRequest: context.helpers.httpRequest } };
+}
+
+/** Runs the node's `execute` once, as n8n's WorkflowExecute would for one node with these input items. */
+export async function executeNode(nodeType: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
+	const harness = createHarness(nodeType, options);
+	const context = executeContextFor(harness, options.input ?? [{ json: {} }]);
 	if (!nodeType.execute) throw new Error('node has no execute method');
 	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][] | null;
 	return { output, harness };

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: what token reuse saves and what the node costs, measured against the local
+ * fakes and printed as Markdown tables (copied into the README). Timings vary by machine; the
+ * tests never assert them.
+ *
+ * 1. Logins for 100 executions: the node with Reuse Token, without it, and the plain n8n way (an
+ *    HTTP Request login and then the call, in every execution).
+ * 2. One login through the node (n8n's execution code and HTTP client) against a bare `fetch` of the
+ *    same request, interleaved in one run: the median ratio.
+ * 3. Cold `require` of the built package, the packed tarball's size, its runtime dependencies on disk.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { BoknettTicket } from '../nodes/Boknett/BoknettTicket.node';
+import { buildCreateTicketRequest } from '../nodes/Boknett/protocol';
+import { processTokenCache } from '../nodes/shared/tokenCache';
+import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
+import { executeNode, n8nHttpRequestHelper } from '../test/helpers/n8nRunner';
+import { REPO_ROOT } from './lib/runtime';
+
+const EXECUTIONS = 100;
+const SAMPLES = 300;
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+	const start = process.hrtime.bigint();
+	await action();
+	return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function loginsFor100Executions(fake: FakeBoknett): Promise<Array<[string, number]>> {
+	const node = new BoknettTicket();
+	const credentials = { boknettApi: { environment: 'custom', baseUrl: fake.baseUrl, ...BOKNETT_USER } };
+	const logins = () => fake.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length;
+	const rows: Array<[string, number]> = [];
+
+	processTokenCache.clear();
+	fake.clearRequests();
+	for (let run = 0; run < EXECUTIONS; run++) await executeNode(node, { credentials });
+	rows.push(['Boknett Ticket, Reuse Token on (default)', logins()]);
+
+	fake.clearRequests();
+	for (let run = 0; run < EXECUTIONS; run++) await executeNode(node, { credentials, parameters: { options: { reuseToken: false } } });
+	rows.push(['Boknett Ticket, Reuse Token off', logins()]);
+
+	// The plain n8n way: an HTTP Request node posts the login form, a second one makes the call, every run.
+	const { helpers } = n8nHttpRequestHelper();
+	fake.clearRequests();
+	for (let run = 0; run < EXECUTIONS; run++) {
+		const login = buildCreateTicketRequest({ baseUrl: fake.baseUrl, ...BOKNETT_USER });
+		const answer = (await helpers.httpRequest({ ...login, returnFullResponse: true })) as { headers: Record<string, string> };
+		await helpers.httpRequest({
+			method: 'GET',
+			url: `${fake.baseUrl}/metadata/export/onix`,
+			headers: { Authorization: `Boknett ${answer.headers['boknett-tgt']}`, Date: new Date().toUTCString() },
+		});
+	}
+	rows.push(['Plain n8n: HTTP Request login + HTTP Request call', logins()]);
+	return rows;
+}
+
+async function nodeAgainstFetch(fake: FakeBoknett): Promise<{ node: number; fetch: number; ratio: number }> {
+	const node = new BoknettTicket();
+	const credentials = { boknettApi: { environment: 'custom', baseUrl: fake.baseUrl, ...BOKNETT_USER } };
+	const request = buildCreateTicketRequest({ baseUrl: fake.baseUrl, ...BOKNETT_USER });
+	const viaNode = () => executeNode(node, { credentials, parameters: { options: { reuseToken: false } } });
+	const viaFetch = async () => {
+		const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+		await response.arrayBuffer();
+		if (!response.headers.get('boknett-tgt')) throw new Error('no ticket');
+	};
+	for (let warm = 0; warm < 30; warm++) {
+		await viaNode();
+		await viaFetch();
+	}
+	const nodeTimes: number[] = [];
+	const fetchTimes: number[] = [];
+	for (let sample = 0; sample < SAMPLES; sample++) {
+		// Alternate the order so neither side always runs on a warmer connection pool.
+		if (sample % 2) {
+			nodeTimes.push(await timed(viaNode));
+			fetchTimes.push(await timed(viaFetch));
+		} else {
+			fetchTimes.push(await timed(viaFetch));
+			nodeTimes.push(await timed(viaNode));
+		}
+	}
+	const nodeMedian = median(nodeTimes);
+	const fetchMedian = median(fetchTimes);
+	return { node: nodeMedian, fetch: fetchMedian, ratio: nodeMedian / fetchMedian };
+}
+
+function builtFiles(): string[] {
+	const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+	return [...manifest.n8n.nodes, ...manifest.n8n.credentials].map((file) => join(REPO_ROOT, file));
+}
+
+function coldRequireMs(): number {
+	const script = `const t = process.hrtime.bigint(); for (const f of ${JSON.stringify(builtFiles())}) require(f); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
+	const times = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT }).toString().trim()));
+	return median(times);
+}
+
+function directorySize(path: string): number {
+	const info = statSync(path);
+	if (!info.isDirectory()) return info.size;
+	return readdirSync(path).reduce((total, entry) => total + directorySize(join(path, entry)), 0);
+}
+
+/** The runtime dependencies as npm installs them for a user: the package's dependencies and theirs. */
+function runtimeDependencies(): { names: string[]; bytes: number } {
+	const seen = new Set<string>();
+	const visit = (name: string) => {
+		if (seen.has(name)) return;
+		seen.add(name);
+		const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+		for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
+	};
+	const own = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+	for (const name of Object.keys(own.dependencies)) visit(name);
+	const names = [...seen].sort();
+	return { names, bytes: names.reduce((total, name) => total + directorySize(join(REPO_ROOT, 'node_modules', name)), 0) };
+}
+
+function tarball(): { size: number; unpackedSize: number; files: number } {
+	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+	const [packed] = JSON.parse(output) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
+	return { size: packed.size, unpackedSize: packed.unpackedSize, files: packed.entryCount };
+}
+
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+
+async function main(): Promise<void> {
+	const fake = await new FakeBoknett().start();
+	try {
+		console.log(`\n### Logins for ${EXECUTIONS} executions (Boknett fake)\n`);
+		console.log('| way | logins |\n|---|---|');
+		for (const [way, logins] of await loginsFor100Executions(fake)) console.log(`| ${way} | ${logins} |`);
+
+		const cost = await nodeAgainstFetch(fake);
+		console.log(`\n### One login: the node against a bare fetch (${SAMPLES} samples each, interleaved)\n`);
+		console.log('| | median |\n|---|---|');
+		console.log(`| Boknett Ticket through n8n's execution code and HTTP client | ${cost.node.toFixed(2)} ms |`);
+		console.log(`| bare \`fetch\` of the same request | ${cost.fetch.toFixed(2)} ms |`);
+		console.log(`| ratio | ${cost.ratio.toFixed(2)} |`);
+	} finally {
+		await fake.stop();
+	}
+
+	const packed = tarball();
+	const dependencies = runtimeDependencies();
+	console.log('\n### Package\n');
+	console.log('| | |\n|---|---|');
+	console.log(`| cold \`require\` of every node and credential (median of 7 fresh processes) | ${coldRequireMs().toFixed(1)} ms |`);
+	console.log(`| \`npm pack\` tarball | ${kB(packed.size)} (${packed.files} files, ${kB(packed.unpackedSize)} unpacked) |`);
+	console.log(`| runtime dependencies on disk (${dependencies.names.join(', ')}) | ${kB(dependencies.bytes)} |`);
+	console.log(`\nNode.js ${process.version}, ${process.platform}/${process.arch}; measured ${new Date().toISOString().slice(0, 10)}.`);
+}
+
+main().catch((error: Error) => {
+	console.error(error);
+	process.exit(1);
+});
