@@ -11,6 +11,11 @@ export interface HttpRequestSpec {
 	headers: Record<string, string>;
 	/** Already encoded (form, JSON or XML); protocols decide the encoding, not the transport. */
 	body?: string;
+	/**
+	 * The most of the answer's body that is read; a longer answer is an error. Login answers are
+	 * small, so the transport's default is small; a protocol that reads service answers sets more.
+	 */
+	maxResponseBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -19,6 +24,8 @@ export interface HttpAnswer {
 	statusMessage: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** How many times the request was sent to get this answer; more than 1 after retries. */
+	attempts?: number;
 }
 
 /**
@@ -77,8 +84,13 @@ export function headerValues(answer: HttpAnswer, name: string): string[] {
 	return values;
 }
 
+/**
+ * The status as messages show it: code, reason phrase and, when the answer came after retries,
+ * how many times the request was tried (so every protocol's error says so without knowing of retries).
+ */
 export function statusLine(answer: HttpAnswer): string {
-	return answer.statusMessage ? `${answer.statusCode} ${answer.statusMessage}` : String(answer.statusCode);
+	const status = answer.statusMessage ? `${answer.statusCode} ${answer.statusMessage}` : String(answer.statusCode);
+	return answer.attempts !== undefined && answer.attempts > 1 ? `${status}, tried ${answer.attempts} times` : status;
 }
 
 /** True when a body looks like a web page rather than an API answer (proxies, maintenance pages). */
