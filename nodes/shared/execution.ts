@@ -14,13 +14,10 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { HttpAnswer, HttpRequestSpec } from './protocolTypes';
-import { LoginProblem, headerValue, statusLine } from './protocolTypes';
+import { LOGIN_ANSWER_MAX_BYTES, LoginProblem, headerValue, statusLine } from './protocolTypes';
 import { SecretRedactor } from './secrets';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Login answers are a few kilobytes: 1 MiB leaves room for chatty proxies and stops a runaway body. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * When a request is sent again. Only failures where the request cannot have been acted on are
@@ -294,7 +291,7 @@ async function sendOnce(context: HttpCapableContext, request: HttpRequestSpec, t
 	} catch (error) {
 		return { transportError: transportErrorCode(error) };
 	}
-	const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+	const maxBytes = request.maxResponseBytes ?? LOGIN_ANSWER_MAX_BYTES;
 	const headers = response.headers ?? {};
 	const answer: HttpAnswer = {
 		statusCode: response.statusCode,

@@ -5,6 +5,9 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
+/** Login answers are a few kilobytes: 1 MiB leaves room for chatty proxies and stops a runaway body. */
+export const LOGIN_ANSWER_MAX_BYTES = 1024 * 1024;
+
 export interface HttpRequestSpec {
 	method: HttpMethod;
 	url: string;
@@ -12,8 +15,8 @@ export interface HttpRequestSpec {
 	/** Already encoded (form, JSON or XML); protocols decide the encoding, not the transport. */
 	body?: string;
 	/**
-	 * The most of the answer's body that is read; a longer answer is an error. Login answers are
-	 * small, so the transport's default is small; a protocol that reads service answers sets more.
+	 * The most of the answer's body that is read; a longer answer is an error. The default is
+	 * `LOGIN_ANSWER_MAX_BYTES`; a protocol that reads service answers sets more.
 	 */
 	maxResponseBytes?: number;
 }
