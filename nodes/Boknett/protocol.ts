@@ -58,6 +58,15 @@ export function readCreateTicketAnswer(answer: HttpAnswer): { ticket: string } {
 				httpCode: answer.statusCode,
 			});
 		}
+		// A repeated header arrives joined with ", ": no single ticket can be told apart then.
+		if (/[\s,]/.test(ticket)) {
+			throw new LoginProblem({
+				kind: 'unexpectedAnswer',
+				message: 'Boknett accepted the login but sent more than one ticket, or a malformed one, in the Boknett-TGT header',
+				hint: 'A proxy between n8n and Boknett may be adding or repeating headers. Check the environment or Base URL in the credential.',
+				httpCode: answer.statusCode,
+			});
+		}
 		return { ticket };
 	}
 	if (answer.statusCode === 400 || answer.statusCode === 401 || answer.statusCode === 403) {

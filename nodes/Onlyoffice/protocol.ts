@@ -6,6 +6,7 @@
 import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
 import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../shared/protocolTypes';
 import { httpUrlWithoutTrailingSlash, requireLoginValues } from '../shared/environment';
+import { hasControlCharacters } from '../shared/secrets';
 
 export interface OnlyofficeLogin {
 	portalUrl: string;
@@ -114,6 +115,15 @@ export function readAuthenticationAnswer(answer: HttpAnswer): OnlyofficeAnswer {
 		});
 	}
 	const token = field(response, 'token');
+	if (typeof token === 'string' && hasControlCharacters(token)) {
+		// The token goes into the next node's Authorization header, where a line break would split it.
+		throw new LoginProblem({
+			kind: 'unexpectedAnswer',
+			message: 'The ONLYOFFICE portal sent a token with a line break or another control character',
+			hint: 'Check that the Portal URL points at an ONLYOFFICE portal and not at a proxy that changes answers.',
+			httpCode: answer.statusCode,
+		});
+	}
 	if (typeof token === 'string' && token.trim()) {
 		return { kind: 'token', token: token.trim(), expiresAt: parseDate(field(response, 'expires')) };
 	}

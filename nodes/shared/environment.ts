@@ -57,6 +57,14 @@ export function requireLoginValues(credentialName: string, values: Record<string
 			hint: `Open the ${credentialName} credential and fill in the ${missing.join(' and the ')}.`,
 		});
 	}
+	refuseControlCharacters(credentialName, values);
+}
+
+/**
+ * Refuses values with a line break or another control character before anything is sent: they
+ * could split a header or a form field, or break an XML document.
+ */
+export function refuseControlCharacters(credentialName: string, values: Record<string, string | undefined>): void {
 	const unsafe = Object.entries(values).filter(([, value]) => hasControlCharacters(value ?? '')).map(([name]) => name);
 	if (unsafe.length > 0) {
 		throw new LoginProblem({

@@ -5,12 +5,20 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
+/** Login answers are a few kilobytes: 1 MiB leaves room for chatty proxies and stops a runaway body. */
+export const LOGIN_ANSWER_MAX_BYTES = 1024 * 1024;
+
 export interface HttpRequestSpec {
 	method: HttpMethod;
 	url: string;
 	headers: Record<string, string>;
 	/** Already encoded (form, JSON or XML); protocols decide the encoding, not the transport. */
 	body?: string;
+	/**
+	 * The most of the answer's body that is read; a longer answer is an error. The default is
+	 * `LOGIN_ANSWER_MAX_BYTES`; a protocol that reads service answers sets more.
+	 */
+	maxResponseBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -19,6 +27,8 @@ export interface HttpAnswer {
 	statusMessage: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** How many times the request was sent to get this answer; more than 1 after retries. */
+	attempts?: number;
 }
 
 /**
@@ -77,8 +87,13 @@ export function headerValues(answer: HttpAnswer, name: string): string[] {
 	return values;
 }
 
+/**
+ * The status as messages show it: code, reason phrase and, when the answer came after retries,
+ * how many times the request was tried (so every protocol's error says so without knowing of retries).
+ */
 export function statusLine(answer: HttpAnswer): string {
-	return answer.statusMessage ? `${answer.statusCode} ${answer.statusMessage}` : String(answer.statusCode);
+	const status = answer.statusMessage ? `${answer.statusCode} ${answer.statusMessage}` : String(answer.statusCode);
+	return answer.attempts !== undefined && answer.attempts > 1 ? `${status}, tried ${answer.attempts} times` : status;
 }
 
 /** True when a body looks like a web page rather than an API answer (proxies, maintenance pages). */

@@ -70,7 +70,10 @@ export class SecretRedactor {
 	}
 }
 
-/** Control characters (CR/LF included) cannot be sent safely in a header, form or XML value. */
+/**
+ * Control characters (CR/LF included, and the C1 range with NEL) cannot be sent safely in a
+ * header, form or XML value: they split headers and lines, or are not allowed in XML at all.
+ */
 export function hasControlCharacters(value: string): boolean {
-	return /[\u0000-\u001f\u007f]/.test(value);
+	return /[\u0000-\u001f\u007f-\u009f]/.test(value);
 }

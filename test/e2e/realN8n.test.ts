@@ -289,7 +289,7 @@ describe(`in a real n8n ${version}`, () => {
 	it.each([
 		['exOnlyofficeLog1', 'ONLYOFFICE Auth', () => (sandboxes.onlyoffice.failure = 'twoFactorSms'), 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'],
 		['exAltinnPwMsgs01', 'Altinn Authenticate', () => (sandboxes.altinn.restFailure = 'okWithoutCookie'), 'Altinn answered 200 OK but did not log in (no auth cookie was set)'],
-		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed during login (502 Bad Gateway)'],
+		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed during login (502 Bad Gateway, tried 3 times)'],
 	])('a provider failure in %s reaches the workflow as the %s node\'s clear error', async (workflowId, nodeName, breakProvider, message) => {
 		breakProvider();
 		try {

@@ -14,6 +14,8 @@ export interface RecordedRequest {
 	path: string;
 	headers: IncomingHttpHeaders;
 	body: string;
+	/** The bytes as received, to check encodings (æøå) byte for byte. */
+	rawBody: Buffer;
 	receivedAt: Date;
 }
 
@@ -21,10 +23,21 @@ export interface Reply {
 	status: number;
 	/** A custom reason phrase, as Altinn sends ("Required header 'ApiKey' is missing."). */
 	reason?: string;
+	/** An array value sends the header once per entry (a duplicated header). */
 	headers?: Record<string, string | string[]>;
-	body?: string;
+	body?: string | Buffer;
 	/** Wait this long before answering: longer than a node's timeout makes it time out. */
 	delayMs?: number;
+	/** Close the connection without answering at all. */
+	hangUp?: boolean;
+	/** Never answer; the connection stays open until the fake stops. */
+	silent?: boolean;
+	/** Send the status, headers and `body`, then stall without ending the answer. */
+	stallAfterBody?: boolean;
+	/** Send the status, headers and `body`, then close the connection mid-answer. */
+	cutAfterBody?: boolean;
+	/** After `body`, stream this many more bytes of filler (a huge or endless answer). */
+	fillerBytes?: number;
 }
 
 export abstract class FakeServer {
@@ -38,6 +51,8 @@ export abstract class FakeServer {
 	private port = 0;
 
 	private readonly pendingTimers = new Set<NodeJS.Timeout>();
+
+	private readonly script: Reply[] = [];
 
 	get baseUrl(): string {
 		return `http://127.0.0.1:${this.port}`;
@@ -72,34 +87,43 @@ export abstract class FakeServer {
 		this.requests.length = 0;
 	}
 
+	/**
+	 * Serves these replies to the next requests, one each and whatever their path, before the
+	 * fake's own behaviour resumes: a scripted fault for any fake, e.g. three 503s, or a 302.
+	 */
+	serveNext(...replies: Reply[]): void {
+		this.script.push(...replies);
+	}
+
+	/** Forgets replies scripted with serveNext that no request has taken. */
+	clearScript(): void {
+		this.script.length = 0;
+	}
+
 	protected abstract handle(request: RecordedRequest): Reply | Promise<Reply>;
 
 	private async receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const url = request.url ?? '/';
+		const rawBody = Buffer.concat(chunks);
 		const recorded: RecordedRequest = {
 			method: request.method ?? 'GET',
 			url,
 			path: url.split('?')[0],
 			headers: request.headers,
-			body: Buffer.concat(chunks).toString('utf8'),
+			body: rawBody.toString('utf8'),
+			rawBody,
 			receivedAt: new Date(),
 		};
 		this.requests.push(recorded);
 		let reply: Reply;
 		try {
-			reply = await this.handle(recorded);
+			reply = this.script.shift() ?? (await this.handle(recorded));
 		} catch (error) {
 			reply = { status: 500, body: `fake server bug: ${(error as Error).message}` };
 		}
-		const send = () => {
-			if (response.destroyed) return;
-			response.statusCode = reply.status;
-			if (reply.reason) response.statusMessage = reply.reason;
-			for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
-			response.end(reply.body ?? '');
-		};
+		const send = () => this.send(response, reply);
 		const delayMs = reply.delayMs ?? this.answerDelayMs;
 		if (delayMs) {
 			const timer = setTimeout(() => {
@@ -110,6 +134,51 @@ export abstract class FakeServer {
 		} else {
 			send();
 		}
+	}
+
+	private send(response: ServerResponse, reply: Reply): void {
+		if (response.destroyed || reply.silent) return;
+		if (reply.hangUp) {
+			response.socket?.destroy();
+			return;
+		}
+		response.statusCode = reply.status;
+		if (reply.reason) response.statusMessage = reply.reason;
+		for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
+		if (reply.stallAfterBody) {
+			response.flushHeaders();
+			response.write(reply.body ?? '');
+			return;
+		}
+		if (reply.cutAfterBody) {
+			response.write(reply.body ?? '', () => response.socket?.destroy());
+			return;
+		}
+		if (reply.fillerBytes) {
+			response.write(reply.body ?? '');
+			this.streamFiller(response, reply.fillerBytes);
+			return;
+		}
+		response.end(reply.body ?? '');
+	}
+
+	/** Writes filler as fast as the client reads it, and stops when the client goes away. */
+	private streamFiller(response: ServerResponse, bytes: number): void {
+		const chunk = Buffer.alloc(64 * 1024, 'A');
+		let left = bytes;
+		const writeMore = () => {
+			while (left > 0 && !response.destroyed) {
+				const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+				left -= piece.length;
+				if (!response.write(piece)) {
+					response.once('drain', writeMore);
+					return;
+				}
+			}
+			if (!response.destroyed) response.end();
+		};
+		response.on('close', () => (left = 0));
+		writeMore();
 	}
 }
 

@@ -127,7 +127,7 @@ describe('Altinn Authenticate', () => {
 
 	it.each<[AltinnRestFailure, RegExp]>([
 		['htmlPage', /web page instead of logging in/],
-		['serverError', /Altinn failed to log in \(503 Service Unavailable\)/],
+		['serverError', /Altinn failed to log in \(503 Service Unavailable, tried 3 times\)/],
 	])('turns %s into a clear error', async (mode, message) => {
 		fake.restFailure = mode;
 		expect((await failure(node, { credentials: restCredentials() })).message).toMatch(message);
@@ -192,7 +192,7 @@ describe('Altinn SMS Challenge: Request PIN', () => {
 		['htmlPage', /web page instead of SOAP/],
 		['malformedXml', /not well-formed XML/],
 		['doctype', /document type declaration/],
-		['serverError', /cannot be read: it is empty \(503 Service Unavailable\)/],
+		['serverError', /cannot be read: it is empty \(503 Service Unavailable, tried 3 times\)/],
 	])('turns %s into a clear error', async (mode, message) => {
 		fake.soapFailure = mode;
 		const error = await failure(node, { credentials: pinCredentials() });

@@ -143,9 +143,10 @@ describe('Altinn Authenticate: Altinn 3 (Maskinporten)', () => {
 	});
 
 	it.each([
-		['maskinportenDown', 'Maskinporten failed to answer (503 Service Unavailable)', 1],
+		// A 5xx is retried (twice) as a failure of the service, never as a refusal.
+		['maskinportenDown', 'Maskinporten failed to answer (503 Service Unavailable, tried 3 times)', 3],
 		['maskinportenHtml', 'Maskinporten answered with a web page instead of a token (200 OK)', 1],
-		['exchangeDown', 'Altinn failed to exchange the Maskinporten token (502 Bad Gateway)', 2],
+		['exchangeDown', 'Altinn failed to exchange the Maskinporten token (502 Bad Gateway, tried 3 times)', 4],
 		['exchangeHtml', "Altinn answered the token exchange with a web page instead of a token (200 OK)", 2],
 	] as const)('reports %s clearly', async (failureMode, message, requests) => {
 		fake.failure = failureMode;

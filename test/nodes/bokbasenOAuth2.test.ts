@@ -63,7 +63,7 @@ describe('Boknett Ticket: Get OAuth2 Token (Bokbasen)', () => {
 	});
 
 	it.each([
-		['serverError', 'Bokbasen failed to answer (503 Service Unavailable)'],
+		['serverError', 'Bokbasen failed to answer (503 Service Unavailable, tried 3 times)'],
 		['htmlPage', 'Bokbasen answered with a web page instead of a token (200 OK)'],
 		['malformedJson', "Bokbasen's answer is not valid JSON (200 OK)"],
 	] as const)('reports %s clearly', async (failureMode, message) => {

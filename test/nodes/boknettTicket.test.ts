@@ -77,8 +77,8 @@ describe('Boknett Ticket: create', () => {
 	it.each([
 		['missingTicketHeader', /sent no ticket \(the Boknett-TGT header is missing\)/],
 		['methodNotAllowed', /does not accept Boknett logins at this address \(405/],
-		['serverError', /Boknett failed during login \(503 Service Unavailable\)/],
-		['htmlPage', /Boknett failed during login \(502 Bad Gateway\)/],
+		['serverError', /Boknett failed during login \(503 Service Unavailable, tried 3 times\)/],
+		['htmlPage', /Boknett failed during login \(502 Bad Gateway, tried 3 times\)/],
 	] as const)('turns %s into a clear error', async (mode, message) => {
 		fake.failure = mode;
 		const error = await failure({});
@@ -98,7 +98,7 @@ describe('Boknett Ticket: create', () => {
 
 	it('fails clearly when nothing listens at the address', async () => {
 		const error = await failure({ credentials: credentials({ baseUrl: 'http://127.0.0.1:9' }) });
-		expect(error.message).toBe('127.0.0.1:9 refused the connection');
+		expect(error.message).toBe('127.0.0.1:9 refused the connection (tried 3 times)');
 	});
 
 	it('refuses a custom environment without a valid Base URL', async () => {
@@ -153,6 +153,6 @@ describe('Boknett Ticket: delete', () => {
 	it('fails clearly when Boknett fails the logout', async () => {
 		fake.failure = 'serverError';
 		const error = await failure({ input: [{ json: { token: 'TGT-1' } }], parameters: { operation: 'delete' } });
-		expect(error.message).toBe('Boknett failed during logout (503 Service Unavailable)');
+		expect(error.message).toBe('Boknett failed during logout (503 Service Unavailable, tried 3 times)');
 	});
 });

@@ -122,6 +122,6 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		runner.produced.push(response.body);
 		expect(result.workflowData).toBeUndefined();
 		expect(response.statusCode).toBe(502);
-		expect(JSON.parse(response.body).error).toMatch(/^The ONLYOFFICE portal failed to log in \(502 Bad Gateway\)/);
+		expect(JSON.parse(response.body).error).toMatch(/^The ONLYOFFICE portal failed to log in \(502 Bad Gateway, tried 3 times\)/);
 	});
 });

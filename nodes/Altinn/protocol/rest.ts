@@ -72,20 +72,26 @@ function altinnErrorMessage(answer: HttpAnswer): string | undefined {
 	return bodyExcerpt(answer.body);
 }
 
-/** The auth cookie among the Set-Cookie headers, or undefined. Expired (deleting) cookies do not count. */
+/**
+ * The auth cookie among the Set-Cookie headers, or undefined. They are read as a browser would:
+ * a later cookie of the same name replaces an earlier one, and an expired one deletes it.
+ */
 export function findAuthCookie(answer: HttpAnswer, now: Date): AltinnAuthCookie | undefined {
+	const jar = new Map<string, AltinnAuthCookie>();
 	for (const setCookie of headerValues(answer, 'set-cookie')) {
 		const cookie = Cookie.parse(setCookie);
-		if (!cookie || !cookie.key.toLowerCase().startsWith(AUTH_COOKIE_PREFIX) || !cookie.value) continue;
+		if (!cookie || !cookie.key.toLowerCase().startsWith(AUTH_COOKIE_PREFIX)) continue;
 		const expiry = cookie.expiryTime(now);
-		if (expiry !== undefined && Number.isFinite(expiry) && expiry <= now.getTime()) continue;
-		return {
-			name: cookie.key,
-			value: cookie.value,
-			expiresAt: expiry !== undefined && Number.isFinite(expiry) ? new Date(expiry) : null,
-		};
+		const known = expiry !== undefined && Number.isFinite(expiry);
+		if (!cookie.value || (known && expiry <= now.getTime())) {
+			jar.delete(cookie.key);
+			continue;
+		}
+		jar.delete(cookie.key);
+		jar.set(cookie.key, { name: cookie.key, value: cookie.value, expiresAt: known ? new Date(expiry) : null });
 	}
-	return undefined;
+	// The most recently set auth cookie, should Altinn send it under more than one name.
+	return [...jar.values()].pop();
 }
 
 export interface PasswordLoginContext {

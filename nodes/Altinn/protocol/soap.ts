@@ -1,14 +1,22 @@
 /**
  * Altinn 2 SOAP ("Basic" binding): `GetAuthenticationChallenge` makes Altinn send a one-time PIN,
  * and Basic service operations take the login (SSN, passwords, PIN) in their own parameters.
- * Envelopes are built and read with fast-xml-parser; answers with a DOCTYPE are refused before
- * parsing, so no entity is ever expanded.
+ * Envelopes are built and read with fast-xml-parser, with its entity processing off; answers with
+ * a DOCTYPE are refused before parsing, so no entity is ever expanded or fetched.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine, xmlEscape } from '../../shared/protocolTypes';
-import { requireLoginValues } from '../../shared/environment';
+import {
+	LOGIN_ANSWER_MAX_BYTES,
+	LoginProblem,
+	bodyExcerpt,
+	joinUrl,
+	looksLikeHtml,
+	statusLine,
+	xmlEscape,
+} from '../../shared/protocolTypes';
+import { refuseControlCharacters, requireLoginValues } from '../../shared/environment';
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SYSTEM_AUTHENTICATION_NS = 'http://www.altinn.no/services/Authentication/SystemAuthentication/2009/10';
@@ -40,18 +48,71 @@ export interface ChallengeResult {
 
 const builder = new XMLBuilder({ ignoreAttributes: false, suppressEmptyNode: true });
 
+/**
+ * Service answers (reportee lists, forms, attachments in base64) can be large; this cap only stops
+ * a runaway answer. The PIN request's answer is small and keeps the login cap.
+ */
+export const SERVICE_ANSWER_MAX_BYTES = 32 * 1024 * 1024;
+
+type XmlObject = Record<string, unknown>;
+
+const CDATA = '#cdata';
+
+const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * Decodes only what XML itself defines: the five predefined entities and character references.
+ * One pass, so `&amp;lt;` becomes `&lt;` and nothing is decoded twice.
+ */
+export function decodeXmlReferences(text: string): string {
+	return text.replace(/&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g, (reference, decimal?: string, hex?: string, name?: string) => {
+		if (name) return PREDEFINED_ENTITIES[name];
+		const codePoint = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16);
+		const valid = codePoint > 0 && codePoint <= 0x10ffff && (codePoint < 0xd800 || codePoint > 0xdfff);
+		return valid ? String.fromCodePoint(codePoint) : reference;
+	});
+}
+
 const parser = new XMLParser({
 	ignoreAttributes: true,
 	removeNSPrefix: true,
 	// Keep every value a string: SSNs and PINs have leading zeros.
 	parseTagValue: false,
 	trimValues: true,
-	processEntities: true,
+	// The parser's entity processing (DOCTYPE entities included) is off; the references XML
+	// defines are decoded here instead, so no declared entity can ever be expanded.
+	processEntities: false,
 	htmlEntities: false,
+	tagValueProcessor: (_tagName: string, value: string) => decodeXmlReferences(value),
+	// CDATA is kept apart (so it is not decoded) and merged back into the text by mergeCdata.
+	cdataPropName: CDATA,
 });
 
-export function soapRequest(url: string, soapAction: string, envelope: string): HttpRequestSpec {
+/** Puts CDATA sections back into their element's text, as the document means them. */
+function mergeCdata(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(mergeCdata);
+	if (typeof value !== 'object' || value === null) return value;
+	const merged: Record<string, unknown> = {};
+	for (const [key, entry] of Object.entries(value)) if (key !== CDATA) merged[key] = mergeCdata(entry);
+	const cdata = (value as Record<string, unknown>)[CDATA];
+	if (cdata === undefined) return merged;
+	const text = `${typeof merged['#text'] === 'string' ? merged['#text'] : ''}${Array.isArray(cdata) ? cdata.join('') : String(cdata)}`;
+	delete merged['#text'];
+	return Object.keys(merged).length === 0 ? text : { ...merged, '#text': text };
+}
+
+function parseXml(body: string): XmlObject {
+	return mergeCdata(parser.parse(body)) as XmlObject;
+}
+
+export function soapRequest(
+	url: string,
+	soapAction: string,
+	envelope: string,
+	maxResponseBytes: number = SERVICE_ANSWER_MAX_BYTES,
+): HttpRequestSpec {
 	return {
+		maxResponseBytes,
 		method: 'POST',
 		url,
 		headers: {
@@ -95,10 +156,9 @@ export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
 		joinUrl(login.baseUrl, CHALLENGE_SERVICE_ENDPOINT),
 		GET_AUTHENTICATION_CHALLENGE_ACTION,
 		`<?xml version="1.0" encoding="utf-8"?>${envelope}`,
+		LOGIN_ANSWER_MAX_BYTES,
 	);
 }
-
-type XmlObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is XmlObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -143,7 +203,7 @@ function readEnvelopeBody(answer: HttpAnswer, what: string): XmlObject {
 			httpCode: answer.statusCode,
 		});
 	}
-	const document = parser.parse(answer.body) as XmlObject;
+	const document = parseXml(answer.body);
 	const envelope = document.Envelope;
 	const body = isObject(envelope) ? envelope.Body : undefined;
 	if (!isObject(body)) {
@@ -271,6 +331,16 @@ export const SOAP_PLACEHOLDERS = [
 
 export type SoapPlaceholder = (typeof SOAP_PLACEHOLDERS)[number];
 
+/** How errors name a placeholder's value, never showing it. */
+const PLACEHOLDER_LABELS: Record<SoapPlaceholder, string> = {
+	systemUserName: 'system ID',
+	systemPassword: 'system password',
+	userSSN: 'national ID number (SSN)',
+	userPassword: 'user password',
+	userPinCode: 'PIN',
+	authMethod: 'PIN type',
+};
+
 const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
 /**
@@ -291,6 +361,12 @@ export function fillSoapTemplate(template: string, values: Record<SoapPlaceholde
 			hint: `The placeholders this node fills in are ${SOAP_PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ')}.`,
 		});
 	}
+	refuseControlCharacters(
+		'Altinn SMS PIN Login',
+		Object.fromEntries(
+			[...template.matchAll(PLACEHOLDER_PATTERN)].map(([, name]) => [PLACEHOLDER_LABELS[name as SoapPlaceholder], values[name as SoapPlaceholder]]),
+		),
+	);
 	const problem = xmlProblem(withStandIns);
 	if (problem) {
 		throw new LoginProblem({

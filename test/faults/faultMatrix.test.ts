@@ -1,0 +1,291 @@
+/**
+ * The fault matrix: every node (targets.ts) against every fault (cases.ts), through n8n's real
+ * execution code and real HTTP to the fakes. Each case checks the exact outcome (error class,
+ * message, hint), how many requests the fake saw, the waits the retry policy asked for, that a
+ * second host saw nothing, and that no secret appears in any output, error or log line. The
+ * figures are printed at the end and written to FIGURES.md when the whole matrix ran.
+ */
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { LoggerProxy } from 'n8n-workflow';
+
+import { setRetryPolicy } from '../../nodes/shared/execution';
+import { FakeAltinn } from '../fakes/fakeAltinn';
+import { FakeBoknett } from '../fakes/fakeBoknett';
+import { FakeOnlyoffice } from '../fakes/fakeOnlyoffice';
+import type { RecordedRequest, Reply } from '../fakes/fakeServer';
+import { FakeServer } from '../fakes/fakeServer';
+import { everythingIn, leakedSecrets } from '../helpers/leaks';
+import { executeNode } from '../helpers/n8nRunner';
+import type { CaseContext, Expected, FaultCase } from './cases';
+import { GENERIC_CASES, PROVIDER_CASES } from './cases';
+import type { Fakes, NodeTarget, Overrides } from './targets';
+import { INJECTION, TARGETS, soapChildren } from './targets';
+
+/** A host that must never be contacted: redirects and external entities point here. */
+class Elsewhere extends FakeServer {
+	protected handle(): Reply {
+		return { status: 200, body: 'collected' };
+	}
+}
+
+let fakes: Fakes;
+let elsewhere: Elsewhere;
+let refusedUrl: string;
+const waits: number[] = [];
+const logLines: string[] = [];
+let restoreRetryPolicy: () => void;
+
+interface Figures {
+	tried: number;
+	passed: number;
+	/** Requests per case that sent something where no retry was allowed: each must be 1. */
+	noRetryRequests: number[];
+	secretsFound: number;
+}
+const figures = new Map<string, Figures>(TARGETS.map((target) => [target.name, { tried: 0, passed: 0, noRetryRequests: [], secretsFound: 0 }]));
+
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+beforeAll(async () => {
+	fakes = {
+		boknett: await new FakeBoknett().start(),
+		onlyoffice: await new FakeOnlyoffice().start(),
+		altinn: await new FakeAltinn().start(),
+	};
+	elsewhere = await new Elsewhere().start();
+	refusedUrl = `http://127.0.0.1:${await closedPort()}`;
+	// The real back-off schedule (1 s, then 2 s), recorded instead of slept.
+	restoreRetryPolicy = setRetryPolicy({
+		firstDelayMs: 1000,
+		sleep: async (ms) => {
+			waits.push(ms);
+		},
+	});
+	const record = (level: string) => (message: string, metadata?: object) => logLines.push(`${level} ${message} ${JSON.stringify(metadata ?? {})}`);
+	LoggerProxy.init({ error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') });
+});
+
+afterAll(async () => {
+	restoreRetryPolicy();
+	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), elsewhere.stop()]);
+	reportFigures();
+});
+
+interface RunResult {
+	items?: INodeExecutionData[];
+	error?: Error & { description?: string };
+	requests: RecordedRequest[];
+	waits: number[];
+}
+
+/** Runs a target once with a scripted fault and collects everything it produced. */
+async function runCase(
+	target: NodeTarget,
+	script: Reply[] | 'refused',
+	overrides: Overrides,
+	timeoutMs?: number,
+	arrange?: (fakes: Fakes) => void,
+): Promise<RunResult & { produced: unknown[] }> {
+	const fake = target.fake(fakes);
+	target.reset(fakes);
+	target.prepare(fakes);
+	arrange?.(fakes);
+	fake.clearScript();
+	fake.clearRequests();
+	elsewhere.clearRequests();
+	waits.length = 0;
+	logLines.length = 0;
+	const baseUrl = script === 'refused' ? refusedUrl : fake.baseUrl;
+	if (script !== 'refused') fake.serveNext(...script);
+	const options = target.options(baseUrl, overrides);
+	if (timeoutMs) options.parameters = { ...options.parameters, options: { timeout: timeoutMs } };
+	const consoleLines: string[] = [];
+	const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+		jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
+	);
+	const result: RunResult & { produced: unknown[] } = { requests: [], waits: [], produced: [] };
+	try {
+		const { output } = await executeNode(target.node, options);
+		result.items = output?.[0] ?? [];
+		result.produced.push(output);
+	} catch (error) {
+		result.error = error as RunResult['error'];
+		result.produced.push(error);
+	} finally {
+		for (const spy of spies) spy.mockRestore();
+		fake.clearScript();
+	}
+	result.requests = fake.requestsTo(target.path);
+	result.waits = [...waits];
+	result.produced.push(...logLines, ...consoleLines);
+	return result;
+}
+
+function checkOutcome(target: NodeTarget, result: RunResult, expected: Expected): void {
+	if ('ok' in expected) {
+		expect(result.error?.message).toBeUndefined();
+		const json = result.items?.[0]?.json as IDataObject;
+		expect(target.succeeded(json)).toBe(true);
+		if (expected.token !== undefined) expect(target.token?.(json)).toBe(expected.token);
+	} else {
+		expect(result.error?.constructor.name).toBe(expected.error);
+		expect(result.error?.message).toMatch(expected.message);
+		expect(result.error?.description).toMatch(expected.hint);
+	}
+	expect(result.requests).toHaveLength(expected.requests);
+}
+
+/** Runs the checks of one matrix cell, counting it in the figures whether it passes or not. */
+async function cell(
+	target: NodeTarget,
+	faultCase: Pick<FaultCase, 'retryAllowed' | 'waits' | 'timeoutMs'> & { arrange?: (fakes: Fakes) => void },
+	script: Reply[] | 'refused',
+	expected: Expected,
+	overrides: Overrides = {},
+	extraChecks: (result: RunResult) => void = () => undefined,
+	extraSecrets: Record<string, string> = {},
+): Promise<void> {
+	const figure = figures.get(target.name) as Figures;
+	figure.tried++;
+	const result = await runCase(target, script, overrides, faultCase.timeoutMs, faultCase.arrange);
+	const leaks = leakedSecrets(result.produced, { ...target.secrets, ...extraSecrets });
+	figure.secretsFound += leaks.length;
+	if (!faultCase.retryAllowed && result.requests.length > 0) figure.noRetryRequests.push(result.requests.length);
+	checkOutcome(target, result, expected);
+	if (Array.isArray(faultCase.waits)) expect(result.waits).toEqual(faultCase.waits);
+	else if (faultCase.waits) expect(faultCase.waits(result.waits)).toBe(true);
+	if (!faultCase.retryAllowed) expect(result.waits).toEqual([]);
+	expect(elsewhere.requests).toHaveLength(0);
+	expect(leaks).toEqual([]);
+	// Errors never carry the raw request: no request body or credential header in their JSON form.
+	if (result.error) expect(everythingIn([result.error])).not.toMatch(/"(?:body|data|auth|headers)":\s*"?[^"]*(?:password|UserPassword|userName)/i);
+	extraChecks(result);
+	figure.passed++;
+}
+
+const context = (): CaseContext => ({ elsewhereUrl: elsewhere.baseUrl, refusedUrl });
+
+describe.each(TARGETS.map((target) => [target.name, target] as const))('%s', (_name, target) => {
+	it.each(GENERIC_CASES.map((faultCase) => [faultCase.description, faultCase] as const))('%s', async (_description, faultCase) => {
+		const expected = target.overrides?.[faultCase.id] ?? faultCase.generic;
+		await cell(target, faultCase, faultCase.script(context()), expected);
+	});
+
+	it.each(PROVIDER_CASES.map((faultCase) => [faultCase.description, faultCase] as const))('%s', async (_description, faultCase) => {
+		await cell(target, faultCase, faultCase.script(context()), target.provider[faultCase.id]);
+	});
+
+	it.each(target.own.map((ownCase) => [ownCase.description, ownCase] as const))('%s', async (_description, ownCase) => {
+		await cell(target, ownCase, ownCase.script(context()), ownCase.expected, ownCase.overrides, undefined, ownCase.overrides);
+	});
+
+	it.each(target.fields.map((field) => [field.name, field] as const))('keeps an injected value inside the %s field', async (_name, field) => {
+		await cell(target, { retryAllowed: false }, [], field.injected, field.set(INJECTION), (result) => {
+			expect(field.readBack(result.requests[0])).toBe(INJECTION);
+			const request = result.requests[0];
+			if (!String(request.headers['content-type']).startsWith('text/xml')) return;
+			const soapOperation = soapChildren(request.body, 'challengeRequest') ?? soapChildren(request.body, 'GetReporteeElementListBasicV2');
+			// Every parameter is still plain text in its own element: nothing was added, split or nested.
+			for (const value of Object.values(soapOperation ?? {})) expect(typeof value).toBe('string');
+		});
+	});
+
+	it.each(target.fields.map((field) => [field.name, field] as const))('refuses a line break in the %s field before sending', async (_name, field) => {
+		const expected: Expected = field.controlCharacters ?? {
+			error: 'NodeOperationError',
+			message: new RegExp(`The ${field.name.replace(/[()]/g, '\\$&')} in the .+ credential contains a line break or another control character$`),
+			hint: /retype the value/,
+			requests: 0,
+		};
+		for (const bad of ['\r\nX-Injected: 1', '\u0000', '\u0085']) {
+			await cell(target, { retryAllowed: false }, [], expected, field.set(`value${bad}`));
+		}
+	});
+
+	it('sends æøå as UTF-8, byte for byte', async () => {
+		await cell(target, { retryAllowed: false }, [], { ok: true, requests: 1 }, target.utf8.overrides, (result) =>
+			target.utf8.check(result.requests[0]),
+		);
+	});
+});
+
+describe('retry on a refused connection', () => {
+	it('succeeds when the service comes up during the back-off, having sent the login once', async () => {
+		const fake = new FakeBoknett();
+		const port = Number(new URL(refusedUrl).port);
+		restoreRetryPolicy();
+		const restore = setRetryPolicy({
+			firstDelayMs: 1000,
+			sleep: async (ms) => {
+				waits.push(ms);
+				if (waits.length === 1) await fake.start(port);
+			},
+		});
+		waits.length = 0;
+		try {
+			const { output } = await executeNode(TARGETS[0].node, TARGETS[0].options(refusedUrl, {}));
+			expect(String(output?.[0][0].json.token)).toMatch(/^TGT-/);
+			expect(waits).toEqual([1000]);
+			expect(fake.requests).toHaveLength(1);
+		} finally {
+			restore();
+			restoreRetryPolicy = setRetryPolicy({ firstDelayMs: 1000, sleep: async (ms) => void waits.push(ms) });
+			await fake.stop();
+		}
+	});
+});
+
+const EXPECTED_CELLS = TARGETS.reduce(
+	(sum, target) => sum + GENERIC_CASES.length + PROVIDER_CASES.length + target.own.length + target.fields.length * 4 + 1,
+	0,
+);
+
+function reportFigures(): void {
+	const rows = [...figures.entries()].map(([name, figure]) => {
+		const noRetry = figure.noRetryRequests;
+		const most = noRetry.length ? Math.max(...noRetry) : 0;
+		return `| ${name} | ${figure.tried} | ${figure.passed} | ${noRetry.length} | ${most} | ${figure.secretsFound} |`;
+	});
+	const total = [...figures.values()].reduce(
+		(sum, figure) => ({
+			tried: sum.tried + figure.tried,
+			passed: sum.passed + figure.passed,
+			noRetry: sum.noRetry + figure.noRetryRequests.length,
+			most: Math.max(sum.most, ...figure.noRetryRequests),
+			secrets: sum.secrets + figure.secretsFound,
+		}),
+		{ tried: 0, passed: 0, noRetry: 0, most: 0, secrets: 0 },
+	);
+	const table = [
+		'| Node | Cases tried | Cases passed | Cases where no retry was allowed (and a request was sent) | Most requests in such a case (must be 1) | Secrets found (must be 0) |',
+		'|---|---:|---:|---:|---:|---:|',
+		...rows,
+		`| **All** | **${total.tried}** | **${total.passed}** | **${total.noRetry}** | **${total.most}** | **${total.secrets}** |`,
+	].join('\n');
+	console.log(`Fault matrix figures\n${table}`);
+	if (total.tried !== EXPECTED_CELLS) return;
+	writeFileSync(
+		join(__dirname, 'FIGURES.md'),
+		[
+			'# Fault matrix figures',
+			'',
+			'Written by `npm run test:faults` (test/faults/faultMatrix.test.ts) whenever the whole matrix runs. A case is one',
+			'node against one fault, through n8n\'s real execution code and real HTTP to the fake providers. A line-break case',
+			'counts once per control character tried (CR/LF, NUL, NEL).',
+			'',
+			table,
+			'',
+		].join('\n'),
+	);
+}

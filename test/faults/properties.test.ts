@@ -1,0 +1,184 @@
+/**
+ * Property tests: thousands of generated answers (any status, headers, bodies of random text,
+ * JSON, XML-ish fragments, SOAP envelopes and raw bytes) fed to every protocol parser. Each must
+ * return a value or throw a LoginProblem with a message and a hint, nothing else (no TypeError,
+ * no hang), and once turned into an n8n error, no secret the answer echoed may remain in it.
+ */
+import fc from 'fast-check';
+import type { INode } from 'n8n-workflow';
+
+import { findAuthCookie, readPasswordLoginAnswer } from '../../nodes/Altinn/protocol/rest';
+import { decodeXmlReferences, readChallengeAnswer, readFault, readServiceAnswer } from '../../nodes/Altinn/protocol/soap';
+import { readCreateTicketAnswer, readDeleteTicketAnswer } from '../../nodes/Boknett/protocol';
+import { readAuthenticationAnswer, requireToken } from '../../nodes/Onlyoffice/protocol';
+import { retryAfterMs, toNodeError } from '../../nodes/shared/execution';
+import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
+import { LoginProblem, xmlEscape } from '../../nodes/shared/protocolTypes';
+import { SecretRedactor } from '../../nodes/shared/secrets';
+import { everythingIn } from '../helpers/leaks';
+
+const RUNS = 2_000;
+const SECRET = 'Hemmelig-pass-æøå-01017012345';
+const redactor = new SecretRedactor([SECRET]);
+const node: INode = { id: 'n', name: 'Node', type: 'n8n-nodes-login-tokens.test', typeVersion: 1, position: [0, 0], parameters: {} };
+const KINDS = new Set(['rejected', 'unavailable', 'unexpectedAnswer', 'secondFactorRequired', 'badInput']);
+
+const XML_PIECES = [
+	'<', '>', '</', '/>', '=', '"', "'", ' ', 'a', '989', 'Ok', '__proto__', 'constructor', SECRET,
+	'<?xml version="1.0"?>', '<!DOCTYPE x [', '<!ENTITY e "v">', '<!ENTITY x SYSTEM "file:///etc/passwd">', ']>', '&e;', '&x;',
+	'&amp;', '&lt;', '&#x41;', '&#0;', '&#99999999;', '&#xD800;', '&bogus;', '<![CDATA[', ']]>', '<!--', '-->',
+	'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">', '</s:Envelope>', '<s:Body>', '</s:Body>',
+	'<s:Fault>', '</s:Fault>', '<faultstring>', '</faultstring>', '<detail>', '</detail>', '<AltinnFault>', '</AltinnFault>',
+	'<ErrorID>', '</ErrorID>', '<AltinnErrorMessage>', '</AltinnErrorMessage>',
+	'<GetAuthenticationChallengeResponse>', '</GetAuthenticationChallengeResponse>',
+	'<GetAuthenticationChallengeResult>', '</GetAuthenticationChallengeResult>', '<Status>', '</Status>', '<Message>', '</Message>',
+];
+
+const maybeEscaped = (text: fc.Arbitrary<string>) => fc.tuple(text, fc.boolean()).map(([value, escape]) => (escape ? xmlEscape(value) : value));
+const anyText = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constant(SECRET), fc.string().map((text) => `${text}${SECRET}`));
+
+/** A SOAP envelope with a fault or a challenge result whose fields are random (escaped or not). */
+const soapEnvelope = fc
+	.record({
+		fault: fc.boolean(),
+		status: fc.oneof(fc.constantFrom('Ok', 'InvalidCredentials', 'NoPhoneNumber', 'InvalidPinType', ''), anyText),
+		message: anyText,
+		errorId: fc.oneof(fc.integer().map(String), fc.constantFrom('0', '989', '5', ''), anyText),
+	})
+	.chain(({ fault, status, message, errorId }) =>
+		fc.tuple(maybeEscaped(fc.constant(status)), maybeEscaped(fc.constant(message)), maybeEscaped(fc.constant(errorId))).map(([s, m, e]) =>
+			fault
+				? `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultstring>${m}</faultstring><detail><AltinnFault><ErrorID>${e}</ErrorID><AltinnErrorMessage>${m}</AltinnErrorMessage></AltinnFault></detail></s:Fault></s:Body></s:Envelope>`
+				: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAuthenticationChallengeResponse><GetAuthenticationChallengeResult><Message>${m}</Message><Status>${s}</Status></GetAuthenticationChallengeResult></GetAuthenticationChallengeResponse></s:Body></s:Envelope>`,
+		),
+	);
+
+const body = fc.oneof(
+	anyText,
+	fc.json(),
+	fc.jsonValue().map((value) => JSON.stringify({ count: 1, response: value, status: 0, error: { message: value } })),
+	fc.record({ token: fc.oneof(anyText, fc.jsonValue()), expires: fc.oneof(anyText, fc.jsonValue()), sms: fc.jsonValue(), tfa: fc.jsonValue() }).map((response) => JSON.stringify({ response })),
+	fc.record({ ErrorCode: fc.integer(), ErrorMessage: fc.oneof(anyText, fc.jsonValue()) }).map((value) => JSON.stringify(value)),
+	fc.array(fc.constantFrom(...XML_PIECES), { maxLength: 40 }).map((pieces) => pieces.join('')),
+	soapEnvelope,
+	fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('utf8')),
+);
+
+const headerValue = fc.oneof(anyText, fc.array(anyText, { maxLength: 3 }));
+const cookie = fc.oneof(
+	anyText,
+	fc.tuple(fc.constantFrom('.AspxAuthProd', '.ASPXAUTH', '.aspxauthTT02', 'other'), anyText, fc.constantFrom('', '; path=/', '; Max-Age=-1', '; Max-Age=99999999999', '; expires=Thu, 01-Jan-1970 00:00:00 GMT', '; expires=nonsense')).map(
+		([name, value, attributes]) => `${name}=${value}${attributes}`,
+	),
+);
+
+const answer: fc.Arbitrary<HttpAnswer> = fc.record({
+	statusCode: fc.oneof(fc.integer({ min: 100, max: 999 }), fc.constantFrom(200, 201, 204, 400, 401, 403, 404, 405, 429, 500, 502, 503)),
+	statusMessage: anyText,
+	headers: fc.record(
+		{
+			'content-type': fc.oneof(fc.constantFrom('text/html', 'text/xml', 'application/json'), anyText),
+			'set-cookie': fc.array(cookie, { maxLength: 4 }),
+			'boknett-tgt': headerValue,
+			'retry-after': fc.oneof(fc.nat().map(String), fc.date().map((date) => (Number.isNaN(date.getTime()) ? 'x' : date.toUTCString())), anyText),
+			other: headerValue,
+		},
+		{ requiredKeys: [] },
+	),
+	body,
+	attempts: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+});
+
+/** Runs a parser: a value, or a LoginProblem that is well-formed and leaks nothing once an n8n error. */
+function valueOrProblem(parse: () => unknown): void {
+	let result: unknown;
+	try {
+		result = parse();
+	} catch (error) {
+		if (!(error instanceof LoginProblem)) throw error;
+		expect(KINDS.has(error.details.kind)).toBe(true);
+		expect(error.details.message.trim()).not.toBe('');
+		expect(error.details.hint.trim()).not.toBe('');
+		const nodeError = toNodeError(node, error, 0, redactor);
+		expect(everythingIn([nodeError])).not.toContain(SECRET);
+		return;
+	}
+	expect(result).toBeDefined();
+}
+
+const check = <Values extends unknown[]>(property: fc.IProperty<Values>) => fc.assert(property, { numRuns: RUNS });
+
+describe('every parser returns a value or a LoginProblem, whatever the answer', () => {
+	it('Boknett: ticket and logout answers', () => {
+		check(fc.property(answer, (generated) => valueOrProblem(() => readCreateTicketAnswer(generated))));
+		check(fc.property(answer, (generated) => valueOrProblem(() => readDeleteTicketAnswer(generated))));
+	});
+
+	it('ONLYOFFICE: authentication answers, and the second-factor check', () => {
+		check(fc.property(answer, (generated) => valueOrProblem(() => requireToken(readAuthenticationAnswer(generated)))));
+	});
+
+	it('Altinn REST: password login answers and the cookie finder', () => {
+		check(
+			fc.property(answer, fc.date({ noInvalidDate: true }), fc.boolean(), (generated, now, doubtful) =>
+				valueOrProblem(() => readPasswordLoginAnswer(generated, { now, passwordHasDoubtfulCharacters: doubtful })),
+			),
+		);
+		check(
+			fc.property(answer, fc.date({ noInvalidDate: true }), (generated, now) => {
+				const found = findAuthCookie(generated, now);
+				if (found) expect(found.name.toLowerCase().startsWith('.aspxauth') && found.value.length > 0).toBe(true);
+			}),
+		);
+	});
+
+	it('Altinn SOAP: challenge answers, service answers (JSON and XML) and the fault reader', () => {
+		check(fc.property(answer, (generated) => valueOrProblem(() => readChallengeAnswer(generated))));
+		check(fc.property(answer, fc.constantFrom('json' as const, 'xml' as const), (generated, format) => valueOrProblem(() => readServiceAnswer(generated, format))));
+		fc.assert(
+			fc.property(fc.object({ values: [fc.jsonValue(), fc.string()] }), (body) => {
+				const fault = readFault(body);
+				if (fault) expect(typeof fault.faultString).toBe('string');
+			}),
+			{ numRuns: RUNS },
+		);
+	});
+
+	it('never expands an entity: a DOCTYPE anywhere in an answer is refused', () => {
+		check(
+			fc.property(answer, fc.nat(), (generated, at) => {
+				const position = at % (generated.body.length + 1);
+				const withDoctype = { ...generated, body: `${generated.body.slice(0, position)}<!DOCTYPE x [<!ENTITY e "EXPANDED">]>${generated.body.slice(position)}&e;` };
+				for (const read of [() => readChallengeAnswer(withDoctype), () => readServiceAnswer(withDoctype, 'json')]) {
+					try {
+						read();
+					} catch (error) {
+						if (!(error instanceof LoginProblem)) throw error;
+						expect(error.message).not.toContain('EXPANDED');
+						continue;
+					}
+					throw new Error('an answer with a DOCTYPE was read');
+				}
+			}),
+		);
+	});
+
+	it('Retry-After: a wait of zero or more, or none', () => {
+		check(
+			fc.property(answer, fc.date({ noInvalidDate: true }), (generated, now) => {
+				const wait = retryAfterMs(generated, now);
+				if (wait !== undefined) expect(wait >= 0 && Number.isFinite(wait)).toBe(true);
+			}),
+		);
+	});
+
+	it('XML references: decoding undoes escaping and never decodes twice', () => {
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+				expect(decodeXmlReferences(xmlEscape(text))).toBe(text);
+				expect(decodeXmlReferences(xmlEscape(xmlEscape(text)))).toBe(xmlEscape(text));
+			}),
+			{ numRuns: RUNS },
+		);
+	});
+});
