@@ -60,7 +60,7 @@ export class AltinnApi implements ICredentialType {
 
 	/** For the HTTP Request node: n8n calls this when the stored cookie is missing or a request got 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, async (context, secrets) => {
+		return await loginForSession(this, 'altinn', credentials, async (context, secrets) => {
 			const password = String(credentials.password ?? '');
 			const apiKey = credentials.apiKey ? String(credentials.apiKey) : undefined;
 			secrets.add(password, apiKey, String(credentials.username ?? ''));

@@ -45,7 +45,7 @@ export class BoknettApi implements ICredentialType {
 
 	/** For the HTTP Request node: n8n calls this when the stored ticket is missing or a request got 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, async (context, secrets) => {
+		return await loginForSession(this, 'boknett', credentials, async (context, secrets) => {
 			const password = String(credentials.password ?? '');
 			secrets.add(password);
 			const baseUrl = resolveBaseUrl(String(credentials.environment), credentials.baseUrl as string | undefined, BOKNETT_BASE_URLS, 'Boknett');

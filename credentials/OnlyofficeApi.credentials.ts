@@ -67,7 +67,7 @@ export class OnlyofficeApi implements ICredentialType {
 	 * An authenticator-app account is completed from the secret; an SMS-code account cannot be, here.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, async (context, secrets) => {
+		return await loginForSession(this, 'onlyoffice', credentials, async (context, secrets) => {
 			const answer = await onlyofficeLogin(context, credentials as unknown as OnlyofficeCredential, secrets);
 			if (answer.kind === 'secondFactor' && answer.method === 'sms') {
 				throw new LoginProblem({

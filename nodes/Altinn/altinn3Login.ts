@@ -10,6 +10,7 @@ import type { Altinn3Endpoints, EnterpriseUser } from './protocol/maskinporten';
 import {
 	ALTINN3_ENVIRONMENTS,
 	buildExchangeRequest,
+	checkEnterpriseUser,
 	buildMaskinportenGrant,
 	buildMaskinportenTokenRequest,
 	readExchangeAnswer,
@@ -69,6 +70,10 @@ export async function loginWithMaskinporten(
 ): Promise<Altinn3Token> {
 	secrets.add(...maskinportenSecrets(credential));
 	const endpoints = altinn3Endpoints(credential);
+	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
+		? { username: credential.enterpriseUsername.trim(), password: credential.enterprisePassword ?? '' }
+		: undefined;
+	if (enterpriseUser) checkEnterpriseUser(enterpriseUser);
 	const now = new Date();
 	const grant = buildMaskinportenGrant(
 		{
@@ -88,9 +93,6 @@ export async function loginWithMaskinporten(
 	);
 	// The Maskinporten token itself is only a step: it never leaves the node.
 	secrets.add(maskinporten.accessToken);
-	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
-		? { username: credential.enterpriseUsername.trim(), password: credential.enterprisePassword ?? '' }
-		: undefined;
 	const altinn = readExchangeAnswer(
 		await sendRequest(context, buildExchangeRequest(endpoints.platformUrl, maskinporten.accessToken, enterpriseUser), timeoutMs),
 		enterpriseUser !== undefined,

@@ -4,6 +4,7 @@
  */
 import type { HttpAnswer } from './protocolTypes';
 import { LoginProblem, bodyExcerpt, looksLikeHtml, statusLine } from './protocolTypes';
+import { hasControlCharacters } from './secrets';
 
 export interface OAuth2Token {
 	accessToken: string;
@@ -100,6 +101,15 @@ export function readOAuth2TokenAnswer(answer: HttpAnswer, service: OAuth2Service
 			kind: 'unexpectedAnswer',
 			message: `${service.serviceName} answered without an access token`,
 			hint: 'Check the environment or token address in the credential.',
+			httpCode: answer.statusCode,
+		});
+	}
+	if (hasControlCharacters(accessToken)) {
+		// It goes into the next node's Authorization header, where a line break would add headers of its own.
+		throw new LoginProblem({
+			kind: 'unexpectedAnswer',
+			message: `${service.serviceName} sent a token with a line break or another control character`,
+			hint: 'The answer was changed on the way or the address is not the real service: check the environment or token address, and any proxy that changes answers.',
 			httpCode: answer.statusCode,
 		});
 	}

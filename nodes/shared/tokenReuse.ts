@@ -4,7 +4,6 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { SESSION_FIELDS } from './credentialSession';
 import type { ReusePolicy } from './tokenCache';
 import { DEFAULT_REUSE_POLICY, cacheKey, processTokenCache } from './tokenCache';
 
@@ -69,6 +68,11 @@ export function reusePolicy(context: IExecuteFunctions, itemIndex: number): Reus
 		withoutExpiryMs: minutesOption(context, 'reuseWithoutExpiryMinutes', itemIndex, DEFAULT_REUSE_POLICY.withoutExpiryMs),
 	};
 }
+
+/** The hidden credential fields that hold an HTTP Request node's session (see credentialSession.ts); they identify no login. */
+export const SESSION_FIELDS = ['sessionTicket', 'sessionCookie', 'sessionToken'] as const;
+
+export type SessionField = (typeof SESSION_FIELDS)[number];
 
 export interface LoginIdentity {
 	/** The provider and mode, e.g. "boknett" or "altinn3". */

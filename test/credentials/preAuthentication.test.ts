@@ -125,3 +125,18 @@ describe('Altinn API credential login', () => {
 		).rejects.toThrow(/^Altinn did not log in \(401 [^)]*\)\. /);
 	});
 });
+
+describe('a refused credential login', () => {
+	it('is sent once: n8n\'s second call within a minute gets the same error without a request', async () => {
+		const credential = new BoknettApi();
+		const wrong = { environment: 'custom', baseUrl: boknett.baseUrl, username: BOKNETT_USER.username, password: 'refused-once-æ' };
+		boknett.clearRequests();
+		const first = await preAuthenticate(credential, wrong).catch((error: Error) => error);
+		const second = await preAuthenticate(credential, wrong).catch((error: Error) => error);
+		expect(boknett.requests).toHaveLength(1);
+		expect(second.message).toBe(first.message);
+		expect(first.message).toMatch(/^Boknett refused the login/);
+		// The right password is a different login and goes through at once.
+		expect(String((await preAuthenticate(credential, { ...wrong, password: BOKNETT_USER.password })).sessionTicket)).toMatch(/^TGT-/);
+	});
+});

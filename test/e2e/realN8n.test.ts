@@ -240,6 +240,22 @@ describe(`in a real n8n ${version}`, () => {
 			expect(sandboxes.boknett.requestsTo('/metadata/').length - callsBefore).toBe(2);
 		});
 
+		it('Boknett with a wrong password: the node fails with the login\'s message and the password was sent once', async () => {
+			const example = examples().get('exBoknettHttpCred1') as Workflow;
+			await n8n.importWorkflow({
+				...example,
+				id: 'e2eHttpCredWrong',
+				name: 'HTTP Request with a wrong Boknett password',
+				nodes: example.nodes.map((node) =>
+					node.name === 'Get Metadata' ? { ...node, credentials: { boknettApi: { id: 'wrongBoknettPass', name: 'Boknett with a wrong password' } } } : node,
+				),
+			});
+			const before = boknettLogins();
+			const execution = await runWithCli('e2eHttpCredWrong');
+			expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringContaining('Boknett refused the login (400 Bad Request)') });
+			expect(boknettLogins() - before).toBe(1);
+		});
+
 		it.each([
 			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Anne Example' } }],
 			['altinnApi', 'sandboxAltinn001', () => `${sandboxes.altinn.baseUrl}/api/my/messages`, { _embedded: { messages: [{ MessageId: 'a1' }] } }],

@@ -15,6 +15,8 @@ import { LoggerProxy } from 'n8n-workflow';
 
 import { setRetryPolicy } from '../../nodes/shared/execution';
 import { FakeAltinn } from '../fakes/fakeAltinn';
+import { FakeAltinn3 } from '../fakes/fakeAltinn3';
+import { FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
 import { FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice } from '../fakes/fakeOnlyoffice';
 import type { RecordedRequest, Reply } from '../fakes/fakeServer';
@@ -43,7 +45,7 @@ let restoreRetryPolicy: () => void;
 interface Figures {
 	tried: number;
 	passed: number;
-	/** Requests per case that sent something where no retry was allowed: each must be 1. */
+	/** For each case that sent something where no retry was allowed: the most requests to one address. Each must be 1. */
 	noRetryRequests: number[];
 	secretsFound: number;
 }
@@ -62,6 +64,8 @@ beforeAll(async () => {
 		boknett: await new FakeBoknett().start(),
 		onlyoffice: await new FakeOnlyoffice().start(),
 		altinn: await new FakeAltinn().start(),
+		altinn3: await new FakeAltinn3().start(),
+		bokbasen: await new FakeBokbasenAuth().start(),
 	};
 	elsewhere = await new Elsewhere().start();
 	refusedUrl = `http://127.0.0.1:${await closedPort()}`;
@@ -78,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	restoreRetryPolicy();
-	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), elsewhere.stop()]);
+	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), fakes.altinn3.stop(), fakes.bokbasen.stop(), elsewhere.stop()]);
 	reportFigures();
 });
 
@@ -107,7 +111,7 @@ async function runCase(
 	waits.length = 0;
 	logLines.length = 0;
 	const baseUrl = script === 'refused' ? refusedUrl : fake.baseUrl;
-	if (script !== 'refused') fake.serveNext(...script);
+	if (script !== 'refused') fake.serveNext(...(script.length > 0 ? [...(target.scriptPrefix?.() ?? []), ...script] : []));
 	const options = target.options(baseUrl, overrides);
 	if (timeoutMs) options.parameters = { ...options.parameters, options: { timeout: timeoutMs } };
 	const consoleLines: string[] = [];
@@ -161,7 +165,12 @@ async function cell(
 	const result = await runCase(target, script, overrides, faultCase.timeoutMs, faultCase.arrange);
 	const leaks = leakedSecrets(result.produced, { ...target.secrets, ...extraSecrets });
 	figure.secretsFound += leaks.length;
-	if (!faultCase.retryAllowed && result.requests.length > 0) figure.noRetryRequests.push(result.requests.length);
+	if (!faultCase.retryAllowed && result.requests.length > 0) {
+		// A login of several steps (token, then exchange; password, then code) sends each step once.
+		const perAddress = new Map<string, number>();
+		for (const request of result.requests) perAddress.set(`${request.method} ${request.path}`, (perAddress.get(`${request.method} ${request.path}`) ?? 0) + 1);
+		figure.noRetryRequests.push(Math.max(...perAddress.values()));
+	}
 	checkOutcome(target, result, expected);
 	if (Array.isArray(faultCase.waits)) expect(result.waits).toEqual(faultCase.waits);
 	else if (faultCase.waits) expect(faultCase.waits(result.waits)).toBe(true);
@@ -192,7 +201,7 @@ describe.each(TARGETS.map((target) => [target.name, target] as const))('%s', (_n
 
 	it.each(target.fields.map((field) => [field.name, field] as const))('keeps an injected value inside the %s field', async (_name, field) => {
 		await cell(target, { retryAllowed: false }, [], field.injected, field.set(INJECTION), (result) => {
-			expect(field.readBack(result.requests[0])).toBe(INJECTION);
+			expect(field.readBack(result.requests[0], result.requests)).toBe(INJECTION);
 			const request = result.requests[0];
 			if (!String(request.headers['content-type']).startsWith('text/xml')) return;
 			const soapOperation = soapChildren(request.body, 'challengeRequest') ?? soapChildren(request.body, 'GetReporteeElementListBasicV2');
@@ -214,8 +223,8 @@ describe.each(TARGETS.map((target) => [target.name, target] as const))('%s', (_n
 	});
 
 	it('sends æøå as UTF-8, byte for byte', async () => {
-		await cell(target, { retryAllowed: false }, [], { ok: true, requests: 1 }, target.utf8.overrides, (result) =>
-			target.utf8.check(result.requests[0]),
+		await cell(target, { retryAllowed: false }, [], { ok: true, requests: target.utf8.requests ?? 1 }, target.utf8.overrides, (result) =>
+			target.utf8.check(result.requests[0], result.requests),
 		);
 	});
 });
@@ -268,7 +277,7 @@ function reportFigures(): void {
 		{ tried: 0, passed: 0, noRetry: 0, most: 0, secrets: 0 },
 	);
 	const table = [
-		'| Node | Cases tried | Cases passed | Cases where no retry was allowed (and a request was sent) | Most requests in such a case (must be 1) | Secrets found (must be 0) |',
+		'| Node | Cases tried | Cases passed | Cases where no retry was allowed (and a request was sent) | Most requests to one address in such a case (must be 1) | Secrets found (must be 0) |',
 		'|---|---:|---:|---:|---:|---:|',
 		...rows,
 		`| **All** | **${total.tried}** | **${total.passed}** | **${total.noRetry}** | **${total.most}** | **${total.secrets}** |`,

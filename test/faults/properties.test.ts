@@ -9,8 +9,11 @@ import type { INode } from 'n8n-workflow';
 
 import { findAuthCookie, readPasswordLoginAnswer } from '../../nodes/Altinn/protocol/rest';
 import { decodeXmlReferences, readChallengeAnswer, readFault, readServiceAnswer } from '../../nodes/Altinn/protocol/soap';
+import { jwtExpiry, readExchangeAnswer, readMaskinportenTokenAnswer } from '../../nodes/Altinn/protocol/maskinporten';
+import { readClientCredentialsAnswer } from '../../nodes/Boknett/bokbasenOAuth2';
 import { readCreateTicketAnswer, readDeleteTicketAnswer } from '../../nodes/Boknett/protocol';
-import { readAuthenticationAnswer, requireToken } from '../../nodes/Onlyoffice/protocol';
+import { readAuthenticationAnswer, readCodeConfirmationAnswer, requireToken } from '../../nodes/Onlyoffice/protocol';
+import { decodeBase32 } from '../../nodes/shared/totp';
 import { retryAfterMs, toNodeError } from '../../nodes/shared/execution';
 import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
 import { LoginProblem, xmlEscape } from '../../nodes/shared/protocolTypes';
@@ -62,6 +65,18 @@ const body = fc.oneof(
 	fc.array(fc.constantFrom(...XML_PIECES), { maxLength: 40 }).map((pieces) => pieces.join('')),
 	soapEnvelope,
 	fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('utf8')),
+	// OAuth2 token answers (Maskinporten, Bokbasen) with fields of any type.
+	fc
+		.record(
+			{ access_token: fc.oneof(anyText, fc.jsonValue()), token_type: fc.oneof(fc.constantFrom('Bearer', 'bearer', 'mac'), anyText), expires_in: fc.oneof(fc.integer(), fc.double(), anyText, fc.jsonValue()), scope: fc.jsonValue(), error: fc.oneof(fc.constantFrom('invalid_grant', 'invalid_scope', 'access_denied'), anyText), error_description: anyText },
+			{ requiredKeys: [] },
+		)
+		.map((value) => JSON.stringify(value)),
+	// Altinn's exchange answer: a JWT as a JSON string, bare, or something like one.
+	fc.tuple(fc.base64String(), fc.jsonValue(), fc.base64String(), fc.boolean()).map(([head, claims, signature, quoted]) => {
+		const jwt = `${head.replace(/=+$/, '')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature.replace(/[=+/]/g, '')}`;
+		return quoted ? JSON.stringify(jwt) : jwt;
+	}),
 );
 
 const headerValue = fc.oneof(anyText, fc.array(anyText, { maxLength: 3 }));
@@ -116,6 +131,36 @@ describe('every parser returns a value or a LoginProblem, whatever the answer', 
 
 	it('ONLYOFFICE: authentication answers, and the second-factor check', () => {
 		check(fc.property(answer, (generated) => valueOrProblem(() => requireToken(readAuthenticationAnswer(generated)))));
+	});
+
+	it('ONLYOFFICE: two-factor code confirmations', () => {
+		check(fc.property(answer, fc.constantFrom('sms' as const, 'authenticator' as const), (generated, source) => valueOrProblem(() => readCodeConfirmationAnswer(generated, source))));
+	});
+
+	it('Maskinporten and Bokbasen OAuth2 token answers, and Altinn\'s token exchange', () => {
+		check(fc.property(answer, fc.date({ noInvalidDate: true }), (generated, now) => valueOrProblem(() => readMaskinportenTokenAnswer(generated, now))));
+		check(fc.property(answer, fc.date({ noInvalidDate: true }), (generated, now) => valueOrProblem(() => readClientCredentialsAnswer(generated, now))));
+		check(
+			fc.property(answer, fc.boolean(), (generated, enterprise) =>
+				valueOrProblem(() => {
+					const token = readExchangeAnswer(generated, enterprise);
+					expect(token.token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/);
+					expect(token.expiresAt === null || Number.isFinite(token.expiresAt.getTime())).toBe(true);
+					return token;
+				}),
+			),
+		);
+		check(fc.property(anyText, (text) => {
+			const expiry = jwtExpiry(text);
+			expect(expiry === null || expiry instanceof Date).toBe(true);
+		}));
+	});
+
+	it('TOTP secrets: Base32 decoding gives bytes or nothing', () => {
+		check(fc.property(anyText, (text) => {
+			const key = decodeBase32(text);
+			expect(key === undefined || Buffer.isBuffer(key)).toBe(true);
+		}));
 	});
 
 	it('Altinn REST: password login answers and the cookie finder', () => {

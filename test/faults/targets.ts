@@ -13,8 +13,10 @@ import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
 import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
 import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn } from '../fakes/fakeAltinn';
 import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
-import { FakeOnlyoffice, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
-import type { FakeServer, RecordedRequest } from '../fakes/fakeServer';
+import { ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
+import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
+import { FakeOnlyoffice, ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import type { FakeServer, RecordedRequest, Reply } from '../fakes/fakeServer';
 import { header } from '../fakes/fakeServer';
 import type { RunOptions } from '../helpers/n8nRunner';
 import type { Expected, FaultCase, GenericCaseId, ProviderCaseId } from './cases';
@@ -23,6 +25,8 @@ export interface Fakes {
 	boknett: FakeBoknett;
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
+	altinn3: FakeAltinn3;
+	bokbasen: FakeBokbasenAuth;
 }
 
 /** Values put in place of a credential field (or the ticket) for one run. */
@@ -40,8 +44,8 @@ export interface InjectionField {
 	name: string;
 	/** The overrides that put a value into this field. */
 	set: (value: string) => Overrides;
-	/** The value of this field as the fake received it, decoded the way the provider would. */
-	readBack: (request: RecordedRequest) => string | undefined;
+	/** The value of this field as the fake received it, decoded the way the provider would (from the first request, or any). */
+	readBack: (request: RecordedRequest, requests: RecordedRequest[]) => string | undefined;
 	/** The outcome when this field holds a value with every structural character of the request's format. */
 	injected: Expected;
 	/** What a control character in this field gives (the credential check, unless the field is not a credential's). */
@@ -70,8 +74,13 @@ export interface NodeTarget {
 	overrides?: Partial<Record<GenericCaseId, Expected>>;
 	own: OwnCase[];
 	fields: InjectionField[];
-	/** Credentials with æøå and the check of the bytes the fake received. */
-	utf8: { overrides: Overrides; check: (request: RecordedRequest) => void };
+	/** Credentials with æøå and the check of the bytes the fake received (the first request, and all of them). */
+	utf8: { overrides: Overrides; check: (request: RecordedRequest, requests: RecordedRequest[]) => void; requests?: number };
+	/**
+	 * Normal answers served before each scripted fault, so the fault hits a later step of a login of
+	 * several requests (e.g. the code after the password). They count as requests.
+	 */
+	scriptPrefix?: () => Reply[];
 }
 
 const api = (message: RegExp, hint: RegExp, requests = 1): Expected => ({ error: 'NodeApiError', message, hint, requests });
@@ -650,4 +659,314 @@ const altinnSoapRequest: NodeTarget = {
 	},
 };
 
-export const TARGETS: NodeTarget[] = [boknettCreate, boknettDelete, onlyofficeAuth, altinnAuthenticate, altinnSmsChallenge, altinnSoapRequest];
+// ---------------------------------------------------------------- Current-generation logins
+
+/** The expectations of an OAuth2 token endpoint (Maskinporten, Bokbasen) for the provider cases. */
+function oauth2Expectations(service: string, before = 0): Record<ProviderCaseId, Expected> {
+	const notJson = api(new RegExp(`^${service}'s answer is not valid JSON \\(200 OK\\)$`), /Check the environment or token address/, before + 1);
+	return {
+		unavailable: api(retried(`^${service} failed to answer \\(503 Service Unavailable`), /Try again later/, before + 3),
+		badGatewayPage: api(retried(`^${service} failed to answer \\(502 Bad Gateway`), /Try again later/, before + 3),
+		gatewayTimeout: api(retried(`^${service} failed to answer \\(504 Gateway Timeout`), /Try again later/, before + 3),
+		serverError: api(new RegExp(`^${service} failed to answer \\(500 Internal Server Error\\)$`), /Try again later/, before + 1),
+		htmlPage: api(new RegExp(`^${service} answered with a web page instead of a token \\(200 OK\\)$`), /a proxy or a login page/, before + 1),
+		truncatedJson: notJson,
+		malformedJson: notJson,
+		truncatedXml: notJson,
+		malformedXml: notJson,
+		xmlBomb: notJson,
+		externalEntity: notJson,
+		teapot: api(new RegExp(`^${service} answered with an unexpected status \\(418 I'm a teapot\\)$`), /Check the environment or token address/, before + 1),
+		oddSuccess: api(new RegExp(`^${service}'s answer is not valid JSON \\(299 unknown\\)$`), /Check the environment or token address/, before + 1),
+	};
+}
+
+/** Generic cases whose normal answer after the fault is a whole login of `requests` requests. */
+function retriedThenOk(requests: number): Partial<Record<GenericCaseId, Expected>> {
+	return {
+		tooManyRequestsThenOk: ok(requests + 1),
+		unavailableUntilDateThenOk: ok(requests + 1),
+		badGatewayThenOk: ok(requests + 1),
+	};
+}
+
+const altinn3Client = makeKeyClient();
+const ALTINN3_UTF8_USER = { username: 'virksomhetsbruker-æøå', password: 'Pässwörd-æøå-1' };
+const MASKINPORTEN_TOKEN_OK = (): Reply => ({
+	status: 200,
+	headers: { 'Content-Type': 'application/json' },
+	body: JSON.stringify({ access_token: 'scripted-maskinporten-token', token_type: 'Bearer', expires_in: 120 }),
+});
+
+const altinn3Authenticate: NodeTarget = {
+	name: 'Altinn Authenticate (Altinn 3, Maskinporten)',
+	node: new AltinnAuthenticate(),
+	fake: (fakes) => fakes.altinn3,
+	// Maskinporten's /token and the platform's exchange are both counted.
+	path: '/',
+	options: (baseUrl, overrides) => ({
+		typeVersion: 2,
+		credentials: {
+			altinnMaskinportenApi: {
+				environment: 'custom',
+				maskinportenUrl: baseUrl,
+				platformUrl: baseUrl,
+				clientId: altinn3Client.clientId,
+				privateKey: altinn3Client.privateKeyPem,
+				keyId: altinn3Client.keyId,
+				certificateChain: '',
+				scopes: 'altinn:serviceowner/instances.read',
+				enterpriseUsername: '',
+				enterprisePassword: '',
+				...overrides,
+			},
+		},
+	}),
+	prepare: (fakes) => {
+		fakes.altinn3.registerKeyClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, altinn3Client.scopes);
+		fakes.altinn3.enterpriseUsers.set(ALTINN3_UTF8_USER.username, ALTINN3_UTF8_USER.password);
+	},
+	reset: (fakes) => (fakes.altinn3.failure = 'none'),
+	secrets: { privateKey: altinn3Client.privateKeyPem, privateKeyLine: altinn3Client.privateKeyPem.split('\n')[1], enterprisePassword: ENTERPRISE_USER.password },
+	succeeded: (json) => json.provider === 'altinn3' && typeof json.token === 'string',
+	token: (json) => String(json.token),
+	provider: oauth2Expectations('Maskinporten'),
+	overrides: {
+		...retriedThenOk(2),
+		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 1),
+	},
+	own: [
+		{
+			id: 'wrongKey',
+			description: 'a key that is not the registered one (invalid_grant)',
+			retryAllowed: false,
+			script: () => [],
+			overrides: { privateKey: makeKeyClient().privateKeyPem },
+			expected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /does not retry a refused login/),
+		},
+		{
+			id: 'scopeNotGranted',
+			description: 'a scope the client does not have (invalid_scope)',
+			retryAllowed: false,
+			script: () => [],
+			overrides: { scopes: 'altinn:serviceowner/instances.read altinn:admin' },
+			expected: api(/^Maskinporten did not give this client access \(400 Bad Request\)$/, /Scope\(s\) not allowed/),
+		},
+		{
+			id: 'accessTokenWithLineBreak',
+			description: 'a Maskinporten token with a line break',
+			retryAllowed: false,
+			script: () => [{ status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ access_token: 'abc\r\nX-Evil: 1', token_type: 'Bearer' }) }],
+			expected: api(/^Maskinporten sent a token with a line break or another control character$/, /proxy that changes answers/),
+		},
+		{
+			id: 'exchangeUnauthorized',
+			description: 'the exchange refuses the Maskinporten token (401)',
+			retryAllowed: false,
+			script: () => [MASKINPORTEN_TOKEN_OK(), { status: 401, reason: 'Unauthorized' }],
+			expected: api(/^Altinn did not accept the Maskinporten token \(401 Unauthorized\)$/, /scopes/, 2),
+		},
+		{
+			id: 'exchangeNotAToken',
+			description: 'the exchange answers 200 with a JSON object instead of a token',
+			retryAllowed: false,
+			script: () => [MASKINPORTEN_TOKEN_OK(), { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"token":"x"}' }],
+			expected: api(/^Altinn's answer to the token exchange is not a token \(200 OK\)$/, /Check the environment/, 2),
+		},
+		{
+			id: 'exchangeUnavailable',
+			description: 'the exchange answers 503 three times',
+			retryAllowed: true,
+			script: () => [MASKINPORTEN_TOKEN_OK(), { status: 503 }, { status: 503 }, { status: 503 }],
+			expected: api(retried('^Altinn failed to exchange the Maskinporten token \\(503 Service Unavailable'), /Try again later/, 4),
+		},
+		{
+			id: 'wrongEnterprisePassword',
+			description: 'a wrong enterprise password (exchange 401)',
+			retryAllowed: false,
+			script: () => [],
+			overrides: { enterpriseUsername: ENTERPRISE_USER.username, enterprisePassword: 'wrong-enterprise-æ' },
+			expected: api(/^Altinn did not accept the Maskinporten token \(401 Unauthorized\)$/, /enterprise username and password/, 2),
+		},
+	],
+	fields: [
+		{
+			name: 'client ID',
+			set: (value) => ({ clientId: value }),
+			readBack: (request) => {
+				const grant = new URLSearchParams(request.body).get('assertion') ?? '';
+				return (JSON.parse(Buffer.from(grant.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: string }).iss;
+			},
+			injected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID/),
+		},
+		{
+			name: 'enterprise username',
+			set: (value) => ({ enterpriseUsername: value, enterprisePassword: ENTERPRISE_USER.password }),
+			readBack: (_request, requests) => {
+				const exchange = requests.find((request) => request.path.startsWith('/authentication/'));
+				const decoded = Buffer.from(String(exchange?.headers['x-altinn-enterpriseuser-authentication'] ?? ''), 'base64').toString('utf8');
+				return decoded.slice(0, decoded.indexOf(':'));
+			},
+			injected: api(/^Altinn did not accept the Maskinporten token \(401 Unauthorized\)$/, /enterprise username and password/, 2),
+		},
+	],
+	utf8: {
+		overrides: { enterpriseUsername: ALTINN3_UTF8_USER.username, enterprisePassword: ALTINN3_UTF8_USER.password },
+		requests: 2,
+		check: (_request, requests) => {
+			const exchange = requests.find((request) => request.path.startsWith('/authentication/'));
+			const sent = Buffer.from(String(exchange?.headers['x-altinn-enterpriseuser-authentication']), 'base64');
+			expect(sent.equals(Buffer.from(`${ALTINN3_UTF8_USER.username}:${ALTINN3_UTF8_USER.password}`, 'utf8'))).toBe(true);
+		},
+	},
+};
+
+const bokbasenToken: NodeTarget = {
+	name: 'Boknett Ticket (Bokbasen OAuth2)',
+	node: new BoknettTicket(),
+	fake: (fakes) => fakes.bokbasen,
+	path: '/oauth/token',
+	options: (baseUrl, overrides) => ({
+		credentials: { bokbasenOAuth2Api: { environment: 'custom', baseUrl, ...BOKBASEN_CLIENT, ...overrides } },
+		parameters: { operation: 'oauth2Token' },
+	}),
+	prepare: () => undefined,
+	reset: (fakes) => {
+		fakes.bokbasen.failure = 'none';
+		fakes.bokbasen.clients.get(BOKBASEN_CLIENT.clientId)?.audiences.add(BOKBASEN_CLIENT.audience);
+	},
+	secrets: { clientSecret: BOKBASEN_CLIENT.clientSecret },
+	succeeded: (json) => json.provider === 'bokbasen' && typeof json.token === 'string',
+	token: (json) => String(json.token),
+	provider: oauth2Expectations('Bokbasen'),
+	own: [
+		{
+			id: 'wrongSecret',
+			description: 'a wrong client secret (401)',
+			retryAllowed: false,
+			script: () => [],
+			overrides: { clientSecret: 'wrong-secret-æ' },
+			expected: api(/^Bokbasen refused the login \(401 Unauthorized\)$/, /client ID and client secret/),
+		},
+		{
+			id: 'audienceNotAllowed',
+			description: 'an audience the client may not use (403)',
+			retryAllowed: false,
+			script: () => [],
+			arrange: (fakes) => fakes.bokbasen.clients.get(BOKBASEN_CLIENT.clientId)?.audiences.clear(),
+			expected: api(/^Bokbasen did not give this client access \(403 Forbidden\)$/, /audience/),
+		},
+		{
+			id: 'tokenWithLineBreak',
+			description: 'a token with a line break',
+			retryAllowed: false,
+			script: () => [{ status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ access_token: 'abc\nX-Evil: 1', expires_in: 60 }) }],
+			expected: api(/^Bokbasen sent a token with a line break or another control character$/, /proxy that changes answers/),
+		},
+		{
+			id: 'notBearer',
+			description: 'a token of another type than Bearer',
+			retryAllowed: false,
+			script: () => [{ status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ access_token: 'abc', token_type: 'mac' }) }],
+			expected: api(/^Bokbasen sent a token of type "mac", not a Bearer token$/, /only handles Bearer tokens/),
+		},
+	],
+	fields: [
+		{
+			name: 'client ID',
+			set: (value) => ({ clientId: value }),
+			readBack: (request) => (JSON.parse(request.body) as Record<string, string>).client_id,
+			injected: api(/^Bokbasen refused the login \(401 Unauthorized\)$/, /client ID and client secret/),
+		},
+		{
+			name: 'client secret',
+			set: (value) => ({ clientSecret: value }),
+			readBack: (request) => (JSON.parse(request.body) as Record<string, string>).client_secret,
+			injected: api(/^Bokbasen refused the login \(401 Unauthorized\)$/, /client ID and client secret/),
+		},
+	],
+	utf8: {
+		overrides: {},
+		check: (request) => expect(request.rawBody.includes(bytesOf('"client_secret":"bb-Secret/with+chars=æøå"'))).toBe(true),
+	},
+};
+
+const TFA_ANSWER = (): Reply => ({
+	status: 200,
+	headers: { 'Content-Type': 'application/json' },
+	body: JSON.stringify({ count: 1, response: { tfa: true }, status: 0, statusCode: 200 }),
+});
+
+/** ONLYOFFICE with an authenticator app: every fault hits the second request, the one with the code. */
+const onlyofficeAuthenticator: NodeTarget = {
+	...onlyofficeAuth,
+	name: 'ONLYOFFICE Auth (authenticator code)',
+	options: (baseUrl, overrides) => ({
+		credentials: { onlyofficeApi: { portalUrl: baseUrl, ...ONLYOFFICE_APP_2FA_USER, totpSecret: ONLYOFFICE_TOTP_SECRET, ...overrides } },
+	}),
+	secrets: { password: ONLYOFFICE_APP_2FA_USER.password, totpSecret: ONLYOFFICE_TOTP_SECRET },
+	scriptPrefix: () => [TFA_ANSWER()],
+	provider: Object.fromEntries(
+		Object.entries(onlyofficeAuth.provider).map(([id, expected]) => [id, { ...expected, requests: expected.requests + 1 }]),
+	) as Record<ProviderCaseId, Expected>,
+	overrides: {
+		...retriedThenOk(2),
+		timeout: api(/^127\.0\.0\.1:\d+ did not answer within 300 ms$/, /raise the Timeout option/, 2),
+		trickle: api(/^127\.0\.0\.1:\d+ did not answer within 300 ms$/, /raise the Timeout option/, 2),
+		hangUp: api(/^127\.0\.0\.1:\d+ closed the connection before answering$/, /Try again later/, 2),
+		cutBody: api(/^127\.0\.0\.1:\d+ closed the connection before answering$/, /Try again later/, 2),
+		tooManyRequests: api(/is limiting requests \(429 Too Many Requests, tried 3 times\)$/, /Wait a few minutes/, 4),
+		retryAfterTooLong: api(/asked to wait 3600 seconds before trying again/, /Run it again after/, 2),
+		retryAfterDateTooLong: api(/asked to wait \d+ seconds before trying again \(503 Service Unavailable\)$/, /Run it again after/, 2),
+		redirectOtherHost: api(/redirected the request to another host/, /Check the environment or Base URL/, 2),
+		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 2),
+		tenMegabytes: api(/sent an answer larger than 1 MB, so it was not read \(200 OK\)$/, /A login answer is small/, 2),
+		tenMegabytesDeclared: api(/sent an answer larger than 1 MB, so it was not read \(200 OK\)$/, /A login answer is small/, 2),
+		endlessBody: api(/sent an answer larger than 1 MB, so it was not read \(200 OK\)$/, /A login answer is small/, 2),
+	},
+	own: [
+		{
+			id: 'codeRefused',
+			description: 'the portal refuses the computed code (401)',
+			retryAllowed: false,
+			script: () => [{ status: 401, headers: { 'Content-Type': 'application/json' }, body: '{"status":1,"error":{"message":"Invalid code"}}' }],
+			expected: api(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)$/, /authenticator secret .* clock/, 2),
+		},
+		{
+			id: 'secondFactorAgain',
+			description: 'the portal asks for a second factor again after the code',
+			retryAllowed: false,
+			script: () => [TFA_ANSWER()],
+			expected: api(/^ONLYOFFICE asked for a second factor again after the code was sent$/, /Start the login again/, 2),
+		},
+		{
+			id: 'wrongSecret',
+			description: 'a wrong authenticator secret: the real portal refuses the code',
+			retryAllowed: false,
+			script: () => [],
+			overrides: { totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+			expected: api(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)$/, /does not retry/, 2),
+		},
+	],
+	fields: onlyofficeAuth.fields,
+	utf8: {
+		overrides: {},
+		requests: 2,
+		check: (_request, requests) => {
+			expect(requests.map((request) => request.path)).toEqual(['/api/2.0/authentication', expect.stringMatching(/^\/api\/2\.0\/authentication\/\d{6}$/)]);
+			expect(requests[1].rawBody.includes(bytesOf('Tøre app 2FA pass'))).toBe(true);
+		},
+	},
+};
+
+export const TARGETS: NodeTarget[] = [
+	boknettCreate,
+	boknettDelete,
+	onlyofficeAuth,
+	altinnAuthenticate,
+	altinnSmsChallenge,
+	altinnSoapRequest,
+	altinn3Authenticate,
+	bokbasenToken,
+	onlyofficeAuthenticator,
+];

@@ -41,6 +41,12 @@ describe('Bokbasen OAuth2 client credentials', () => {
 		expect(audience.details.hint).toMatch(/audience/);
 	});
 
+	it('refuses a token with a line break, which would add headers to the next request', () => {
+		expect(problemOf(() => readClientCredentialsAnswer(jsonAnswer(200, { access_token: 'abc\r\nX-Evil: 1' }), NOW)).message).toBe(
+			'Bokbasen sent a token with a line break or another control character',
+		);
+	});
+
 	it('reports a 5xx, an HTML page and an odd status clearly', () => {
 		expect(problemOf(() => readClientCredentialsAnswer(answer(503, {}, ''), NOW)).details.kind).toBe('unavailable');
 		expect(problemOf(() => readClientCredentialsAnswer(answer(200, { 'content-type': 'text/html' }, '<html></html>'), NOW)).message).toMatch(/web page/);

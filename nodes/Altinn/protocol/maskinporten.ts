@@ -183,13 +183,18 @@ export interface EnterpriseUser {
 	password: string;
 }
 
+/** Both enterprise values present and on one clean line; checked before the first request of a login. */
+export function checkEnterpriseUser(enterpriseUser: EnterpriseUser): void {
+	requireLoginValues(CREDENTIAL, {
+		'enterprise username': enterpriseUser.username,
+		'enterprise password': enterpriseUser.password,
+	});
+}
+
 export function buildExchangeRequest(platformUrl: string, maskinportenToken: string, enterpriseUser?: EnterpriseUser): HttpRequestSpec {
 	const headers: Record<string, string> = { Authorization: `Bearer ${maskinportenToken}`, Accept: 'application/json' };
 	if (enterpriseUser) {
-		requireLoginValues(CREDENTIAL, {
-			'enterprise username': enterpriseUser.username,
-			'enterprise password': enterpriseUser.password,
-		});
+		checkEnterpriseUser(enterpriseUser);
 		headers['X-Altinn-EnterpriseUser-Authentication'] = Buffer.from(
 			`${enterpriseUser.username}:${enterpriseUser.password}`,
 			'utf8',
