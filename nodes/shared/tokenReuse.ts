@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { LoginProblem } from './protocolTypes';
 import type { ReusePolicy } from './tokenCache';
 import { DEFAULT_REUSE_POLICY, cacheKey, processTokenCache } from './tokenCache';
 
@@ -90,9 +91,14 @@ export function loginKey(identity: LoginIdentity): string {
 	return cacheKey(identity.provider, credential, identity.settings);
 }
 
+/** Logins refused earlier in the same node run, by login key: later items get the same refusal. */
+const refusalsByRun = new WeakMap<object, Map<string, LoginProblem>>();
+
 /**
  * Runs `login` unless a reusable token for the same login is stored, honouring the node's options.
- * The item says `reused: true` when no login was made for it.
+ * The item says `reused: true` when no login was made for it. Once a login is refused, the other
+ * items of the same run with the same login fail with that refusal without sending the password
+ * again (accounts get locked by repeated attempts).
  */
 export async function loginWithReuse(
 	context: IExecuteFunctions,
@@ -100,8 +106,18 @@ export async function loginWithReuse(
 	identity: LoginIdentity,
 	login: () => Promise<IDataObject>,
 ): Promise<IDataObject> {
-	const policy = reusePolicy(context, itemIndex);
-	if (!policy) return await login();
-	const { item, reused } = await processTokenCache.obtain(loginKey(identity), policy, login);
-	return reused ? { ...(item as IDataObject), reused: true } : (item as IDataObject);
+	const key = loginKey(identity);
+	const refusals = refusalsByRun.get(context) ?? new Map<string, LoginProblem>();
+	refusalsByRun.set(context, refusals);
+	const refused = refusals.get(key);
+	if (refused) throw refused;
+	try {
+		const policy = reusePolicy(context, itemIndex);
+		if (!policy) return await login();
+		const { item, reused } = await processTokenCache.obtain(key, policy, login);
+		return reused ? { ...(item as IDataObject), reused: true } : (item as IDataObject);
+	} catch (error) {
+		if (error instanceof LoginProblem && error.details.kind === 'rejected') refusals.set(key, error);
+		throw error;
+	}
 }

@@ -137,3 +137,26 @@ describe('Reuse Token with ONLYOFFICE SMS codes', () => {
 		expect(passThrough.output?.[0][0].json.token).toBe(token.token);
 	});
 });
+
+describe('a refused login within one run', () => {
+	it('is sent once: with Continue On Fail, the other items get the same refusal without a request', async () => {
+		const items = await runner.items(boknettNode, {
+			credentials: boknettCredentials({ password: 'wrong-for-all-items' }),
+			continueOnFail: true,
+			input: [{ json: {} }, { json: {} }, { json: {} }],
+		});
+		expect(items.map((item) => item.json.error)).toEqual(Array(3).fill('Boknett refused the login (400 Bad Request)'));
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(logins()).toBe(1);
+	});
+
+	it('is sent once with Reuse Token off too', async () => {
+		await runner.items(boknettNode, {
+			credentials: boknettCredentials({ password: 'wrong-for-all-items' }),
+			continueOnFail: true,
+			parameters: { options: { reuseToken: false } },
+			input: [{ json: {} }, { json: {} }],
+		});
+		expect(logins()).toBe(1);
+	});
+});
