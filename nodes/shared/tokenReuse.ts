@@ -111,13 +111,15 @@ export async function loginWithReuse(
 	refusalsByRun.set(context, refusals);
 	const refused = refusals.get(key);
 	if (refused) throw refused;
-	try {
+	const attempt = (async () => {
 		const policy = reusePolicy(context, itemIndex);
 		if (!policy) return await login();
 		const { item, reused } = await processTokenCache.obtain(key, policy, login);
 		return reused ? { ...(item as IDataObject), reused: true } : (item as IDataObject);
-	} catch (error) {
+	})();
+	// Noted on the side; the caller still gets the error from `attempt` itself.
+	attempt.catch((error: unknown) => {
 		if (error instanceof LoginProblem && error.details.kind === 'rejected') refusals.set(key, error);
-		throw error;
-	}
+	});
+	return await attempt;
 }

@@ -210,11 +210,19 @@ export function n8nHttpRequestHelper(): IHttpRequestHelper {
 
 /** Runs the node's `execute` once, as n8n's WorkflowExecute would for one node with these input items. */
 export async function executeNode(nodeType: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
+	return await prepareExecution(nodeType, options)();
+}
+
+/**
+ * Sets up everything n8n has ready before a node runs (workflow, context) and returns the run
+ * itself, so a benchmark can time the node's own `execute` apart from the set-up.
+ */
+export function prepareExecution(nodeType: INodeType, options: RunOptions = {}): () => Promise<ExecuteResult> {
 	const harness = createHarness(nodeType, options);
 	const context = executeContextFor(harness, options.input ?? [{ json: {} }]);
-	if (!nodeType.execute) throw new Error('node has no execute method');
-	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][] | null;
-	return { output, harness };
+	const execute = nodeType.execute;
+	if (!execute) throw new Error('node has no execute method');
+	return async () => ({ output: (await execute.call(context)) as INodeExecutionData[][] | null, harness });
 }
 
 export interface WebhookCall {
