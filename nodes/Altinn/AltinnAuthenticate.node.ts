@@ -13,7 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { resolveBaseUrl } from '../shared/environment';
 import { SecretCollector, contextFromLegacyRequest, runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { LoginProblem } from '../shared/protocolTypes';
+import { LoginProblem, problemSentence } from '../shared/protocolTypes';
 import { bearerHeaders } from '../shared/oauth2';
 import { makeTokenItem } from '../shared/token';
 import { loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
@@ -117,7 +117,7 @@ export class AltinnAuthenticate implements INodeType {
 					);
 					return { status: 'OK', message: 'Maskinporten and Altinn accepted the client' };
 				} catch (error) {
-					const text = error instanceof LoginProblem ? `${error.details.message}. ${error.details.hint}` : 'The login failed unexpectedly';
+					const text = error instanceof LoginProblem ? problemSentence(error) : 'The login failed unexpectedly';
 					return { status: 'Error', message: secrets.redactor().redact(text) };
 				}
 			},

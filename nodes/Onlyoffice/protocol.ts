@@ -4,7 +4,7 @@
  * `Authorization`.
  */
 import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
-import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../shared/protocolTypes';
+import { LoginProblem, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../shared/protocolTypes';
 import { httpUrlWithoutTrailingSlash, requireLoginValues } from '../shared/environment';
 import { hasControlCharacters } from '../shared/secrets';
 
@@ -98,7 +98,7 @@ export function readAuthenticationAnswer(answer: HttpAnswer): OnlyofficeAnswer {
 				? 'Check the Portal URL in the credential: it must be the portal itself, not a login or maintenance page.'
 				: 'The portal or a proxy in front of it sent a broken answer. Try again later; if it persists, check the Portal URL.',
 			httpCode: answer.statusCode,
-			providerMessage: html || !answer.body.trim() ? undefined : bodyExcerpt(answer.body),
+			providerMessage: textExcerpt(answer),
 		});
 	}
 	const providerMessage = providerErrorMessage(json);

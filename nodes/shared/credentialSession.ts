@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, INodePropertie
 
 import type { HttpCapableContext } from './execution';
 import { SecretCollector } from './execution';
-import { LoginProblem } from './protocolTypes';
+import { LoginProblem, problemSentence } from './protocolTypes';
 import type { SessionField } from './tokenReuse';
 import { loginKey } from './tokenReuse';
 
@@ -46,7 +46,7 @@ export async function loginForSession<T>(
 		return await login(helper, secrets);
 	} catch (error) {
 		const redactor = secrets.redactor();
-		const text = error instanceof LoginProblem ? `${error.details.message}. ${error.details.hint}` : error instanceof Error ? error.message : String(error);
+		const text = error instanceof LoginProblem ? problemSentence(error) : error instanceof Error ? error.message : String(error);
 		const message = redactor.redact(text);
 		if (error instanceof LoginProblem && error.details.kind === 'rejected') {
 			for (const [other, entry] of recentRefusals) if (entry.until <= now) recentRefusals.delete(other);

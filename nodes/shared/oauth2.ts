@@ -3,7 +3,7 @@
  * `{access_token, token_type, expires_in, scope}` on success, `{error, error_description}` on failure.
  */
 import type { HttpAnswer } from './protocolTypes';
-import { LoginProblem, bodyExcerpt, looksLikeHtml, statusLine } from './protocolTypes';
+import { LoginProblem, looksLikeHtml, statusLine, textExcerpt } from './protocolTypes';
 import { hasControlCharacters } from './secrets';
 
 export interface OAuth2Token {
@@ -54,7 +54,7 @@ export function readOAuth2TokenAnswer(answer: HttpAnswer, service: OAuth2Service
 				message: `${service.serviceName} failed to answer (${statusLine(answer)})`,
 				hint: 'The service has a problem. Try again later.',
 				httpCode: code,
-				providerMessage: providerMessage ?? (looksLikeHtml(answer) || !answer.body.trim() ? undefined : bodyExcerpt(answer.body)),
+				providerMessage: providerMessage ?? textExcerpt(answer),
 			});
 		}
 		// 401 is always about the client itself (Auth0 says "access_denied" there too); 403 and scope errors mean it lacks a grant.
@@ -82,7 +82,7 @@ export function readOAuth2TokenAnswer(answer: HttpAnswer, service: OAuth2Service
 			message: `${service.serviceName} answered with an unexpected status (${statusLine(answer)})`,
 			hint: 'Check the environment or token address in the credential.',
 			httpCode: code,
-			providerMessage: providerMessage ?? (looksLikeHtml(answer) || !answer.body.trim() ? undefined : bodyExcerpt(answer.body)),
+			providerMessage: providerMessage ?? textExcerpt(answer),
 		});
 	}
 	if (!json) {

@@ -16,7 +16,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { SecretCollector } from './execution';
-import { LoginProblem } from './protocolTypes';
+import { LoginProblem, problemSentence } from './protocolTypes';
 
 /**
  * The resume URL (`/webhook-waiting/…`) takes JSON and form posts; the form URL
@@ -132,7 +132,7 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 			// A bug, not the provider's answer: fail the request, with no secret in what n8n logs.
 			throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
 		}
-		const said = redactor.redact(`${error.details.message}. ${error.details.hint}`);
+		const said = redactor.redact(problemSentence(error));
 		const message = `${said} The workflow is still waiting; you can send another code.`;
 		const status = error.details.kind === 'unavailable' ? 502 : 400;
 		if (json) {

@@ -114,6 +114,16 @@ export function bodyExcerpt(body: string, maxLength = 200): string {
 	return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
 
+/** The body as the provider's own words for an error, or undefined when it is empty or a web page. */
+export function textExcerpt(answer: HttpAnswer): string | undefined {
+	return answer.body.trim() && !looksLikeHtml(answer) ? bodyExcerpt(answer.body) : undefined;
+}
+
+/** A problem as one sentence with what to do, for places that show text only (forms, Test buttons). */
+export function problemSentence(problem: LoginProblem): string {
+	return `${problem.details.message}. ${problem.details.hint}`;
+}
+
 /** Joins a base URL and a path without doubling or dropping the slash. */
 export function joinUrl(baseUrl: string, path: string): string {
 	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

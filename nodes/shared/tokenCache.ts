@@ -102,11 +102,6 @@ export class TokenCache {
 		this.entries.set(key, entry);
 	}
 
-	/** Forgets one login's token, e.g. after a logout that ended it. */
-	forget(key: string): void {
-		this.entries.delete(key);
-	}
-
 	/** Forgets every stored token whose token value is this one (a logout knows the ticket, not the login). */
 	forgetToken(token: string): void {
 		for (const [key, entry] of this.entries) if (entry.item.token === token) this.entries.delete(key);

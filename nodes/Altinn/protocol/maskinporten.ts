@@ -10,7 +10,7 @@ import { requireLoginValues } from '../../shared/environment';
 import type { OAuth2Token } from '../../shared/oauth2';
 import { readOAuth2TokenAnswer } from '../../shared/oauth2';
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, bodyExcerpt, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocolTypes';
+import { LoginProblem, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocolTypes';
 
 export interface Altinn3Endpoints {
 	/** Maskinporten's issuer, e.g. https://maskinporten.no: the grant's audience is this with a slash. */
@@ -229,7 +229,7 @@ export function readExchangeAnswer(answer: HttpAnswer, enterpriseUserSent: boole
 				? 'Check the enterprise username and password in the credential, and that the client has an Altinn scope. The node does not retry a refused login.'
 				: 'Check that the scopes in the credential include one Altinn accepts for this exchange (e.g. altinn:…), and that the environment matches the client.',
 			httpCode: code,
-			providerMessage: answer.body.trim() && !looksLikeHtml(answer) ? bodyExcerpt(answer.body) : undefined,
+			providerMessage: textExcerpt(answer),
 		});
 	}
 	if (code < 200 || code >= 300) {
@@ -238,7 +238,7 @@ export function readExchangeAnswer(answer: HttpAnswer, enterpriseUserSent: boole
 			message: `Altinn failed to exchange the Maskinporten token (${statusLine(answer)})`,
 			hint: code >= 500 ? 'Altinn has a problem. Try again later.' : 'Check the environment (or platform address) in the credential.',
 			httpCode: code,
-			providerMessage: answer.body.trim() && !looksLikeHtml(answer) ? bodyExcerpt(answer.body) : undefined,
+			providerMessage: textExcerpt(answer),
 		});
 	}
 	let token = answer.body.trim();
