@@ -3,7 +3,7 @@
  * accounts, and the n8n credentials that point at them. A PIN or code the fakes "send by SMS" is
  * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
-import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn } from '../test/fakes/fakeAltinn';
+import { ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from '../test/fakes/fakeAltinn';
 import { FakeAltinn3, makeKeyClient } from '../test/fakes/fakeAltinn3';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../test/fakes/fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
@@ -88,15 +88,7 @@ export function sandboxCredentials(sandboxes: Omit<Sandboxes, 'stop'>) {
 			id: 'sandboxAltinnSms1',
 			name: 'Altinn SMS PIN sandbox',
 			type: 'altinnSmsPinApi',
-			data: {
-				environment: 'custom',
-				baseUrl: sandboxes.altinn.baseUrl,
-				authMethod: 'SMSPin',
-				systemUserName: ALTINN_PERSON.systemUserName,
-				systemPassword: ALTINN_PERSON.systemPassword,
-				userSsn: ALTINN_PERSON.ssn,
-				userPassword: ALTINN_PERSON.password,
-			},
+			data: altinnSmsPinCredentialData(sandboxes.altinn.baseUrl),
 		},
 		{
 			id: 'sandboxAltinn3001',

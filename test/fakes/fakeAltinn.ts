@@ -52,6 +52,20 @@ export const ALTINN_PERSON: AltinnPerson = {
 	systemPassword: 'Sys&pass<1>',
 };
 
+/** The Altinn SMS PIN Login credential of ALTINN_PERSON, pointing at a fake (tests and the sandbox). */
+export function altinnSmsPinCredentialData(baseUrl: string, overrides: Record<string, string> = {}) {
+	return {
+		environment: 'custom',
+		baseUrl,
+		authMethod: 'SMSPin',
+		systemUserName: ALTINN_PERSON.systemUserName ?? '',
+		systemPassword: ALTINN_PERSON.systemPassword ?? '',
+		userSsn: ALTINN_PERSON.ssn,
+		userPassword: ALTINN_PERSON.password,
+		...overrides,
+	};
+}
+
 export const PERSON_WITHOUT_PHONE: AltinnPerson = {
 	ssn: '02028054321',
 	password: 'no-phone-pass',

@@ -11,7 +11,7 @@ import { AltinnSmsChallenge } from '../../nodes/Altinn/AltinnSmsChallenge.node';
 import { AltinnSoapRequest } from '../../nodes/Altinn/AltinnSoapRequest.node';
 import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
 import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
-import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn } from '../fakes/fakeAltinn';
+import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from '../fakes/fakeAltinn';
 import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
@@ -470,18 +470,7 @@ const altinnAuthenticate: NodeTarget = {
 	},
 };
 
-const pinCredential = (baseUrl: string, overrides: Overrides) => ({
-	altinnSmsPinApi: {
-		environment: 'custom',
-		baseUrl,
-		authMethod: 'SMSPin',
-		systemUserName: ALTINN_PERSON.systemUserName ?? '',
-		systemPassword: ALTINN_PERSON.systemPassword ?? '',
-		userSsn: ALTINN_PERSON.ssn,
-		userPassword: ALTINN_PERSON.password,
-		...overrides,
-	},
-});
+const pinCredential = (baseUrl: string, overrides: Overrides) => ({ altinnSmsPinApi: altinnSmsPinCredentialData(baseUrl, overrides) });
 
 const PIN_SECRETS = {
 	ssn: ALTINN_PERSON.ssn,

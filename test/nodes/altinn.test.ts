@@ -3,7 +3,7 @@ import type { INodeType } from 'n8n-workflow';
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { AltinnSmsChallenge } from '../../nodes/Altinn/AltinnSmsChallenge.node';
 import { AltinnSoapRequest } from '../../nodes/Altinn/AltinnSoapRequest.node';
-import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, PERSON_WITHOUT_PHONE } from '../fakes/fakeAltinn';
+import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, PERSON_WITHOUT_PHONE, altinnSmsPinCredentialData } from '../fakes/fakeAltinn';
 import type { AltinnRestFailure, AltinnSoapFailure } from '../fakes/fakeAltinn';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
@@ -24,18 +24,7 @@ function restCredentials(overrides: Record<string, string> = {}) {
 }
 
 function pinCredentials(overrides: Record<string, string> = {}) {
-	return {
-		altinnSmsPinApi: {
-			environment: 'custom',
-			baseUrl: fake.baseUrl,
-			authMethod: 'SMSPin',
-			systemUserName: ALTINN_PERSON.systemUserName ?? '',
-			systemPassword: ALTINN_PERSON.systemPassword ?? '',
-			userSsn: ALTINN_PERSON.ssn,
-			userPassword: ALTINN_PERSON.password,
-			...overrides,
-		},
-	};
+	return { altinnSmsPinApi: altinnSmsPinCredentialData(fake.baseUrl, overrides) };
 }
 
 beforeAll(async () => {
