@@ -8,15 +8,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	ALTINN_BASE_URLS,
-	buildPasswordLoginRequest,
-	hasCharactersAltinnMayRefuse,
-	readPasswordLoginAnswer,
-} from '../nodes/Altinn/protocol/rest';
-import { loginForSession, sessionProperty } from '../nodes/shared/credentialSession';
-import { resolveBaseUrl } from '../nodes/shared/environment';
-import { sendRequest } from '../nodes/shared/execution';
+import { altinnPasswordLogin } from '../nodes/Altinn/logins/password';
+import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
+import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnApi implements ICredentialType {
@@ -60,18 +54,7 @@ export class AltinnApi implements ICredentialType {
 
 	/** For the HTTP Request node: n8n calls this when the stored cookie is missing or a request got 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, 'altinn', credentials, async (context, secrets) => {
-			const password = String(credentials.password ?? '');
-			const apiKey = credentials.apiKey ? String(credentials.apiKey) : undefined;
-			secrets.add(password, apiKey, String(credentials.username ?? ''));
-			const baseUrl = resolveBaseUrl(String(credentials.environment), credentials.baseUrl as string | undefined, ALTINN_BASE_URLS, 'Altinn');
-			const answer = await sendRequest(
-				context,
-				buildPasswordLoginRequest({ baseUrl, username: String(credentials.username ?? ''), password, apiKey }),
-			);
-			const cookie = readPasswordLoginAnswer(answer, { now: new Date(), passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(password) });
-			return { sessionCookie: `${cookie.name}=${cookie.value}` };
-		});
+		return await loginForCredential(this, altinnPasswordLogin, credentials, {});
 	}
 
 	authenticate: IAuthenticateGeneric = {
@@ -85,19 +68,13 @@ export class AltinnApi implements ICredentialType {
 		},
 	};
 
-	// Logs in with the password; a 2xx means Altinn accepted it.
+	// The Test button: n8n first logs in through preAuthentication (the same login as the node), then
+	// reads the user's message box with the cookie and API key, as later calls will.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: baseUrlExpression(ALTINN_BASE_URLS),
-			url: '/api/authentication/authenticatewithpassword',
-			method: 'POST',
-			headers: {
-				'Content-Type': 'application/hal+json',
-				Accept: 'application/hal+json',
-				ApiKey: '={{ $credentials.apiKey }}',
-			},
-			body: { UserName: '={{ $credentials.username }}', UserPassword: '={{ $credentials.password }}' },
-			json: true,
+			url: '/api/my/messages',
+			method: 'GET',
 		},
 	};
 }

@@ -1,8 +1,12 @@
-import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
-import { baseUrlExpression, environmentProperties } from './environmentProperties';
+import { environmentProperties } from './environmentProperties';
 
+/**
+ * The Altinn 2 SMS PIN login. The Test button lives in the Altinn SMS Challenge node (`testedBy`):
+ * it checks the authentication service without requesting a PIN, which would send the person an SMS.
+ */
 export class AltinnSmsPinApi implements ICredentialType {
 	name = 'altinnSmsPinApi';
 
@@ -59,13 +63,4 @@ export class AltinnSmsPinApi implements ICredentialType {
 		},
 	];
 
-	// Requesting a PIN would send the person an SMS, so the Test button only checks that the
-	// Altinn authentication service answers at this address; the login itself is checked on first use.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(ALTINN_BASE_URLS),
-			url: '/AuthenticationExternal/SystemAuthentication.svc?wsdl',
-			method: 'GET',
-		},
-	};
 }

@@ -1,8 +1,12 @@
-import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { BOKBASEN_AUTH_BASE_URLS, DEFAULT_BOKBASEN_AUDIENCE } from '../nodes/Boknett/bokbasenOAuth2';
-import { baseUrlExpression, environmentProperties } from './environmentProperties';
+import { BOKBASEN_AUTH_BASE_URLS, DEFAULT_BOKBASEN_AUDIENCE } from '../nodes/Bokbasen/protocol/clientCredentials';
+import { environmentProperties } from './environmentProperties';
 
+/**
+ * Bokbasen's OAuth2 client credentials. The Test button lives in the Boknett Ticket node
+ * (`testedBy`), so it runs the same login module as the node instead of a request rebuilt here.
+ */
 export class BokbasenOAuth2Api implements ICredentialType {
 	name = 'bokbasenOAuth2Api';
 
@@ -39,20 +43,4 @@ export class BokbasenOAuth2Api implements ICredentialType {
 		},
 	];
 
-	// The Test button asks for a token: 200 means the client, secret and audience fit together.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(BOKBASEN_AUTH_BASE_URLS),
-			url: '/oauth/token',
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-			body: {
-				client_id: '={{ $credentials.clientId }}',
-				client_secret: '={{ $credentials.clientSecret }}',
-				audience: '={{ $credentials.audience }}',
-				grant_type: 'client_credentials',
-			},
-			json: true,
-		},
-	};
 }

@@ -8,10 +8,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BOKNETT_BASE_URLS, buildCreateTicketRequest, readCreateTicketAnswer } from '../nodes/Boknett/protocol';
-import { loginForSession, sessionProperty } from '../nodes/shared/credentialSession';
-import { resolveBaseUrl } from '../nodes/shared/environment';
-import { sendRequest } from '../nodes/shared/execution';
+import { boknettTicketLogin, DEFAULT_TICKET_SETTINGS } from '../nodes/Boknett/logins/ticket';
+import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol/tickets';
+import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class BoknettApi implements ICredentialType {
@@ -45,13 +44,7 @@ export class BoknettApi implements ICredentialType {
 
 	/** For the HTTP Request node: n8n calls this when the stored ticket is missing or a request got 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, 'boknett', credentials, async (context, secrets) => {
-			const password = String(credentials.password ?? '');
-			secrets.add(password);
-			const baseUrl = resolveBaseUrl(String(credentials.environment), credentials.baseUrl as string | undefined, BOKNETT_BASE_URLS, 'Boknett');
-			const answer = await sendRequest(context, buildCreateTicketRequest({ baseUrl, username: String(credentials.username ?? ''), password }));
-			return { sessionTicket: readCreateTicketAnswer(answer).ticket };
-		});
+		return await loginForCredential(this, boknettTicketLogin, credentials, DEFAULT_TICKET_SETTINGS);
 	}
 
 	// Boknett wants the request time beside the ticket (RFC 1123, within 15 minutes of its clock).
@@ -65,14 +58,13 @@ export class BoknettApi implements ICredentialType {
 		},
 	};
 
-	// The Test button creates a ticket (201) with these credentials; an unused ticket expires by itself.
+	// The Test button: n8n first logs in through preAuthentication (the same login as the node), then
+	// this ends the test ticket again, which also proves Boknett took it.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: baseUrlExpression(BOKNETT_BASE_URLS),
-			url: '/v1/tickets',
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: '={{ "username=" + encodeURIComponent($credentials.username) + "&password=" + encodeURIComponent($credentials.password) }}',
+			url: '=/v1/tickets/{{ encodeURIComponent($credentials.sessionTicket) }}',
+			method: 'DELETE',
 		},
 	};
 }

@@ -8,11 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { OnlyofficeCredential } from '../nodes/Onlyoffice/login';
-import { onlyofficeLogin } from '../nodes/Onlyoffice/login';
-import { requireToken } from '../nodes/Onlyoffice/protocol';
-import { loginForSession, sessionProperty } from '../nodes/shared/credentialSession';
-import { LoginProblem } from '../nodes/shared/protocolTypes';
+import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
+import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -67,17 +64,7 @@ export class OnlyofficeApi implements ICredentialType {
 	 * An authenticator-app account is completed from the secret; an SMS-code account cannot be, here.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await loginForSession(this, 'onlyoffice', credentials, async (context, secrets) => {
-			const answer = await onlyofficeLogin(context, credentials as unknown as OnlyofficeCredential, secrets);
-			if (answer.kind === 'secondFactor' && answer.method === 'sms') {
-				throw new LoginProblem({
-					kind: 'secondFactorRequired',
-					message: 'This ONLYOFFICE account requires an SMS code, which a request node cannot wait for',
-					hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers.',
-				});
-			}
-			return { sessionToken: requireToken(answer).token };
-		});
+		return await loginForCredential(this, onlyofficePasswordLogin, credentials, {});
 	}
 
 	authenticate: IAuthenticateGeneric = {
@@ -85,15 +72,14 @@ export class OnlyofficeApi implements ICredentialType {
 		properties: { headers: { Authorization: '={{ $credentials.sessionToken }}' } },
 	};
 
-	// A portal that asks for a second factor still answers 200: the Test button then confirms the password.
+	// The Test button: n8n first logs in through preAuthentication (the same login as the node, the
+	// authenticator code included), then reads the user's own profile with the session.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.portalUrl.replace(/\\/+$/, "") }}',
-			url: '/api/2.0/authentication',
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-			body: { userName: '={{ $credentials.username }}', password: '={{ $credentials.password }}' },
-			json: true,
+			baseURL: '={{ $credentials.portalUrl.replace(/\/+$/, "") }}',
+			url: '/api/2.0/people/@self',
+			method: 'GET',
+			headers: { Accept: 'application/json' },
 		},
 	};
 }

@@ -14,8 +14,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { BoknettTicket } from '../nodes/Boknett/BoknettTicket.node';
-import { buildCreateTicketRequest } from '../nodes/Boknett/protocol';
-import { processTokenCache } from '../nodes/shared/tokenCache';
+import { buildCreateTicketRequest } from '../nodes/Boknett/protocol/tickets';
+import { SYSTEM_CLOCK, TokenStore, replaceTokenStore } from '../nodes/shared/tokenStore';
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
 import { executeNode, n8nHttpRequestHelper, prepareExecution } from '../test/helpers/n8nRunner';
 import { REPO_ROOT } from './lib/runtime';
@@ -41,7 +41,7 @@ async function loginsFor100Executions(fake: FakeBoknett): Promise<Array<[string,
 	const logins = () => fake.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length;
 	const rows: Array<[string, number]> = [];
 
-	processTokenCache.clear();
+	replaceTokenStore(new TokenStore(SYSTEM_CLOCK));
 	fake.clearRequests();
 	for (let run = 0; run < EXECUTIONS; run++) await executeNode(node, { credentials });
 	rows.push(['Boknett Ticket, Reuse Token on (default)', logins()]);

@@ -1,9 +1,6 @@
 import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
 	IDataObject,
 	IExecuteFunctions,
-	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -11,29 +8,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
-import { resolveBaseUrl } from '../shared/environment';
-import { SecretCollector, contextFromLegacyRequest, runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { LoginProblem, problemSentence } from '../shared/protocolTypes';
-import { bearerHeaders } from '../shared/oauth2';
-import { makeTokenItem } from '../shared/token';
-import { loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
-import type { AltinnMaskinportenCredential } from './altinn3Login';
-import { loginWithMaskinporten, maskinportenSecrets } from './altinn3Login';
-import {
-	ALTINN_BASE_URLS,
-	altinnRestHeaders,
-	buildPasswordLoginRequest,
-	hasCharactersAltinnMayRefuse,
-	readPasswordLoginAnswer,
-} from './protocol/rest';
-
-interface AltinnCredential {
-	environment: string;
-	baseUrl?: string;
-	apiKey?: string;
-	username: string;
-	password: string;
-}
+import { tokenOf } from '../shared/loginModule';
+import { credentialFor, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { tokenReuseOptions } from '../shared/reuseOptions';
+import { runForEachItem } from '../shared/runItems';
+import { altinnMaskinportenLogin } from './logins/maskinporten';
+import { altinnPasswordLogin } from './logins/password';
 
 type AltinnLogin = 'maskinporten' | 'password';
 
@@ -101,80 +81,20 @@ export class AltinnAuthenticate implements INodeType {
 
 	methods = {
 		credentialTest: {
-			/** Runs the whole Altinn 3 login once: the only way to know the key, kid, scopes and user fit. */
-			async altinnMaskinportenApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const secrets = new SecretCollector();
-				try {
-					await loginWithMaskinporten(
-						// n8n gives credential tests only the legacy request helper; the adapter keeps our HTTP policy.
-						// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-						contextFromLegacyRequest(this.helpers.request),
-						credential.data as unknown as AltinnMaskinportenCredential,
-						secrets,
-					);
-					return { status: 'OK', message: 'Maskinporten and Altinn accepted the client' };
-				} catch (error) {
-					const text = error instanceof LoginProblem ? problemSentence(error) : 'The login failed unexpectedly';
-					return { status: 'Error', message: secrets.redactor().redact(text) };
-				}
-			},
+			/** Runs the credential's Test through the same login module as this node. */
+			altinnMaskinportenApiTest: credentialTestFor(altinnMaskinportenLogin, {}),
 		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const login = this.getNodeParameter('authentication', itemIndex) as AltinnLogin;
-			const timeoutMs = timeoutOption(this, itemIndex);
 			if (login === 'maskinporten') {
-				const credential = (await this.getCredentials('altinnMaskinportenApi', itemIndex)) as unknown as AltinnMaskinportenCredential;
-				secrets.add(...maskinportenSecrets(credential));
-				return await loginWithReuse(this, itemIndex, { provider: 'altinn3', credential }, async () => {
-					const obtainedAt = new Date();
-					const altinn = await loginWithMaskinporten(this, credential, secrets, timeoutMs);
-					return makeTokenItem({
-						provider: 'altinn3',
-						environment: credential.environment,
-						token: altinn.token,
-						headers: bearerHeaders(altinn.token),
-						obtainedAt,
-						expiresAt: altinn.expiresAt,
-						extra: { scope: altinn.scope ?? null },
-					});
-				});
+				const credential = await credentialFor(this, altinnMaskinportenLogin, itemIndex);
+				return tokenOf(altinnMaskinportenLogin, await loginForItem(this, itemIndex, altinnMaskinportenLogin, credential, {}, secrets), 'node');
 			}
-
-			const credential = (await this.getCredentials('altinnApi', itemIndex)) as unknown as AltinnCredential;
-			secrets.add(credential.password, credential.apiKey, credential.username);
-			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
-			return await loginWithReuse(this, itemIndex, { provider: 'altinn', credential }, async () => {
-				const obtainedAt = new Date();
-				const answer = await sendRequest(
-					this,
-					buildPasswordLoginRequest({
-						baseUrl,
-						username: credential.username,
-						password: credential.password,
-						apiKey: credential.apiKey,
-					}),
-					timeoutMs,
-				);
-				const cookie = readPasswordLoginAnswer(answer, {
-					now: obtainedAt,
-					passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(credential.password),
-				});
-				return makeTokenItem({
-					provider: 'altinn',
-					environment: credential.environment,
-					token: cookie.value,
-					headers: altinnRestHeaders(cookie, credential.apiKey),
-					obtainedAt,
-					expiresAt: cookie.expiresAt,
-					extra: { cookieName: cookie.name },
-				});
-			});
+			const credential = await credentialFor(this, altinnPasswordLogin, itemIndex);
+			return tokenOf(altinnPasswordLogin, await loginForItem(this, itemIndex, altinnPasswordLogin, credential, {}, secrets), 'node');
 		});
 	}
 }

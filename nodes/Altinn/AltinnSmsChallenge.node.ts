@@ -9,15 +9,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
 import { optionsCollection } from '../shared/descriptions';
-import { resolveBaseUrl } from '../shared/environment';
-import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
-import { makeTokenItem } from '../shared/token';
-import { ALTINN_BASE_URLS } from './protocol/rest';
-import { PIN_VALIDITY_MS, buildChallengeRequest, readChallengeAnswer } from './protocol/soap';
-import type { AltinnSmsPinCredential } from './smsPinCredential';
-import { ALTINN_PIN_RULE, smsPinSecrets } from './smsPinCredential';
+import { isPendingLogin } from '../shared/loginModule';
+import { completeLoginWithCode, credentialFor, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { runForEachItem } from '../shared/runItems';
+import type { AltinnSmsPinCredential } from './logins/smsPin';
+import { ALTINN_PIN_RULE, altinnSmsPinLogin } from './logins/smsPin';
 
 export class AltinnSmsChallenge implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,8 +29,8 @@ export class AltinnSmsChallenge implements INodeType {
 		defaults: { name: 'Altinn SMS Challenge' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnSmsPinApi', required: true }],
-		webhooks: PIN_WAIT_WEBHOOKS,
+		credentials: [{ name: 'altinnSmsPinApi', required: true, testedBy: 'altinnSmsPinApiTest' }],
+		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Operation',
@@ -90,49 +88,31 @@ export class AltinnSmsChallenge implements INodeType {
 			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 30) as number);
 		}
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
-			const credential = (await this.getCredentials('altinnSmsPinApi', itemIndex)) as unknown as AltinnSmsPinCredential;
-			secrets.add(...smsPinSecrets(credential));
-			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
-			const answer = await sendRequest(
-				this,
-				buildChallengeRequest({
-					baseUrl,
-					authMethod: credential.authMethod,
-					systemUserName: credential.systemUserName,
-					userSsn: credential.userSsn,
-					userPassword: credential.userPassword,
-				}),
-				timeoutOption(this, itemIndex),
-			);
-			const challenge = readChallengeAnswer(answer);
+			const credential = await credentialFor(this, altinnSmsPinLogin, itemIndex);
+			const outcome = await loginForItem(this, itemIndex, altinnSmsPinLogin, credential, {}, secrets);
+			if (!isPendingLogin(outcome)) return outcome;
 			return {
-				status: challenge.status,
-				message: challenge.message,
-				validFrom: challenge.validFrom,
-				validTo: challenge.validTo,
-				authMethod: credential.authMethod,
+				...outcome.pending,
 				pinFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
 				pinWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
 			};
 		});
 	}
 
+	methods = {
+		credentialTest: {
+			/** Runs the credential's Test through the same login module as this node. */
+			altinnSmsPinApiTest: credentialTestFor(altinnSmsPinLogin, {}),
+		},
+	};
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCodeWebhook(this, {
 			rule: ALTINN_PIN_RULE,
 			text: { title: 'Altinn PIN', prompt: 'Type the one-time PIN Altinn sent you:' },
-			onCode: async (pin) => {
-				const credential = (await this.getCredentials('altinnSmsPinApi')) as unknown as AltinnSmsPinCredential;
-				const obtainedAt = new Date();
-				return makeTokenItem({
-					provider: 'altinn-sms',
-					environment: credential.environment,
-					token: pin,
-					headers: {},
-					obtainedAt,
-					expiresAt: new Date(obtainedAt.getTime() + PIN_VALIDITY_MS),
-					extra: { authMethod: credential.authMethod },
-				});
+			onCode: async (pin, secrets) => {
+				const credential = (await this.getCredentials(altinnSmsPinLogin.credentialType)) as unknown as AltinnSmsPinCredential;
+				return await completeLoginWithCode(this, altinnSmsPinLogin, credential, {}, pin, secrets);
 			},
 		});
 	}

@@ -8,13 +8,11 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
-import { resolveBaseUrl } from '../shared/environment';
-import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { ALTINN_BASE_URLS } from './protocol/rest';
+import { credentialFor, credentialTestFor, loginContext } from '../shared/loginRunner';
+import { runForEachItem, timeoutOption } from '../shared/runItems';
+import { altinnSmsPinLogin, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
 import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
-import type { AltinnSmsPinCredential } from './smsPinCredential';
-import { requirePin, smsPinSecrets } from './smsPinCredential';
 
 const REPORTEE_ELEMENT_LIST_NS = 'http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10';
 
@@ -44,7 +42,7 @@ export class AltinnSoapRequest implements INodeType {
 		defaults: { name: 'Altinn SOAP Request' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnSmsPinApi', required: true }],
+		credentials: [{ name: 'altinnSmsPinApi', required: true, testedBy: 'altinnSmsPinApiTest' }],
 		properties: [
 			{
 				displayName: 'Endpoint',
@@ -95,15 +93,21 @@ export class AltinnSoapRequest implements INodeType {
 		],
 	};
 
+	methods = {
+		credentialTest: {
+			/** Runs the credential's Test through the same login module as Altinn SMS Challenge. */
+			altinnSmsPinApiTest: credentialTestFor(altinnSmsPinLogin, {}),
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
-			const credential = (await this.getCredentials('altinnSmsPinApi', itemIndex)) as unknown as AltinnSmsPinCredential;
-			secrets.add(...smsPinSecrets(credential));
+			const credential = await credentialFor(this, altinnSmsPinLogin, itemIndex);
+			secrets.add(...altinnSmsPinLogin.secrets(credential));
 			const pinParameter = this.getNodeParameter('pin', itemIndex, '');
 			if (typeof pinParameter === 'string' || typeof pinParameter === 'number') secrets.add(String(pinParameter).trim());
 			const rawPin = requirePin(pinParameter);
-			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
-			const url = resolveSoapEndpoint(baseUrl, this.getNodeParameter('endpoint', itemIndex) as string);
+			const url = resolveSoapEndpoint(smsPinBaseUrl(credential), this.getNodeParameter('endpoint', itemIndex) as string);
 			const envelope = fillSoapTemplate(this.getNodeParameter('body', itemIndex) as string, {
 				systemUserName: credential.systemUserName ?? '',
 				systemPassword: credential.systemPassword ?? '',
@@ -113,7 +117,8 @@ export class AltinnSoapRequest implements INodeType {
 				authMethod: credential.authMethod,
 			});
 			const soapAction = (this.getNodeParameter('soapAction', itemIndex) as string).trim();
-			const answer = await sendRequest(this, soapRequest(url, soapAction, envelope), timeoutOption(this, itemIndex));
+			const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
+			const answer = await send(soapRequest(url, soapAction, envelope));
 			const format = this.getNodeParameter('options.responseFormat', itemIndex, 'json') as SoapResponseFormat;
 			// Altinn may echo the person's own details: nothing secret leaves this node.
 			return secrets.redactor().redactJson(readServiceAnswer(answer, format)) as IDataObject;

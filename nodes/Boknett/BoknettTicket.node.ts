@@ -7,31 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { bokbasenClientCredentialsLogin } from '../Bokbasen/logins/clientCredentials';
 import { optionsCollection } from '../shared/descriptions';
-import { resolveBaseUrl } from '../shared/environment';
-import { runForEachItem, sendRequest, timeoutOption } from '../shared/execution';
-import { bearerHeaders } from '../shared/oauth2';
-import { makeTokenItem } from '../shared/token';
-import { processTokenCache } from '../shared/tokenCache';
-import { loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
-import { BOKBASEN_AUTH_BASE_URLS, buildClientCredentialsRequest, readClientCredentialsAnswer } from './bokbasenOAuth2';
-import {
-	BOKNETT_BASE_URLS,
-	TICKET_LIFETIME_MS,
-	boknettAuthorizationHeaders,
-	buildCreateTicketRequest,
-	buildDeleteTicketRequest,
-	readCreateTicketAnswer,
-	readDeleteTicketAnswer,
-} from './protocol';
-
-interface BokbasenOAuth2Credential {
-	environment: string;
-	baseUrl?: string;
-	clientId: string;
-	clientSecret: string;
-	audience: string;
-}
+import { tokenOf } from '../shared/loginModule';
+import { credentialFor, loginContext, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { tokenReuseOptions } from '../shared/reuseOptions';
+import { runForEachItem, timeoutOption } from '../shared/runItems';
+import { tokenStore } from '../shared/tokenStore';
+import { boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
+import { TICKET_LIFETIME_MS, buildDeleteTicketRequest, readDeleteTicketAnswer } from './protocol/tickets';
 
 type BoknettOperation = 'create' | 'delete' | 'oauth2Token';
 
@@ -40,13 +24,6 @@ const SUBTITLES: Record<BoknettOperation, string> = {
 	delete: 'Log out (delete ticket)',
 	oauth2Token: 'Get OAuth2 token',
 };
-
-interface BoknettCredential {
-	environment: string;
-	baseUrl?: string;
-	username: string;
-	password: string;
-}
 
 export class BoknettTicket implements INodeType {
 	description: INodeTypeDescription = {
@@ -62,7 +39,12 @@ export class BoknettTicket implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'boknettApi', required: true, displayOptions: { show: { operation: ['create', 'delete'] } } },
-			{ name: 'bokbasenOAuth2Api', required: true, displayOptions: { show: { operation: ['oauth2Token'] } } },
+			{
+				name: 'bokbasenOAuth2Api',
+				required: true,
+				testedBy: 'bokbasenOAuth2ApiTest',
+				displayOptions: { show: { operation: ['oauth2Token'] } },
+			},
 		],
 		properties: [
 			{
@@ -117,69 +99,37 @@ export class BoknettTicket implements INodeType {
 		],
 	};
 
+	methods = {
+		credentialTest: {
+			/** Runs the credential's Test through the same login module as this node. */
+			bokbasenOAuth2ApiTest: credentialTestFor(bokbasenClientCredentialsLogin, {}),
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
-			const timeoutMs = timeoutOption(this, itemIndex);
 			const operation = this.getNodeParameter('operation', itemIndex) as BoknettOperation;
 
 			if (operation === 'oauth2Token') {
-				const client = (await this.getCredentials('bokbasenOAuth2Api', itemIndex)) as unknown as BokbasenOAuth2Credential;
-				secrets.add(client.clientSecret);
-				const authBaseUrl = resolveBaseUrl(client.environment, client.baseUrl, BOKBASEN_AUTH_BASE_URLS, 'Bokbasen');
-				return await loginWithReuse(this, itemIndex, { provider: 'bokbasen', credential: client }, async () => {
-					const obtainedAt = new Date();
-					const answer = await sendRequest(
-						this,
-						buildClientCredentialsRequest({ authBaseUrl, clientId: client.clientId, clientSecret: client.clientSecret, audience: client.audience }),
-						timeoutMs,
-					);
-					const token = readClientCredentialsAnswer(answer, obtainedAt);
-					return makeTokenItem({
-						provider: 'bokbasen',
-						environment: client.environment,
-						token: token.accessToken,
-						headers: bearerHeaders(token.accessToken),
-						obtainedAt,
-						expiresAt: token.expiresAt,
-						extra: { audience: client.audience.trim() },
-					});
-				});
+				const client = await credentialFor(this, bokbasenClientCredentialsLogin, itemIndex);
+				return tokenOf(bokbasenClientCredentialsLogin, await loginForItem(this, itemIndex, bokbasenClientCredentialsLogin, client, {}, secrets), 'node');
 			}
 
-			const credential = (await this.getCredentials('boknettApi', itemIndex)) as unknown as BoknettCredential;
-			secrets.add(credential.password);
-			const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, BOKNETT_BASE_URLS, 'Boknett');
-
+			const credential = await credentialFor(this, boknettTicketLogin, itemIndex);
 			if (operation === 'delete') {
+				secrets.add(...boknettTicketLogin.secrets(credential));
 				const ticketParameter = this.getNodeParameter('ticket', itemIndex, '');
 				const ticket = typeof ticketParameter === 'string' ? ticketParameter : '';
-				const answer = await sendRequest(this, buildDeleteTicketRequest(baseUrl, ticket), timeoutMs);
-				const result = readDeleteTicketAnswer(answer);
+				const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
+				const result = readDeleteTicketAnswer(await send(buildDeleteTicketRequest(boknettBaseUrl(credential), ticket)));
 				// A ticket that was logged out must never be handed out again.
-				processTokenCache.forgetToken(ticket);
+				tokenStore().forgetToken(ticket);
 				return result;
 			}
 
 			const lifetimeMinutes = this.getNodeParameter('options.ticketLifetimeMinutes', itemIndex, 120) as number;
 			const lifetimeMs = Math.min(TICKET_LIFETIME_MS, Math.max(1, lifetimeMinutes) * 60_000);
-			const identity = { provider: 'boknett', credential, settings: { lifetimeMs } };
-			return await loginWithReuse(this, itemIndex, identity, async () => {
-				const obtainedAt = new Date();
-				const answer = await sendRequest(
-					this,
-					buildCreateTicketRequest({ baseUrl, username: credential.username, password: credential.password }),
-					timeoutMs,
-				);
-				const { ticket } = readCreateTicketAnswer(answer);
-				return makeTokenItem({
-					provider: 'boknett',
-					environment: credential.environment,
-					token: ticket,
-					headers: boknettAuthorizationHeaders(ticket),
-					obtainedAt,
-					expiresAt: new Date(obtainedAt.getTime() + lifetimeMs),
-				});
-			});
+			return tokenOf(boknettTicketLogin, await loginForItem(this, itemIndex, boknettTicketLogin, credential, { lifetimeMs }, secrets), 'node');
 		});
 	}
 }

@@ -10,26 +10,14 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
-import { runForEachItem, timeoutOption } from '../shared/execution';
-import { PIN_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/pinWait';
-import type { TokenItem } from '../shared/token';
-import { makeTokenItem } from '../shared/token';
-import { DEFAULT_REUSE_POLICY, processTokenCache } from '../shared/tokenCache';
-import { loginKey, loginWithReuse, tokenReuseOptions } from '../shared/tokenReuse';
-import type { OnlyofficeCredential } from './login';
-import { confirmCode, onlyofficeLogin, onlyofficeSecrets } from './login';
-import { ONLYOFFICE_CODE_RULE, onlyofficeAuthorizationHeaders, requireToken, resolvePortalUrl } from './protocol';
-
-function onlyofficeTokenItem(credential: OnlyofficeCredential, token: { token: string; expiresAt: Date | null }, obtainedAt: Date): TokenItem {
-	return makeTokenItem({
-		provider: 'onlyoffice',
-		environment: new URL(resolvePortalUrl(credential.portalUrl)).host,
-		token: token.token,
-		headers: onlyofficeAuthorizationHeaders(token.token),
-		obtainedAt,
-		expiresAt: token.expiresAt,
-	});
-}
+import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
+import { isPendingLogin, tokenOf } from '../shared/loginModule';
+import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
+import { tokenReuseOptions } from '../shared/reuseOptions';
+import { runForEachItem } from '../shared/runItems';
+import type { OnlyofficeCredential } from './logins/password';
+import { onlyofficePasswordLogin } from './logins/password';
+import { ONLYOFFICE_CODE_RULE } from './protocol/authentication';
 
 export class OnlyofficeAuth implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,7 +32,7 @@ export class OnlyofficeAuth implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'onlyofficeApi', required: true }],
-		webhooks: PIN_WAIT_WEBHOOKS,
+		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Operation',
@@ -121,24 +109,17 @@ export class OnlyofficeAuth implements INodeType {
 			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 10) as number);
 		}
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
-			const credential = (await this.getCredentials('onlyofficeApi', itemIndex)) as unknown as OnlyofficeCredential;
-			secrets.add(...onlyofficeSecrets(credential));
-			const timeoutMs = timeoutOption(this, itemIndex);
-			return await loginWithReuse(this, itemIndex, { provider: 'onlyoffice', credential }, async () => {
-				const obtainedAt = new Date();
-				const answer = await onlyofficeLogin(this, credential, secrets, timeoutMs);
-				if (answer.kind === 'secondFactor' && answer.method === 'sms' && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
-					// Not a token, so it is not stored: the token comes when the code does (see webhook()).
-					return {
-						status: 'smsCodeSent',
-						phoneNoise: answer.phoneNoise ?? null,
-						codeExpiresAt: answer.codeExpiresAt ? answer.codeExpiresAt.toISOString() : null,
-						codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
-						codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
-					};
-				}
-				return onlyofficeTokenItem(credential, requireToken(answer), obtainedAt);
-			});
+			const credential = await credentialFor(this, onlyofficePasswordLogin, itemIndex);
+			const outcome = await loginForItem(this, itemIndex, onlyofficePasswordLogin, credential, {}, secrets);
+			if (isPendingLogin(outcome) && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
+				// The token comes when the code does (see webhook()).
+				return {
+					...outcome.pending,
+					codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
+					codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
+				};
+			}
+			return tokenOf(onlyofficePasswordLogin, outcome, 'node');
 		});
 	}
 
@@ -147,14 +128,8 @@ export class OnlyofficeAuth implements INodeType {
 			rule: ONLYOFFICE_CODE_RULE,
 			text: { title: 'ONLYOFFICE code', prompt: 'Type the code the ONLYOFFICE portal sent you by SMS:' },
 			onCode: async (code, secrets) => {
-				const credential = (await this.getCredentials('onlyofficeApi')) as unknown as OnlyofficeCredential;
-				secrets.add(...onlyofficeSecrets(credential));
-				const obtainedAt = new Date();
-				const token = await confirmCode(this, credential, code, 'sms');
-				const item = onlyofficeTokenItem(credential, token, obtainedAt);
-				// Stored like any login's token, so the next runs reuse it instead of asking for another SMS code.
-				processTokenCache.remember(loginKey({ provider: 'onlyoffice', credential }), item, DEFAULT_REUSE_POLICY);
-				return item;
+				const credential = (await this.getCredentials(onlyofficePasswordLogin.credentialType)) as unknown as OnlyofficeCredential;
+				return await completeLoginWithCode(this, onlyofficePasswordLogin, credential, {}, code, secrets);
 			},
 		});
 	}

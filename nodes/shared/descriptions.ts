@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from './execution';
+import { DEFAULT_TIMEOUT_MS } from './transport';
 
 /** The Timeout option every login node offers inside its Options collection. */
 export const timeoutOptionProperty: INodeProperties = {

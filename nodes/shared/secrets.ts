@@ -4,7 +4,7 @@
  * reaches an error, an output item or a log line.
  */
 
-import { xmlEscape } from './protocolTypes';
+import { xmlEscape } from './protocol/http';
 
 export const REDACTED = '[redacted]';
 
@@ -37,14 +37,6 @@ export class SecretRedactor {
 		this.forms = [...all].sort((a, b) => b.length - a.length);
 	}
 
-	/** A redactor that also hides these extra secrets (e.g. a PIN learnt during the run). */
-	with(extraSecrets: ReadonlyArray<string | undefined | null>): SecretRedactor {
-		const combined = new SecretRedactor(extraSecrets);
-		combined.forms.push(...this.forms);
-		combined.forms.sort((a, b) => b.length - a.length);
-		return combined;
-	}
-
 	redact(text: string): string {
 		let result = text;
 		for (const form of this.forms) {
@@ -64,16 +56,17 @@ export class SecretRedactor {
 		}
 		return value;
 	}
-
-	contains(text: string): boolean {
-		return this.forms.some((form) => text.includes(form));
-	}
 }
 
-/**
- * Control characters (CR/LF included, and the C1 range with NEL) cannot be sent safely in a
- * header, form or XML value: they split headers and lines, or are not allowed in XML at all.
- */
-export function hasControlCharacters(value: string): boolean {
-	return /[\u0000-\u001f\u007f-\u009f]/.test(value);
+/** Collects the secrets one item's handling touches, so whatever it shows can be scrubbed of them. */
+export class SecretCollector {
+	private readonly secrets: string[] = [];
+
+	add(...secrets: Array<string | undefined | null>): void {
+		for (const secret of secrets) if (typeof secret === 'string') this.secrets.push(secret);
+	}
+
+	redactor(): SecretRedactor {
+		return new SecretRedactor(this.secrets);
+	}
 }

@@ -14,6 +14,9 @@ import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice, ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
 import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 let boknett: FakeBoknett;
 let onlyoffice: FakeOnlyoffice;

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
-import { setRetryPolicy } from '../../nodes/shared/execution';
+import { replaceTokenStore, TokenStore } from '../../nodes/shared/tokenStore';
+import type { Clock } from '../../nodes/shared/tokenStore';
 import { FakeAltinn } from '../fakes/fakeAltinn';
 import { FakeAltinn3 } from '../fakes/fakeAltinn3';
 import { FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
@@ -40,7 +41,14 @@ let elsewhere: Elsewhere;
 let refusedUrl: string;
 const waits: number[] = [];
 const logLines: string[] = [];
-let restoreRetryPolicy: () => void;
+/** The real back-off schedule (1 s, then 2 s), recorded instead of slept; each test gets a fresh store on this clock. */
+const recordingClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms) => {
+		waits.push(ms);
+	},
+};
+let store: TokenStore;
 
 interface Figures {
 	tried: number;
@@ -69,19 +77,16 @@ beforeAll(async () => {
 	};
 	elsewhere = await new Elsewhere().start();
 	refusedUrl = `http://127.0.0.1:${await closedPort()}`;
-	// The real back-off schedule (1 s, then 2 s), recorded instead of slept.
-	restoreRetryPolicy = setRetryPolicy({
-		firstDelayMs: 1000,
-		sleep: async (ms) => {
-			waits.push(ms);
-		},
-	});
 	const record = (level: string) => (message: string, metadata?: object) => logLines.push(`${level} ${message} ${JSON.stringify(metadata ?? {})}`);
 	LoggerProxy.init({ error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') });
 });
 
+beforeEach(() => {
+	store = new TokenStore(recordingClock);
+	replaceTokenStore(store);
+});
+
 afterAll(async () => {
-	restoreRetryPolicy();
 	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), fakes.altinn3.stop(), fakes.bokbasen.stop(), elsewhere.stop()]);
 	reportFigures();
 });
@@ -233,14 +238,15 @@ describe('retry on a refused connection', () => {
 	it('succeeds when the service comes up during the back-off, having sent the login once', async () => {
 		const fake = new FakeBoknett();
 		const port = Number(new URL(refusedUrl).port);
-		restoreRetryPolicy();
-		const restore = setRetryPolicy({
-			firstDelayMs: 1000,
-			sleep: async (ms) => {
-				waits.push(ms);
-				if (waits.length === 1) await fake.start(port);
-			},
-		});
+		replaceTokenStore(
+			new TokenStore({
+				now: () => Date.now(),
+				sleep: async (ms) => {
+					waits.push(ms);
+					if (waits.length === 1) await fake.start(port);
+				},
+			}),
+		);
 		waits.length = 0;
 		try {
 			const { output } = await executeNode(TARGETS[0].node, TARGETS[0].options(refusedUrl, {}));
@@ -248,8 +254,7 @@ describe('retry on a refused connection', () => {
 			expect(waits).toEqual([1000]);
 			expect(fake.requests).toHaveLength(1);
 		} finally {
-			restore();
-			restoreRetryPolicy = setRetryPolicy({ firstDelayMs: 1000, sleep: async (ms) => void waits.push(ms) });
+			replaceTokenStore(store);
 			await fake.stop();
 		}
 	});

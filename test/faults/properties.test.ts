@@ -10,15 +10,20 @@ import type { INode } from 'n8n-workflow';
 import { findAuthCookie, readPasswordLoginAnswer } from '../../nodes/Altinn/protocol/rest';
 import { decodeXmlReferences, readChallengeAnswer, readFault, readServiceAnswer } from '../../nodes/Altinn/protocol/soap';
 import { jwtExpiry, readExchangeAnswer, readMaskinportenTokenAnswer } from '../../nodes/Altinn/protocol/maskinporten';
-import { readClientCredentialsAnswer } from '../../nodes/Boknett/bokbasenOAuth2';
-import { readCreateTicketAnswer, readDeleteTicketAnswer } from '../../nodes/Boknett/protocol';
-import { readAuthenticationAnswer, readCodeConfirmationAnswer, requireToken } from '../../nodes/Onlyoffice/protocol';
-import { decodeBase32 } from '../../nodes/shared/totp';
-import { retryAfterMs, toNodeError } from '../../nodes/shared/execution';
-import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
-import { LoginProblem, xmlEscape } from '../../nodes/shared/protocolTypes';
+import { readClientCredentialsAnswer } from '../../nodes/Bokbasen/protocol/clientCredentials';
+import { readCreateTicketAnswer, readDeleteTicketAnswer } from '../../nodes/Boknett/protocol/tickets';
+import { readAuthenticationAnswer, readCodeConfirmationAnswer, requireToken } from '../../nodes/Onlyoffice/protocol/authentication';
+import { decodeBase32 } from '../../nodes/shared/protocol/totp';
+import { retryAfterMs } from '../../nodes/shared/transport';
+import { toNodeError } from '../../nodes/shared/nodeErrors';
+import type { HttpAnswer } from '../../nodes/shared/protocol/http';
+import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
+import { xmlEscape } from '../../nodes/shared/protocol/http';
 import { SecretRedactor } from '../../nodes/shared/secrets';
 import { everythingIn } from '../helpers/leaks';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 const RUNS = 2_000;
 const SECRET = 'Hemmelig-pass-æøå-01017012345';

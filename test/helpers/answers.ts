@@ -1,6 +1,6 @@
 /** Building recorded HTTP answers and catching protocol problems, for the protocol unit tests. */
-import type { HttpAnswer } from '../../nodes/shared/protocolTypes';
-import { LoginProblem } from '../../nodes/shared/protocolTypes';
+import type { HttpAnswer } from '../../nodes/shared/protocol/http';
+import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
 
 export function answer(statusCode: number, headers: HttpAnswer['headers'] = {}, body = '', statusMessage = ''): HttpAnswer {
 	return { statusCode, statusMessage, headers, body };

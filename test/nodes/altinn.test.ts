@@ -9,6 +9,9 @@ import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 let fake: FakeAltinn;
 /** PINs that were used in a SOAP request: after use they may appear nowhere but in the PIN token item. */

@@ -6,6 +6,9 @@ import { certificateClient, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 const CERTIFICATE_CLIENT = certificateClient();
 

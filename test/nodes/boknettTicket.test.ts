@@ -3,6 +3,9 @@ import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 const node = new BoknettTicket();
 let fake: FakeBoknett;

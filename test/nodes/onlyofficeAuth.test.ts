@@ -4,6 +4,12 @@ import { FakeOnlyoffice, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+import { onlyofficePasswordLogin } from '../../nodes/Onlyoffice/logins/password';
+import { SecretCollector } from '../../nodes/shared/secrets';
+import type { TokenItem } from '../../nodes/shared/tokenItem';
+
+useFreshTokenStore();
 
 const node = new OnlyofficeAuth();
 let fake: FakeOnlyoffice;
@@ -29,12 +35,33 @@ beforeEach(() => {
 });
 
 describe('ONLYOFFICE Auth', () => {
+	it('names the whole portal address as the environment, so two portals on one host differ', async () => {
+		const environments: string[] = [];
+		for (const portalUrl of ['https://office.example.com/sales/', 'https://office.example.com/finance']) {
+			const outcome = await onlyofficePasswordLogin.login(
+				{
+					// The portal's answer to the password, as the fake gives it: only the address differs here.
+					send: async (request) => {
+						expect(request.url).toBe(`${portalUrl.replace(/\/$/, '')}/api/2.0/authentication`);
+						return { statusCode: 200, statusMessage: 'OK', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: { token: 'T', expires: '2030-07-07T17:06:03.58+03:00' } }) };
+					},
+					now: () => new Date(),
+					secrets: new SecretCollector(),
+				},
+				{ portalUrl, username: ONLYOFFICE_USER.username, password: ONLYOFFICE_USER.password },
+				{},
+			);
+			environments.push((outcome as TokenItem).environment);
+		}
+		expect(environments).toEqual(['https://office.example.com/sales', 'https://office.example.com/finance']);
+	});
+
 	it('logs in and outputs a token item whose headers the portal accepts', async () => {
 		const [item] = await run();
 		const json = item.json as Record<string, unknown>;
 		expect(json).toMatchObject({
 			provider: 'onlyoffice',
-			environment: new URL(fake.baseUrl).host,
+			environment: fake.baseUrl,
 			expiresAt: '2030-07-07T14:06:03.584Z',
 		});
 		expect(json.headers).toEqual({ Authorization: json.token });

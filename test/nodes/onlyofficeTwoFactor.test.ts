@@ -4,6 +4,9 @@ import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 const node = new OnlyofficeAuth();
 let fake: FakeOnlyoffice;

@@ -10,6 +10,9 @@ import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { callWebhook } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
 
 const boknettNode = new BoknettTicket();
 let boknett: FakeBoknett;

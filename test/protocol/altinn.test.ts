@@ -204,6 +204,15 @@ describe('Altinn Basic SOAP requests', () => {
 		expect(problem.details.hint).toMatch(/Request a new PIN/);
 	});
 
+	it('says a SOAP fault without Altinn\'s detail once, not twice', () => {
+		const fault =
+			'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode>' +
+			'<faultstring xml:lang="en-US">Schema violation</faultstring></s:Fault></s:Body></s:Envelope>';
+		const problem = problemOf(() => readServiceAnswer(answer(500, {}, fault), 'json'));
+		expect(problem.message).toBe('Altinn returned a SOAP fault: Schema violation');
+		expect(problem.details.providerMessage).toBeUndefined();
+	});
+
 	it('sends only to the credential\'s own Altinn host', () => {
 		expect(resolveSoapEndpoint('https://tt02.altinn.no', '/X/Basic.svc')).toBe('https://tt02.altinn.no/X/Basic.svc');
 		expect(resolveSoapEndpoint('https://tt02.altinn.no', 'https://tt02.altinn.no/Y.svc')).toBe('https://tt02.altinn.no/Y.svc');

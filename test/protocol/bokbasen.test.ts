@@ -1,4 +1,4 @@
-import { buildClientCredentialsRequest, readClientCredentialsAnswer } from '../../nodes/Boknett/bokbasenOAuth2';
+import { buildClientCredentialsRequest, readClientCredentialsAnswer } from '../../nodes/Bokbasen/protocol/clientCredentials';
 import { answer, jsonAnswer, problemOf } from '../helpers/answers';
 
 const NOW = new Date('2026-11-23T10:00:00Z');

@@ -1,11 +1,10 @@
 import {
 	boknettAuthorizationHeaders,
-	boknettDateHeader,
 	buildCreateTicketRequest,
 	buildDeleteTicketRequest,
 	readCreateTicketAnswer,
 	readDeleteTicketAnswer,
-} from '../../nodes/Boknett/protocol';
+} from '../../nodes/Boknett/protocol/tickets';
 import { answer, problemOf } from '../helpers/answers';
 
 describe('Boknett protocol', () => {
@@ -64,8 +63,7 @@ describe('Boknett protocol', () => {
 		expect(problemOf(() => buildDeleteTicketRequest('https://x', '  ')).details.kind).toBe('badInput');
 	});
 
-	it('makes the Authorization header and an RFC 1123 Date header', () => {
+	it('makes the Authorization header', () => {
 		expect(boknettAuthorizationHeaders('TGT-9')).toEqual({ Authorization: 'Boknett TGT-9' });
-		expect(boknettDateHeader(new Date('2014-06-10T16:23:42Z'))).toBe('Tue, 10 Jun 2014 16:23:42 GMT');
 	});
 });

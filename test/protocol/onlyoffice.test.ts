@@ -1,4 +1,4 @@
-import { buildAuthenticationRequest, readAuthenticationAnswer } from '../../nodes/Onlyoffice/protocol';
+import { buildAuthenticationRequest, readAuthenticationAnswer } from '../../nodes/Onlyoffice/protocol/authentication';
 import { jsonAnswer, problemOf } from '../helpers/answers';
 
 describe('ONLYOFFICE protocol', () => {

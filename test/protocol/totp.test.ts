@@ -1,4 +1,4 @@
-import { STANDARD_TOTP, decodeBase32, totpCode, totpCodeForSecret } from '../../nodes/shared/totp';
+import { STANDARD_TOTP, decodeBase32, totpCode, totpCodeForSecret } from '../../nodes/shared/protocol/totp';
 import { problemOf } from '../helpers/answers';
 
 // RFC 6238 appendix B: the seeds are ASCII "1234567890" repeated to 20, 32 and 64 bytes, 8 digits.

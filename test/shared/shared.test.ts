@@ -1,7 +1,9 @@
-import { resolveBaseUrl } from '../../nodes/shared/environment';
-import { LoginProblem, bodyExcerpt, headerValues, joinUrl, looksLikeHtml } from '../../nodes/shared/protocolTypes';
-import { REDACTED, SecretRedactor, hasControlCharacters } from '../../nodes/shared/secrets';
-import { earliestExpiry, makeTokenItem } from '../../nodes/shared/token';
+import { resolveBaseUrl, hasControlCharacters } from '../../nodes/shared/protocol/inputChecks';
+import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
+import { bodyExcerpt, headerValues, joinUrl, looksLikeHtml } from '../../nodes/shared/protocol/http';
+import { leakedSecrets } from '../helpers/leaks';
+import { REDACTED, SecretCollector, SecretRedactor } from '../../nodes/shared/secrets';
+import { makeTokenItem } from '../../nodes/shared/tokenItem';
 
 describe('token item', () => {
 	it('has one shape for every provider, with ISO dates and null for an unknown expiry', () => {
@@ -39,14 +41,6 @@ describe('token item', () => {
 		expect(item.token).toBe('real');
 		expect(item.expiresAt).toBe('1970-01-01T00:00:01.000Z');
 	});
-
-	it('takes the earlier of two expiries, null meaning unknown', () => {
-		const early = new Date(1);
-		const late = new Date(2);
-		expect(earliestExpiry(late, early)).toBe(early);
-		expect(earliestExpiry(null, late)).toBe(late);
-		expect(earliestExpiry(null, null)).toBeNull();
-	});
 });
 
 describe('SecretRedactor', () => {
@@ -63,7 +57,7 @@ describe('SecretRedactor', () => {
 			'ssn 12345678901 here',
 		].join(' | ');
 		const redacted = redactor.redact(text);
-		expect(redactor.contains(redacted)).toBe(false);
+		expect(leakedSecrets([redacted], { secret })).toEqual([]);
 		expect(redacted).toContain(REDACTED);
 		expect(redacted).toContain('ssn [redacted] here');
 	});
@@ -73,7 +67,10 @@ describe('SecretRedactor', () => {
 	});
 
 	it('adds secrets learnt later, such as a PIN', () => {
-		expect(redactor.with(['4711']).redact('PIN 4711, pw p@ss&word æ')).toBe('PIN [redacted], pw [redacted]');
+		const collector = new SecretCollector();
+		collector.add('p@ss&word æ', '12345678901');
+		collector.add('4711');
+		expect(collector.redactor().redact('PIN 4711, pw p@ss&word æ')).toBe('PIN [redacted], pw [redacted]');
 	});
 
 	it('finds control characters', () => {

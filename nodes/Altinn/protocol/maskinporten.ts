@@ -6,11 +6,12 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
-import { requireLoginValues } from '../../shared/environment';
-import type { OAuth2Token } from '../../shared/oauth2';
-import { readOAuth2TokenAnswer } from '../../shared/oauth2';
-import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocolTypes';
+import { requireLoginValues } from '../../shared/protocol/inputChecks';
+import type { OAuth2Token } from '../../shared/protocol/oauth2';
+import { readOAuth2TokenAnswer } from '../../shared/protocol/oauth2';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
 
 export interface Altinn3Endpoints {
 	/** Maskinporten's issuer, e.g. https://maskinporten.no: the grant's audience is this with a slash. */
@@ -221,6 +222,15 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** The Altinn token: a JSON string in the documented answer, a bare JWT from some gateways. */
 export function readExchangeAnswer(answer: HttpAnswer, enterpriseUserSent: boolean): { token: string; expiresAt: Date | null } {
 	const code = answer.statusCode;
+	if (code === 410 && enterpriseUserSent) {
+		throw new LoginProblem({
+			kind: 'rejected',
+			message: `Altinn retired enterprise users (virksomhetsbrukere) on 26 June 2026, so the enterprise user in the credential can no longer log in (${statusLine(answer)})`,
+			hint: 'Empty the Enterprise Username in the Altinn 3 (Maskinporten) credential to act as the organisation, or use an Altinn 3 system user (Altinn Authenticate → Altinn 3 System User).',
+			httpCode: code,
+			providerMessage: textExcerpt(answer),
+		});
+	}
 	if (code === 401 || code === 403) {
 		throw new LoginProblem({
 			kind: 'rejected',

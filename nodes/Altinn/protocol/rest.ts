@@ -5,9 +5,10 @@
  */
 import { Cookie } from 'tough-cookie';
 
-import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, bodyExcerpt, headerValues, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocolTypes';
-import { requireLoginValues } from '../../shared/environment';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { bodyExcerpt, headerValues, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocol/http';
+import { requireLoginValues } from '../../shared/protocol/inputChecks';
 
 export const ALTINN_BASE_URLS = {
 	production: 'https://www.altinn.no',

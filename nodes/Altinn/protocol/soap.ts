@@ -6,17 +6,10 @@
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
-import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import {
-	LOGIN_ANSWER_MAX_BYTES,
-	LoginProblem,
-	bodyExcerpt,
-	joinUrl,
-	looksLikeHtml,
-	statusLine,
-	xmlEscape,
-} from '../../shared/protocolTypes';
-import { refuseControlCharacters, requireLoginValues } from '../../shared/environment';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LOGIN_ANSWER_MAX_BYTES, bodyExcerpt, joinUrl, looksLikeHtml, statusLine, xmlEscape } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { refuseControlCharacters, requireLoginValues } from '../../shared/protocol/inputChecks';
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SYSTEM_AUTHENTICATION_NS = 'http://www.altinn.no/services/Authentication/SystemAuthentication/2009/10';
@@ -28,6 +21,10 @@ export type AltinnAuthMethod = 'SMSPin' | 'AltinnPin';
 
 /** A PIN is valid 30 minutes from the challenge (extended by each use, 8 hours at most). */
 export const PIN_VALIDITY_MS = 30 * 60 * 1000;
+
+/** What every Altinn 2 error that is not a documented answer says: the service is gone, and what replaced it. */
+export const ALTINN2_RETIRED =
+	'Altinn shut Altinn 2 down on 19 June 2026, so its password login and SOAP services no longer work at altinn.no or tt02.altinn.no: use Altinn Authenticate with an Altinn 3 system user (or Maskinporten) instead.';
 
 export interface ChallengeLogin {
 	baseUrl: string;
@@ -262,12 +259,14 @@ export function faultProblem(fault: AltinnFault, httpCode: number, during: 'chal
 			providerMessage,
 		});
 	}
+	const shown = fault.errorMessage ?? fault.faultString;
 	return new LoginProblem({
 		kind: httpCode >= 500 && id === undefined ? 'unavailable' : 'rejected',
-		message: `Altinn returned a SOAP fault${id === undefined ? '' : ` (error ${id})`}: ${fault.errorMessage ?? fault.faultString}`,
+		message: `Altinn returned a SOAP fault${id === undefined ? '' : ` (error ${id})`}: ${shown}`,
 		hint: 'Read Altinn\'s message below; check the request and the credential. Nothing is retried.',
 		httpCode,
-		providerMessage,
+		// A fault without Altinn's detail has only its fault string, which the message already shows.
+		providerMessage: fault.localizedErrorMessage ?? fault.errorMessage,
 	});
 }
 
@@ -316,6 +315,22 @@ export function readChallengeAnswer(answer: HttpAnswer): ChallengeResult {
 		hint: 'No PIN can be assumed to have been sent. Read Altinn\'s message below and try again later.',
 		httpCode: answer.statusCode,
 		providerMessage: message || undefined,
+	});
+}
+
+/** A look at the authentication service's description: it answers without anyone being sent a PIN. */
+export function buildServiceCheckRequest(baseUrl: string): HttpRequestSpec {
+	return { method: 'GET', url: `${joinUrl(baseUrl, CHALLENGE_SERVICE_ENDPOINT)}?wsdl`, headers: { Accept: 'text/xml' } };
+}
+
+/** The service description is XML: anything else means the address is wrong or the service is gone. */
+export function readServiceCheckAnswer(answer: HttpAnswer): void {
+	if (answer.statusCode === 200 && !looksLikeHtml(answer) && /<(\w+:)?definitions[\s>/]/.test(answer.body)) return;
+	throw new LoginProblem({
+		kind: answer.statusCode >= 500 ? 'unavailable' : 'unexpectedAnswer',
+		message: `Altinn's SMS PIN authentication service did not answer as expected at this address (${statusLine(answer)})`,
+		hint: `${ALTINN2_RETIRED} Check the environment or Base URL in the credential if you use a sandbox or proxy.`,
+		httpCode: answer.statusCode,
 	});
 }
 

@@ -1,12 +1,14 @@
 /**
- * The Altinn 3 login sequence (grant → Maskinporten token → Altinn token), shared by the Altinn
- * Authenticate node and its credential test, so both speak exactly the same protocol.
+ * Altinn 3 through Maskinporten, for the organisation itself: a JWT grant signed with the client's
+ * key buys a Maskinporten token, which Altinn exchanges for an Altinn token. Used by Altinn
+ * Authenticate, the Altinn 3 (Maskinporten) credential's preAuthentication and its Test button.
  */
-import { httpUrlWithoutTrailingSlash } from '../shared/environment';
-import type { HttpCapableContext, SecretCollector } from '../shared/execution';
-import { sendRequest } from '../shared/execution';
-import { LoginProblem } from '../shared/protocolTypes';
-import type { Altinn3Endpoints, EnterpriseUser } from './protocol/maskinporten';
+import type { LoginContext, LoginModule } from '../../shared/loginModule';
+import { httpUrlWithoutTrailingSlash } from '../../shared/protocol/inputChecks';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { bearerHeaders } from '../../shared/protocol/oauth2';
+import { makeTokenItem } from '../../shared/tokenItem';
+import type { Altinn3Endpoints, EnterpriseUser } from '../protocol/maskinporten';
 import {
 	ALTINN3_ENVIRONMENTS,
 	buildExchangeRequest,
@@ -15,7 +17,7 @@ import {
 	buildMaskinportenTokenRequest,
 	readExchangeAnswer,
 	readMaskinportenTokenAnswer,
-} from './protocol/maskinporten';
+} from '../protocol/maskinporten';
 
 export interface AltinnMaskinportenCredential {
 	environment: string;
@@ -28,12 +30,6 @@ export interface AltinnMaskinportenCredential {
 	scopes: string;
 	enterpriseUsername?: string;
 	enterprisePassword?: string;
-}
-
-export interface Altinn3Token {
-	token: string;
-	expiresAt: Date | null;
-	scope?: string;
 }
 
 export function altinn3Endpoints(credential: AltinnMaskinportenCredential): Altinn3Endpoints {
@@ -57,24 +53,17 @@ export function altinn3Endpoints(credential: AltinnMaskinportenCredential): Alti
 	});
 }
 
-/** Everything of the credential that must never be shown. */
-export function maskinportenSecrets(credential: AltinnMaskinportenCredential): string[] {
-	return [credential.privateKey, credential.enterprisePassword ?? ''];
-}
-
-export async function loginWithMaskinporten(
-	context: HttpCapableContext,
+/** The Altinn token for the credential's client: grant → Maskinporten token → exchange at Altinn. */
+export async function maskinportenAltinnToken(
+	{ send, now, secrets }: LoginContext,
 	credential: AltinnMaskinportenCredential,
-	secrets: SecretCollector,
-	timeoutMs?: number,
-): Promise<Altinn3Token> {
-	secrets.add(...maskinportenSecrets(credential));
+): Promise<{ token: string; expiresAt: Date | null; scope?: string; maskinportenToken: string }> {
 	const endpoints = altinn3Endpoints(credential);
 	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
 		? { username: credential.enterpriseUsername.trim(), password: credential.enterprisePassword ?? '' }
 		: undefined;
 	if (enterpriseUser) checkEnterpriseUser(enterpriseUser);
-	const now = new Date();
+	const issuedAt = now();
 	const grant = buildMaskinportenGrant(
 		{
 			maskinportenUrl: endpoints.maskinportenUrl,
@@ -84,22 +73,36 @@ export async function loginWithMaskinporten(
 			certificateChainPem: credential.certificateChain,
 			scopes: credential.scopes,
 		},
-		now,
+		issuedAt,
 	);
 	secrets.add(grant);
-	const maskinporten = readMaskinportenTokenAnswer(
-		await sendRequest(context, buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant), timeoutMs),
-		now,
-	);
+	const maskinporten = readMaskinportenTokenAnswer(await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant)), issuedAt);
 	// The Maskinporten token itself is only a step: it never leaves the node.
 	secrets.add(maskinporten.accessToken);
 	const altinn = readExchangeAnswer(
-		await sendRequest(context, buildExchangeRequest(endpoints.platformUrl, maskinporten.accessToken, enterpriseUser), timeoutMs),
+		await send(buildExchangeRequest(endpoints.platformUrl, maskinporten.accessToken, enterpriseUser)),
 		enterpriseUser !== undefined,
 	);
-	return {
-		token: altinn.token,
-		expiresAt: altinn.expiresAt ?? maskinporten.expiresAt,
-		scope: maskinporten.scope,
-	};
+	return { token: altinn.token, expiresAt: altinn.expiresAt ?? maskinporten.expiresAt, scope: maskinporten.scope, maskinportenToken: maskinporten.accessToken };
 }
+
+export const altinnMaskinportenLogin: LoginModule<AltinnMaskinportenCredential> = {
+	provider: 'altinn3',
+	credentialType: 'altinnMaskinportenApi',
+	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
+	async login(context, credential) {
+		const obtainedAt = context.now();
+		const altinn = await maskinportenAltinnToken(context, credential);
+		return makeTokenItem({
+			provider: 'altinn3',
+			environment: credential.environment,
+			token: altinn.token,
+			headers: bearerHeaders(altinn.token),
+			obtainedAt,
+			expiresAt: altinn.expiresAt,
+			extra: { scope: altinn.scope ?? null },
+		});
+	},
+	session: { field: 'sessionToken', value: (token) => token.token },
+	testSuccessMessage: 'Maskinporten and Altinn accepted the client',
+};

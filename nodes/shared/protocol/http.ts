@@ -1,6 +1,6 @@
 /**
- * The vocabulary every provider protocol speaks. Nothing here knows about n8n: a protocol module
- * builds an `HttpRequestSpec`, something else sends it, and the protocol reads the `HttpAnswer`.
+ * The HTTP vocabulary every provider protocol speaks. Nothing here knows about n8n: a protocol
+ * module builds an `HttpRequestSpec`, the transport sends it, and the protocol reads the `HttpAnswer`.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -29,43 +29,6 @@ export interface HttpAnswer {
 	body: string;
 	/** How many times the request was sent to get this answer; more than 1 after retries. */
 	attempts?: number;
-}
-
-/**
- * Why a login did not give a token, in terms that decide what may happen next:
- * - `rejected`: the provider refused the credentials. Never retried: repeated attempts lock accounts.
- * - `unavailable`: the provider could not be reached or failed (time-out, 5xx).
- * - `unexpectedAnswer`: the provider answered something we cannot read (HTML, malformed JSON/XML).
- * - `secondFactorRequired`: the credentials are right but the account needs a code as well.
- * - `badInput`: the workflow or credential gave something that cannot be sent.
- */
-export type LoginProblemKind =
-	| 'rejected'
-	| 'unavailable'
-	| 'unexpectedAnswer'
-	| 'secondFactorRequired'
-	| 'badInput';
-
-export interface LoginProblemDetails {
-	kind: LoginProblemKind;
-	/** One sentence a non-programmer understands. */
-	message: string;
-	/** What to do about it. */
-	hint: string;
-	httpCode?: number;
-	/** The provider's own words (e.g. Altinn's Norwegian message), shown beside ours. */
-	providerMessage?: string;
-}
-
-/** A failure a protocol function reports. Plain Error so protocol code stays free of n8n. */
-export class LoginProblem extends Error {
-	readonly details: LoginProblemDetails;
-
-	constructor(details: LoginProblemDetails) {
-		super(details.message);
-		this.name = 'LoginProblem';
-		this.details = details;
-	}
 }
 
 export function headerValue(answer: HttpAnswer, name: string): string | undefined {
@@ -117,11 +80,6 @@ export function bodyExcerpt(body: string, maxLength = 200): string {
 /** The body as the provider's own words for an error, or undefined when it is empty or a web page. */
 export function textExcerpt(answer: HttpAnswer): string | undefined {
 	return answer.body.trim() && !looksLikeHtml(answer) ? bodyExcerpt(answer.body) : undefined;
-}
-
-/** A problem as one sentence with what to do, for places that show text only (forms, Test buttons). */
-export function problemSentence(problem: LoginProblem): string {
-	return `${problem.details.message}. ${problem.details.hint}`;
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash. */

@@ -3,10 +3,10 @@
  * answers a token, or asks for a second factor (`sms` or `tfa`). Later calls send the token as is in
  * `Authorization`.
  */
-import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
-import { LoginProblem, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../shared/protocolTypes';
-import { httpUrlWithoutTrailingSlash, requireLoginValues } from '../shared/environment';
-import { hasControlCharacters } from '../shared/secrets';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
+import { httpUrlWithoutTrailingSlash, requireLoginValues, hasControlCharacters } from '../../shared/protocol/inputChecks';
 
 export interface OnlyofficeLogin {
 	portalUrl: string;
@@ -191,14 +191,19 @@ function failureFor(answer: HttpAnswer, providerMessage: string | undefined): Lo
  */
 export function requireToken(answer: OnlyofficeAnswer): { token: string; expiresAt: Date | null } {
 	if (answer.kind === 'token') return answer;
-	throw new LoginProblem({
+	throw requireTokenProblem(answer.method);
+}
+
+/** Why a login that asks for this second factor gives no token here, and how the node completes it. */
+export function requireTokenProblem(method: 'sms' | 'tfa'): LoginProblem {
+	return new LoginProblem({
 		kind: 'secondFactorRequired',
 		message:
-			answer.method === 'sms'
+			method === 'sms'
 				? 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'
 				: 'This ONLYOFFICE account requires two-factor login with an authenticator app',
 		hint:
-			answer.method === 'sms'
+			method === 'sms'
 				? 'Set this node\'s "SMS Code" parameter to "Wait for the Code", and add a second ONLYOFFICE Auth node with the operation "Wait for SMS Code" after a step that sends the code page to a person.'
 				: 'Add the authenticator secret (the key shown when two-factor login was set up) to the ONLYOFFICE API credential, so the node computes the code itself.',
 	});

@@ -42,10 +42,3 @@ export function makeTokenItem(input: TokenItemInput): TokenItem {
 		reused: false,
 	};
 }
-
-/** The earlier of two expiry times, treating null as "unknown" rather than "never". */
-export function earliestExpiry(first: Date | null, second: Date | null): Date | null {
-	if (!first) return second;
-	if (!second) return first;
-	return first.getTime() <= second.getTime() ? first : second;
-}

@@ -3,11 +3,12 @@
  * at `{auth}/oauth/token` for one audience (the API, e.g. https://api.bokbasen.io/metadata/).
  * Later calls send `Authorization: Bearer …` and no `Date` header.
  */
-import { requireLoginValues } from '../shared/environment';
-import type { OAuth2Token } from '../shared/oauth2';
-import { readOAuth2TokenAnswer } from '../shared/oauth2';
-import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
-import { LoginProblem, joinUrl } from '../shared/protocolTypes';
+import { requireLoginValues } from '../../shared/protocol/inputChecks';
+import type { OAuth2Token } from '../../shared/protocol/oauth2';
+import { readOAuth2TokenAnswer } from '../../shared/protocol/oauth2';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { joinUrl } from '../../shared/protocol/http';
 
 export const BOKBASEN_AUTH_BASE_URLS = {
 	production: 'https://auth.bokbasen.io',

@@ -2,9 +2,10 @@
  * The OAuth2 token endpoint answer (RFC 6749 §5) shared by Maskinporten and Bokbasen:
  * `{access_token, token_type, expires_in, scope}` on success, `{error, error_description}` on failure.
  */
-import type { HttpAnswer } from './protocolTypes';
-import { LoginProblem, looksLikeHtml, statusLine, textExcerpt } from './protocolTypes';
-import { hasControlCharacters } from './secrets';
+import type { HttpAnswer } from './http';
+import { LoginProblem } from './loginProblem';
+import { looksLikeHtml, statusLine, textExcerpt } from './http';
+import { hasControlCharacters } from './inputChecks';
 
 export interface OAuth2Token {
 	accessToken: string;

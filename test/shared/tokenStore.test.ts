@@ -1,4 +1,5 @@
-import { DEFAULT_REUSE_POLICY, TokenCache, cacheKey } from '../../nodes/shared/tokenCache';
+import { tokenReuseOptions } from '../../nodes/shared/reuseOptions';
+import { DEFAULT_REUSE_POLICY, TokenStore } from '../../nodes/shared/tokenStore';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
@@ -11,12 +12,12 @@ function tokenItem(token: string, lifetimeMs: number | null) {
 	};
 }
 
-describe('token cache', () => {
+describe('token store', () => {
 	let now = T0;
-	let cache: TokenCache;
+	let cache: TokenStore;
 	beforeEach(() => {
 		now = T0;
-		cache = new TokenCache(() => now, 3);
+		cache = new TokenStore({ now: () => now, sleep: async () => undefined }, 3);
 	});
 
 	it('reuses a token until the margin before expiresAt, then logs in again', async () => {
@@ -101,6 +102,7 @@ describe('token cache', () => {
 	});
 
 	it('keys on every credential value without holding any of them in clear', () => {
+		const cacheKey = cache.loginKey.bind(cache);
 		const key = cacheKey('boknett', { username: 'anne', password: 'S3cret' });
 		expect(key).toMatch(/^[0-9a-f]{64}$/);
 		expect(cacheKey('boknett', { password: 'S3cret', username: 'anne' })).toBe(key);
@@ -112,7 +114,6 @@ describe('token cache', () => {
 
 describe('token reuse options', () => {
 	it('show the same defaults the store uses', async () => {
-		const { tokenReuseOptions } = await import('../../nodes/shared/tokenReuse');
 		const byName = Object.fromEntries(tokenReuseOptions().map((option) => [option.name, option.default]));
 		expect(byName).toEqual({
 			reuseToken: true,

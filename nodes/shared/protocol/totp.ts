@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { LoginProblem } from './protocolTypes';
+import { LoginProblem } from './loginProblem';
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -15,14 +15,14 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SecretCollector } from './execution';
-import { LoginProblem, problemSentence } from './protocolTypes';
+import { SecretCollector } from './secrets';
+import { LoginProblem, problemSentence } from './protocol/loginProblem';
 
 /**
  * The resume URL (`/webhook-waiting/…`) takes JSON and form posts; the form URL
  * (`/form-waiting/…`) shows the page. n8n routes each to the entries of its own kind.
  */
-export const PIN_WAIT_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as const).flatMap((httpMethod) => [
+export const CODE_WAIT_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as const).flatMap((httpMethod) => [
 	{ name: 'default', httpMethod, responseMode: 'onReceived', path: '', restartWebhook: true },
 	{ name: 'default', httpMethod, responseMode: 'onReceived', path: '', restartWebhook: true, nodeType: 'form' },
 ]);

@@ -3,17 +3,10 @@
  * Ticket Granting Ticket (TGT) in the `Boknett-TGT` header; `DELETE /v1/tickets/{TGT}` logs out.
  * Later API calls send `Authorization: Boknett <TGT>` and a `Date` header.
  */
-import type { HttpAnswer, HttpRequestSpec } from '../shared/protocolTypes';
-import {
-	LoginProblem,
-	bodyExcerpt,
-	headerValue,
-	joinUrl,
-	looksLikeHtml,
-	statusLine,
-} from '../shared/protocolTypes';
-import { requireLoginValues } from '../shared/environment';
-import { hasControlCharacters } from '../shared/secrets';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { bodyExcerpt, headerValue, joinUrl, looksLikeHtml, statusLine } from '../../shared/protocol/http';
+import { requireLoginValues, hasControlCharacters } from '../../shared/protocol/inputChecks';
 
 export const BOKNETT_BASE_URLS = {
 	production: 'https://login.boknett.no',
@@ -135,11 +128,6 @@ function unexpectedStatus(answer: HttpAnswer, step: 'login' | 'logout'): never {
 		httpCode: answer.statusCode,
 		providerMessage: html ? undefined : describeFailure(answer),
 	});
-}
-
-/** The header Boknett's APIs want beside the ticket: the request time in RFC 1123 form. */
-export function boknettDateHeader(now: Date = new Date()): string {
-	return now.toUTCString();
 }
 
 export function boknettAuthorizationHeaders(ticket: string): Record<string, string> {

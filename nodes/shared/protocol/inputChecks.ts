@@ -1,8 +1,8 @@
-import { LoginProblem } from './protocolTypes';
-import { hasControlCharacters } from './secrets';
-
-/** The environments every credential of this package offers; `custom` points at any URL (a proxy, a sandbox). */
-export type EnvironmentChoice = 'production' | 'test' | 'custom';
+/**
+ * Checks of what a credential or a workflow hands a login, made before anything is sent: a known
+ * environment or a usable address, values present and free of characters that would break a request.
+ */
+import { LoginProblem } from './loginProblem';
 
 /**
  * The base URL for a credential's environment. A custom URL must be http(s) and is returned without
@@ -73,4 +73,12 @@ export function refuseControlCharacters(credentialName: string, values: Record<s
 			hint: 'Open the credential and retype the value; pasted values sometimes carry a trailing line break.',
 		});
 	}
+}
+
+/**
+ * Control characters (CR/LF included, and the C1 range with NEL) cannot be sent safely in a
+ * header, form or XML value: they split headers and lines, or are not allowed in XML at all.
+ */
+export function hasControlCharacters(value: string): boolean {
+	return /[\u0000-\u001f\u007f-\u009f]/.test(value);
 }

@@ -1,21 +1,14 @@
 /**
- * The n8n side of every login node: send a protocol's request through n8n's own HTTP client, turn
- * any failure into an n8n error without secrets, and run a node once per input item with
- * "Continue On Fail" honoured per item.
+ * The transport: sends a protocol's request through n8n's own HTTP client with one policy for every
+ * login (time-out over the whole answer, retries only where nothing can have been acted on,
+ * redirects as errors, a size cap on the body) and hands the answer back whatever its status.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import type { HttpAnswer, HttpRequestSpec } from './protocolTypes';
-import { LOGIN_ANSWER_MAX_BYTES, LoginProblem, headerValue, statusLine } from './protocolTypes';
-import { SecretRedactor } from './secrets';
+import type { HttpAnswer, HttpRequestSpec } from './protocol/http';
+import { LOGIN_ANSWER_MAX_BYTES, headerValue, statusLine } from './protocol/http';
+import { LoginProblem } from './protocol/loginProblem';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -42,18 +35,24 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 	sleep,
 });
 
-let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
+/** How one login's requests are sent: the node's Timeout option and the retry policy. */
+export interface TransportSettings {
+	timeoutMs: number;
+	retry: Readonly<RetryPolicy>;
+}
 
-/**
- * Changes the retry timing for this process and returns a function that restores the previous
- * policy. Nodes have no option for it; tests use it so that back-off costs no time.
- */
-export function setRetryPolicy(changes: Partial<RetryPolicy>): () => void {
-	const previous = retryPolicy;
-	retryPolicy = { ...previous, ...changes };
-	return () => {
-		retryPolicy = previous;
-	};
+export const DEFAULT_TRANSPORT_SETTINGS: Readonly<TransportSettings> = Object.freeze({
+	timeoutMs: DEFAULT_TIMEOUT_MS,
+	retry: DEFAULT_RETRY_POLICY,
+});
+
+/** Sends one request under the transport's policy; what login modules are given to talk to a provider. */
+export type Send = (request: HttpRequestSpec) => Promise<HttpAnswer>;
+
+/** A `Send` over an n8n context's HTTP client. */
+export function transportFor(context: HttpCapableContext, settings: Partial<TransportSettings> = {}): Send {
+	const full: TransportSettings = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
+	return async (request) => await sendRequest(context, request, full);
 }
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
@@ -334,9 +333,9 @@ function describeSize(bytes: number): string {
 export async function sendRequest(
 	context: HttpCapableContext,
 	request: HttpRequestSpec,
-	timeoutMs: number = DEFAULT_TIMEOUT_MS,
+	settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
 ): Promise<HttpAnswer> {
-	const policy = retryPolicy;
+	const { timeoutMs, retry: policy } = settings;
 	for (let attempt = 1; ; attempt++) {
 		const outcome = await sendOnce(context, request, timeoutMs);
 		const canRetry = attempt <= policy.maxRetries;
@@ -390,89 +389,4 @@ export function contextFromLegacyRequest(request: LegacyRequest): HttpCapableCon
 				}),
 		},
 	};
-}
-
-/** Turns anything thrown while handling an item into an n8n error that holds no secret. */
-export function toNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex: number,
-	redactor: SecretRedactor,
-): NodeApiError | NodeOperationError {
-	if (error instanceof LoginProblem) {
-		const { kind, hint, httpCode, providerMessage } = error.details;
-		const message = redactor.redact(error.details.message);
-		const description = redactor.redact(
-			[providerMessage ? `The service said: "${providerMessage}"` : '', hint].filter(Boolean).join(' — '),
-		);
-		if (kind === 'badInput' || kind === 'secondFactorRequired') {
-			return new NodeOperationError(node, message, { description, itemIndex });
-		}
-		const response: JsonObject = { message };
-		if (httpCode !== undefined) response.httpCode = String(httpCode);
-		return new NodeApiError(node, response, {
-			message,
-			description,
-			httpCode: httpCode === undefined ? undefined : String(httpCode),
-			itemIndex,
-		});
-	}
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.message = redactor.redact(error.message);
-		if (typeof error.description === 'string') error.description = redactor.redact(error.description);
-		return error;
-	}
-	// A bug or an n8n failure: keep its message (redacted), never the object, which may hold a request dump.
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, redactor.redact(message), {
-		itemIndex,
-		description: 'An unexpected error happened while logging in. If it persists, report it to the package maintainers.',
-	});
-}
-
-/** Collects the secrets an item's handling touches, so its errors can be scrubbed of them. */
-export class SecretCollector {
-	private readonly secrets: string[] = [];
-
-	add(...secrets: Array<string | undefined | null>): void {
-		for (const secret of secrets) if (typeof secret === 'string') this.secrets.push(secret);
-	}
-
-	redactor(): SecretRedactor {
-		return new SecretRedactor(this.secrets);
-	}
-}
-
-export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject>;
-
-/**
- * Runs `handleItem` for every input item, one output item each, paired with its input. With
- * "Continue On Fail" a failed item becomes `{ error, description }` and the others go on.
- */
-export async function runForEachItem(
-	context: IExecuteFunctions,
-	handleItem: ItemHandler,
-): Promise<INodeExecutionData[][]> {
-	const items = context.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const secrets = new SecretCollector();
-		try {
-			const json = await handleItem(itemIndex, secrets);
-			output.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());
-			if (!context.continueOnFail()) throw nodeError;
-			const json: IDataObject = { error: nodeError.message };
-			if (nodeError.description) json.description = nodeError.description;
-			output.push({ json, pairedItem: { item: itemIndex } });
-		}
-	}
-	return [output];
-}
-
-/** Reads the node's Timeout option (milliseconds), falling back to the default for nonsense values. */
-export function timeoutOption(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number;
-	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }

@@ -1,0 +1,101 @@
+/**
+ * Altinn 2 SMS PIN login (Altinn 2 was shut down on 19 June 2026; kept for existing workflows): the
+ * national ID number and password make Altinn send a one-time PIN (GetAuthenticationChallenge);
+ * a person hands the PIN in at the waiting execution, and the Basic SOAP services take it with the
+ * credential's values. Used by Altinn SMS Challenge, Altinn SOAP Request and the credential's Test
+ * button, which checks the service without sending anyone an SMS.
+ */
+import type { LoginModule } from '../../shared/loginModule';
+import { resolveBaseUrl } from '../../shared/protocol/inputChecks';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { makeTokenItem } from '../../shared/tokenItem';
+import { ALTINN_BASE_URLS } from '../protocol/rest';
+import type { AltinnAuthMethod } from '../protocol/soap';
+import { PIN_VALIDITY_MS, buildChallengeRequest, buildServiceCheckRequest, readChallengeAnswer, readServiceCheckAnswer } from '../protocol/soap';
+
+export interface AltinnSmsPinCredential {
+	environment: string;
+	baseUrl?: string;
+	authMethod: AltinnAuthMethod;
+	systemUserName?: string;
+	systemPassword?: string;
+	userSsn: string;
+	userPassword: string;
+}
+
+export function smsPinBaseUrl(credential: AltinnSmsPinCredential): string {
+	return resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
+}
+
+/**
+ * Altinn's one-time codes: SMS PINs and letter codes are short runs of letters and digits.
+ * The exact length is not documented, so anything from 4 to 12 is accepted.
+ */
+export const ALTINN_PIN_RULE = { pattern: /^[A-Za-z0-9]{4,12}$/, description: '4 to 12 letters or digits' };
+
+/** The PIN from the node's PIN parameter, or a problem saying why there is none to use. */
+export function requirePin(parameter: unknown): string {
+	const pin = typeof parameter === 'string' || typeof parameter === 'number' ? String(parameter).trim() : '';
+	if (!pin) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'No Altinn PIN reached this node',
+			hint: 'Connect this node after Altinn SMS Challenge (Wait for PIN), whose token item carries the PIN in "token". If that step\'s time limit passed before anyone entered the PIN, n8n went on without one: request a new PIN.',
+		});
+	}
+	if (!ALTINN_PIN_RULE.pattern.test(pin)) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: `The PIN is not valid: it must be ${ALTINN_PIN_RULE.description}`,
+			hint: 'Check the PIN parameter; by default it takes the token of the Altinn SMS Challenge (Wait for PIN) item.',
+		});
+	}
+	return pin;
+}
+
+export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
+	provider: 'altinn-sms',
+	credentialType: 'altinnSmsPinApi',
+	reusable: false,
+	secrets: (credential) => [credential.userSsn, credential.userPassword, credential.systemPassword],
+	/** Makes Altinn send the PIN; the login stops there until a person hands it in. */
+	async login({ send }, credential) {
+		const answer = await send(
+			buildChallengeRequest({
+				baseUrl: smsPinBaseUrl(credential),
+				authMethod: credential.authMethod,
+				systemUserName: credential.systemUserName,
+				userSsn: credential.userSsn,
+				userPassword: credential.userPassword,
+			}),
+		);
+		const challenge = readChallengeAnswer(answer);
+		return {
+			pending: {
+				status: challenge.status,
+				message: challenge.message,
+				validFrom: challenge.validFrom,
+				validTo: challenge.validTo,
+				authMethod: credential.authMethod,
+			},
+		};
+	},
+	/** Altinn checks a PIN only when a service uses it: the PIN itself is the token the SOAP calls take. */
+	async completeWithCode({ now }, credential, pin) {
+		const obtainedAt = now();
+		return makeTokenItem({
+			provider: 'altinn-sms',
+			environment: credential.environment,
+			token: pin,
+			headers: {},
+			obtainedAt,
+			expiresAt: new Date(obtainedAt.getTime() + PIN_VALIDITY_MS),
+			extra: { authMethod: credential.authMethod },
+		});
+	},
+	/** Requesting a PIN would send the person an SMS: the Test button only checks that the service answers. */
+	async checkWithoutLoggingIn({ send }, credential) {
+		readServiceCheckAnswer(await send(buildServiceCheckRequest(smsPinBaseUrl(credential))));
+		return 'Altinn\'s authentication service answers at this address; the national ID number and password are checked when a PIN is requested';
+	},
+};

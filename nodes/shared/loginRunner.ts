@@ -1,0 +1,186 @@
+/**
+ * Runs a login module for each place that logs in: a node's item (with token reuse and refusals
+ * remembered per run), a code handed in at a waiting execution, a credential's `preAuthentication`
+ * (the HTTP Request node's session) and a credential's Test button. Every one calls the module's
+ * single `login`.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { LoginContext, LoginModule, LoginOutcome, SessionField } from './loginModule';
+import { SESSION_FIELDS, isPendingLogin, tokenOf } from './loginModule';
+import { LoginProblem, problemSentence } from './protocol/loginProblem';
+import { reusePolicy } from './reuseOptions';
+import { timeoutOption } from './runItems';
+import { SecretCollector } from './secrets';
+import type { TokenItem } from './tokenItem';
+import { tokenStore } from './tokenStore';
+import type { HttpCapableContext } from './transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, contextFromLegacyRequest, transportFor } from './transport';
+
+/** What a login is given, over an n8n context's HTTP client, timed by the store's clock. */
+export function loginContext(http: HttpCapableContext, secrets: SecretCollector, timeoutMs = DEFAULT_TIMEOUT_MS): LoginContext {
+	const { clock } = tokenStore();
+	return {
+		send: transportFor(http, { timeoutMs, retry: { ...DEFAULT_RETRY_POLICY, sleep: clock.sleep } }),
+		now: () => new Date(clock.now()),
+		secrets,
+	};
+}
+
+/** What identifies one login in the store: every credential value but the HTTP Request node's session, and the settings. */
+function storeKey<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, credential: C, settings: S, purpose = ''): string {
+	const values: Record<string, unknown> = { ...(credential as Record<string, unknown>) };
+	for (const field of SESSION_FIELDS) delete values[field];
+	return tokenStore().loginKey(`${purpose}${module.provider}`, values, settings);
+}
+
+/** The credential an item uses, typed as its login module reads it. */
+export async function credentialFor<C, S extends Record<string, unknown>>(
+	node: IExecuteFunctions,
+	module: LoginModule<C, S>,
+	itemIndex: number,
+): Promise<C> {
+	return (await node.getCredentials(module.credentialType, itemIndex)) as unknown as C;
+}
+
+/**
+ * Logs in for one item of a node run, or hands out a still-valid token of the same login when the
+ * node's Reuse Token option allows (the item then says `reused: true`). Once a login is refused,
+ * the other items of the same run with the same login get that refusal without the password
+ * being sent again.
+ */
+export async function loginForItem<C, S extends Record<string, unknown>>(
+	node: IExecuteFunctions,
+	itemIndex: number,
+	module: LoginModule<C, S>,
+	credential: C,
+	settings: S,
+	secrets: SecretCollector,
+): Promise<LoginOutcome> {
+	secrets.add(...module.secrets(credential));
+	const store = tokenStore();
+	const key = storeKey(module, credential, settings);
+	const refused = store.refusalInRun(node, key);
+	if (refused) throw refused;
+	const context = loginContext(node, secrets, timeoutOption(node, itemIndex));
+	const login = async () => (await module.login(context, credential, settings)) as unknown as Record<string, unknown>;
+	const policy = module.reusable === false ? undefined : reusePolicy(node, itemIndex);
+	const attempt = (async (): Promise<LoginOutcome> => {
+		if (!policy) return (await login()) as unknown as LoginOutcome;
+		const { item, reused } = await store.obtain(key, policy, login);
+		const outcome = item as unknown as LoginOutcome;
+		return reused && !isPendingLogin(outcome) ? { ...outcome, reused: true } : outcome;
+	})();
+	// Noted on the side; the caller still gets the error from `attempt` itself.
+	attempt.catch((error: unknown) => {
+		if (error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(node, key, error);
+	});
+	return await attempt;
+}
+
+/** A node's `credentialTest` method that runs a login module's Test (see `testCredentialLogin`). */
+export function credentialTestFor<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, settings: S) {
+	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+		// n8n gives credential tests only the legacy request helper; the adapter keeps our HTTP policy.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+		return await testCredentialLogin(contextFromLegacyRequest(this.helpers.request), module, credential.data ?? {}, settings);
+	};
+}
+
+/**
+ * Completes a login with the code a person handed in at a waiting execution, and stores the token
+ * like any login's, so the next runs reuse it instead of asking for another code.
+ */
+export async function completeLoginWithCode<C, S extends Record<string, unknown>>(
+	http: HttpCapableContext,
+	module: LoginModule<C, S>,
+	credential: C,
+	settings: S,
+	code: string,
+	secrets: SecretCollector,
+): Promise<TokenItem> {
+	if (!module.completeWithCode) throw new LoginProblem({ kind: 'badInput', message: 'This login takes no code', hint: 'Check the node\'s operation.' });
+	secrets.add(...module.secrets(credential), code);
+	const token = await module.completeWithCode(loginContext(http, secrets), credential, code);
+	if (module.reusable !== false) tokenStore().remember(storeKey(module, credential, settings), token);
+	return token;
+}
+
+/** The hidden, expirable field n8n fills from `preAuthentication` and empties when a request gets 401. */
+export function sessionProperty(name: SessionField, displayName: string): INodeProperties {
+	return { displayName, name, type: 'hidden', typeOptions: { expirable: true }, default: '' };
+}
+
+/** A login's failure as one sentence with what to do, scrubbed of every secret the login touched. */
+function failureSentence(error: unknown, secrets: SecretCollector): string {
+	const text = error instanceof LoginProblem ? problemSentence(error) : error instanceof Error ? error.message : String(error);
+	return secrets.redactor().redact(text);
+}
+
+/**
+ * `preAuthentication` of a credential that logs in by itself: logs in and returns the session for
+ * n8n to keep in the encrypted credential. A refusal is remembered for a minute, so n8n's second
+ * call gets the same message without the password being sent again. The error is a plain one with
+ * a message that says what went wrong and what to do: n8n shows it on the node that asked.
+ */
+export async function loginForCredential<C, S extends Record<string, unknown>>(
+	http: HttpCapableContext,
+	module: LoginModule<C, S>,
+	credentials: ICredentialDataDecryptedObject,
+	settings: S,
+): Promise<IDataObject> {
+	const session = module.session;
+	if (!session) throw new Error(`The ${module.credentialType} credential keeps no session`);
+	const credential = credentials as unknown as C;
+	const store = tokenStore();
+	const key = storeKey(module, credential, settings, 'session:');
+	const refused = store.recentCredentialRefusal(key);
+	if (refused) throw new Error(refused);
+	const secrets = new SecretCollector();
+	secrets.add(...module.secrets(credential));
+	let failure: { message: string; refused: boolean };
+	try {
+		const token = tokenOf(module, await module.login(loginContext(http, secrets), credential, settings), 'credential');
+		return { [session.field]: session.value(token) };
+	} catch (error) {
+		failure = { message: failureSentence(error, secrets), refused: error instanceof LoginProblem && error.details.kind === 'rejected' };
+	}
+	if (failure.refused) store.noteCredentialRefusal(key, failure.message);
+	throw new Error(failure.message);
+}
+
+/**
+ * A credential's Test button: runs the whole login once (or, for a login that would bother a
+ * person, the module's check without logging in) and says in the credential's words what failed.
+ */
+export async function testCredentialLogin<C, S extends Record<string, unknown>>(
+	http: HttpCapableContext,
+	module: LoginModule<C, S>,
+	credentials: ICredentialDataDecryptedObject,
+	settings: S,
+): Promise<INodeCredentialTestResult> {
+	const credential = credentials as unknown as C;
+	const secrets = new SecretCollector();
+	secrets.add(...module.secrets(credential));
+	const context = loginContext(http, secrets);
+	try {
+		if (module.checkWithoutLoggingIn) return { status: 'OK', message: await module.checkWithoutLoggingIn(context, credential) };
+		const outcome = await module.login(context, credential, settings);
+		return {
+			status: 'OK',
+			message: isPendingLogin(outcome)
+				? 'The password was accepted; the account asks for a code by SMS at each login'
+				: (module.testSuccessMessage ?? 'The login worked'),
+		};
+	} catch (error) {
+		return { status: 'Error', message: failureSentence(error, secrets) };
+	}
+}

@@ -1,0 +1,43 @@
+/**
+ * Runs a node once per input item: one output item each, paired with its input, and with
+ * "Continue On Fail" a failed item becomes `{ error, description }` while the others go on.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from './nodeErrors';
+import { SecretCollector } from './secrets';
+import { DEFAULT_TIMEOUT_MS } from './transport';
+
+export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject>;
+
+/**
+ * Runs `handleItem` for every input item, one output item each, paired with its input. With
+ * "Continue On Fail" a failed item becomes `{ error, description }` and the others go on.
+ */
+export async function runForEachItem(
+	context: IExecuteFunctions,
+	handleItem: ItemHandler,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const secrets = new SecretCollector();
+		try {
+			const json = await handleItem(itemIndex, secrets);
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());
+			if (!context.continueOnFail()) throw nodeError;
+			const json: IDataObject = { error: nodeError.message };
+			if (nodeError.description) json.description = nodeError.description;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}
+
+/** Reads the node's Timeout option (milliseconds), falling back to the default for nonsense values. */
+export function timeoutOption(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number;
+	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}

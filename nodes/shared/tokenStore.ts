@@ -1,0 +1,198 @@
+/**
+ * The token store: the one piece of state this package keeps in an n8n process. It owns
+ * - the tokens, so a workflow that runs every five minutes logs in once per token lifetime;
+ * - the logins in progress, so callers asking for the same login at once share one (single flight);
+ * - the remembered refusals: per node run (the other items of a run get the same refusal) and per
+ *   credential for a minute (n8n asks a credential to log in a second time after a failure),
+ *   so a refused password is never sent again and again (accounts get locked).
+ * Nothing is written to disk; each n8n process (main or queue-mode worker) keeps its own store.
+ * The clock is passed in, so tests control time and back-off.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+import { sleep } from 'n8n-workflow';
+
+import type { LoginProblem } from './protocol/loginProblem';
+
+export interface Clock {
+	/** Milliseconds since the epoch. */
+	now(): number;
+	/** Waits that long (the transport's back-off between retries). */
+	sleep(ms: number): Promise<void>;
+}
+
+export interface ReusePolicy {
+	/** Read the store before logging in. Off means "Force New Login": log in, then store the fresh token. */
+	readCache: boolean;
+	/** Stop reusing a token this long before its `expiresAt`. */
+	marginMs: number;
+	/** How long to reuse a token whose provider gives no expiry. */
+	withoutExpiryMs: number;
+}
+
+export const DEFAULT_REUSE_POLICY: ReusePolicy = { readCache: true, marginMs: 5 * 60_000, withoutExpiryMs: 30 * 60_000 };
+
+/**
+ * How long a refused credential login is remembered: n8n calls a credential's preAuthentication a
+ * second time when the first attempt fails; that second call gets the same error without sending
+ * the rejected password again.
+ */
+export const CREDENTIAL_REFUSAL_MEMORY_MS = 60_000;
+
+type StoredItem = Record<string, unknown>;
+
+interface Entry {
+	item: StoredItem;
+	obtainedAt: number;
+	/** NaN when the provider gave no expiry. */
+	expiresAt: number;
+}
+
+/** Until when an entry may be handed out under a policy: the margin is the reader's, not the writer's. */
+function reuseUntil(entry: Entry, policy: ReusePolicy): number {
+	return Number.isFinite(entry.expiresAt) ? entry.expiresAt - policy.marginMs : entry.obtainedAt + policy.withoutExpiryMs;
+}
+
+function isTokenItem(item: StoredItem): boolean {
+	return typeof item.token === 'string' && item.token !== '' && typeof item.obtainedAt === 'string';
+}
+
+function canonical(value: Record<string, unknown>): Array<[string, unknown]> {
+	return Object.keys(value)
+		.sort()
+		.map((name) => [name, value[name]]);
+}
+
+export class TokenStore {
+	private readonly entries = new Map<string, Entry>();
+
+	private readonly inFlight = new Map<string, Promise<StoredItem>>();
+
+	/** Refusals by node run (the run's context object) and login key. */
+	private readonly refusalsByRun = new WeakMap<object, Map<string, LoginProblem>>();
+
+	/** Refused credential logins (preAuthentication), by login key: the message shown, and until when. */
+	private readonly credentialRefusals = new Map<string, { message: string; until: number }>();
+
+	// Keys are HMACs under a key that never leaves this store, so a key in a heap dump tells nothing of the password.
+	private readonly keySecret = randomBytes(32);
+
+	constructor(
+		readonly clock: Clock,
+		private readonly maxEntries = 1_000,
+	) {}
+
+	/** The key of a login: the provider, every credential value (secrets included) and the settings that shape the token. */
+	loginKey(provider: string, credential: Record<string, unknown>, settings: Record<string, unknown> = {}): string {
+		return createHmac('sha256', this.keySecret)
+			.update(JSON.stringify([provider, canonical(credential), canonical(settings)]))
+			.digest('hex');
+	}
+
+	/**
+	 * A still-valid stored token, or the result of `login`. Callers asking for the same key while a
+	 * login runs wait for that one login (no stampede); if it fails, they all get its error and no
+	 * second attempt is made (a refused password must not be tried again and again).
+	 */
+	async obtain(key: string, policy: ReusePolicy, login: () => Promise<StoredItem>): Promise<{ item: StoredItem; reused: boolean }> {
+		if (policy.readCache) {
+			const stored = this.entries.get(key);
+			if (stored && reuseUntil(stored, policy) > this.clock.now()) return { item: structuredClone(stored.item), reused: true };
+			const running = this.inFlight.get(key);
+			if (running) {
+				const shared = await running;
+				// Only a token is shared: anything else (a "code sent" step) belongs to the execution that asked.
+				if (isTokenItem(shared)) return { item: structuredClone(shared), reused: true };
+			}
+		}
+		const attempt = login();
+		this.inFlight.set(key, attempt);
+		try {
+			const item = await attempt;
+			this.remember(key, item, policy);
+			return { item, reused: false };
+		} finally {
+			if (this.inFlight.get(key) === attempt) this.inFlight.delete(key);
+		}
+	}
+
+	/** Stores a token obtained elsewhere (e.g. a login completed when a code arrived). Items that are no token are ignored. */
+	remember(key: string, item: StoredItem, policy: ReusePolicy = DEFAULT_REUSE_POLICY): void {
+		if (!isTokenItem(item)) return;
+		const entry: Entry = {
+			item: structuredClone(item),
+			obtainedAt: Date.parse(String(item.obtainedAt)),
+			expiresAt: typeof item.expiresAt === 'string' ? Date.parse(item.expiresAt) : Number.NaN,
+		};
+		if (!(reuseUntil(entry, policy) > this.clock.now())) return;
+		this.evictExpired();
+		if (this.entries.size >= this.maxEntries) {
+			const oldest = this.entries.keys().next().value;
+			if (oldest !== undefined) this.entries.delete(oldest);
+		}
+		this.entries.set(key, entry);
+	}
+
+	/** Forgets every stored token whose token value is this one (a logout knows the ticket, not the login). */
+	forgetToken(token: string): void {
+		for (const [key, entry] of this.entries) if (entry.item.token === token) this.entries.delete(key);
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/** The refusal an earlier item of the same node run got for this login, if any. */
+	refusalInRun(run: object, key: string): LoginProblem | undefined {
+		return this.refusalsByRun.get(run)?.get(key);
+	}
+
+	noteRefusalInRun(run: object, key: string, problem: LoginProblem): void {
+		const refusals = this.refusalsByRun.get(run) ?? new Map<string, LoginProblem>();
+		refusals.set(key, problem);
+		this.refusalsByRun.set(run, refusals);
+	}
+
+	/** The message of a credential login refused within the last minute, if any. */
+	recentCredentialRefusal(key: string): string | undefined {
+		const refused = this.credentialRefusals.get(key);
+		if (refused && refused.until > this.clock.now()) return refused.message;
+		this.credentialRefusals.delete(key);
+		return undefined;
+	}
+
+	noteCredentialRefusal(key: string, message: string): void {
+		const now = this.clock.now();
+		for (const [other, entry] of this.credentialRefusals) if (entry.until <= now) this.credentialRefusals.delete(other);
+		this.credentialRefusals.set(key, { message, until: now + CREDENTIAL_REFUSAL_MEMORY_MS });
+	}
+
+	/** Drops tokens no policy could hand out any more: expired ones, and expiry-less ones older than a day. */
+	private evictExpired(): void {
+		const now = this.clock.now();
+		const lastUse = (entry: Entry) => (Number.isFinite(entry.expiresAt) ? entry.expiresAt : entry.obtainedAt + 24 * 60 * 60_000);
+		for (const [key, entry] of this.entries) if (lastUse(entry) <= now) this.entries.delete(key);
+	}
+}
+
+export const SYSTEM_CLOCK: Clock = {
+	now: () => Date.now(),
+	sleep,
+};
+
+let processStore = new TokenStore(SYSTEM_CLOCK);
+
+/** The store of this n8n process. */
+export function tokenStore(): TokenStore {
+	return processStore;
+}
+
+/**
+ * Puts another store in place and returns the one it replaces. n8n runs a node's `execute` with
+ * n8n's context as `this`, so the store cannot be handed to a node instance: tests swap it here.
+ */
+export function replaceTokenStore(store: TokenStore): TokenStore {
+	const previous = processStore;
+	processStore = store;
+	return previous;
+}
