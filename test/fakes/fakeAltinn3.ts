@@ -60,6 +60,21 @@ interface RegisteredClient {
 	certificateFingerprints: Set<string>;
 }
 
+/** What the fake remembers of a Maskinporten token it issued. */
+export interface MaskinportenTokenRecord {
+	clientId: string;
+	scope: string;
+	expiresAt: number;
+	/** Claims a subclass added (e.g. `authorization_details`, `consumer`); the exchange copies them, as Altinn does. */
+	claims?: Record<string, unknown>;
+}
+
+/** What a subclass adds to a grant it accepts: claims in the token, and fields beside it in the answer. */
+export interface GrantExtras {
+	claims?: Record<string, unknown>;
+	answer?: Record<string, unknown>;
+}
+
 function base64UrlJson(value: unknown): string {
 	return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -84,7 +99,7 @@ export class FakeAltinn3 extends FakeServer {
 
 	private readonly usedJwtIds = new Set<string>();
 
-	private readonly maskinportenTokens = new Map<string, { clientId: string; scope: string; expiresAt: number }>();
+	protected readonly maskinportenTokens = new Map<string, MaskinportenTokenRecord>();
 
 	readonly altinnTokens = new Set<string>();
 
@@ -166,13 +181,33 @@ export class FakeAltinn3 extends FakeServer {
 		if (requested.length === 0 || refused.length > 0) {
 			return maskinportenError('invalid_scope', `Scope(s) not allowed for client: ${refused.join(' ') || '(none asked)'}`);
 		}
-		const accessToken = randomBytes(24).toString('base64url');
+		const extras = this.acceptGrant(claims, String(claims.iss));
+		if (extras && 'status' in extras) return extras;
+		const expiresAt = Date.now() + this.maskinportenTokenSeconds * 1000;
+		const tokenClaims = extras?.claims;
+		// Opaque by default; a subclass that adds claims gets a JWT, as Maskinporten's self-contained tokens are.
+		const accessToken = tokenClaims
+			? [
+					base64UrlJson({ alg: 'RS256', typ: 'JWT', kid: 'fake-maskinporten' }),
+					base64UrlJson({ iss: `${this.baseUrl}/`, client_id: String(claims.iss), scope: requested.join(' '), exp: Math.floor(expiresAt / 1000), ...tokenClaims }),
+					randomBytes(32).toString('base64url'),
+				].join('.')
+			: randomBytes(24).toString('base64url');
 		this.maskinportenTokens.set(accessToken, {
 			clientId: String(claims.iss),
 			scope: requested.join(' '),
-			expiresAt: Date.now() + this.maskinportenTokenSeconds * 1000,
+			expiresAt,
+			claims: tokenClaims,
 		});
-		return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.maskinportenTokenSeconds, scope: requested.join(' ') });
+		return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.maskinportenTokenSeconds, scope: requested.join(' '), ...extras?.answer });
+	}
+
+	/**
+	 * Called for a grant that passed every check of the base fake: a subclass refuses it (a reply) or
+	 * adds claims to its token. The base accepts every such grant as it is.
+	 */
+	protected acceptGrant(_claims: Record<string, unknown>, _clientId: string): Reply | GrantExtras | undefined {
+		return undefined;
 	}
 
 	private exchange(request: RecordedRequest): Reply {
@@ -195,7 +230,13 @@ export class FakeAltinn3 extends FakeServer {
 		const exp = Math.floor(Date.now() / 1000) + this.altinnTokenSeconds;
 		const token = [
 			base64UrlJson({ alg: 'RS256', typ: 'JWT', kid: 'fake-altinn' }),
-			base64UrlJson({ exp, scope: maskinporten.scope, client_id: maskinporten.clientId, ...(enterpriseUser ? { 'urn:altinn:username': enterpriseUser } : {}) }),
+			base64UrlJson({
+				...maskinporten.claims,
+				exp,
+				scope: maskinporten.scope,
+				client_id: maskinporten.clientId,
+				...(enterpriseUser ? { 'urn:altinn:username': enterpriseUser } : {}),
+			}),
 			randomBytes(32).toString('base64url'),
 		].join('.');
 		this.altinnTokens.add(token);

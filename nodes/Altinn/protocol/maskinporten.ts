@@ -41,6 +41,30 @@ export interface MaskinportenClient {
 	scopes: string;
 }
 
+export type MaskinportenSigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
+
+const SIGNING_DIGESTS: Readonly<Record<MaskinportenSigningAlgorithm, string>> = {
+	RS256: 'RSA-SHA256',
+	RS384: 'RSA-SHA384',
+	RS512: 'RSA-SHA512',
+};
+
+/** One entry of RFC 9396 `authorization_details`; Maskinporten reads its `type` to know what it is. */
+export type AuthorizationDetail = Readonly<Record<string, unknown>> & { readonly type: string };
+
+/**
+ * What a grant may ask for besides the client's scopes. Maskinporten refuses a grant with a claim it
+ * does not know, so these are the only claims added.
+ */
+export interface MaskinportenGrantOptions {
+	/** Default RS256; Maskinporten also takes RS384 and RS512. */
+	algorithm?: MaskinportenSigningAlgorithm;
+	/** Asks for a token restricted to one API (its audience), e.g. an API's resource identifier. */
+	resource?: string;
+	/** E.g. the system user entry that makes the token act for one customer. */
+	authorizationDetails?: readonly AuthorizationDetail[];
+}
+
 const CREDENTIAL = 'Altinn 3 (Maskinporten)';
 
 /** Scopes as Maskinporten wants them: one space between each. */
@@ -114,8 +138,13 @@ function base64UrlJson(value: unknown): string {
 	return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-/** The signed JWT grant (RS256) Maskinporten takes as `assertion`. */
-export function buildMaskinportenGrant(client: MaskinportenClient, now: Date, jwtId: string = randomUUID()): string {
+/** The signed JWT grant (RS256 unless asked otherwise) Maskinporten takes as `assertion`. */
+export function buildMaskinportenGrant(
+	client: MaskinportenClient,
+	now: Date,
+	jwtId: string = randomUUID(),
+	options: MaskinportenGrantOptions = {},
+): string {
 	// The key is PEM and has line breaks by nature: only the client ID must be a single clean line.
 	requireLoginValues(CREDENTIAL, { 'client ID': client.clientId });
 	if (!client.privateKeyPem.trim()) {
@@ -133,8 +162,25 @@ export function buildMaskinportenGrant(client: MaskinportenClient, now: Date, jw
 			hint: 'Enter the scopes the client may use, separated by spaces, e.g. altinn:serviceowner/instances.read.',
 		});
 	}
+	const algorithm = options.algorithm ?? 'RS256';
+	const digest = SIGNING_DIGESTS[algorithm] as string | undefined;
+	if (!digest) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: `The signing algorithm "${String(algorithm)}" is not one Maskinporten takes`,
+			hint: 'Choose RS256, RS384 or RS512.',
+		});
+	}
+	const resource = options.resource?.trim();
+	if (options.resource !== undefined && !resource) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The resource (audience) asked for is empty',
+			hint: 'Enter the resource identifier of the API the token is for, or leave the option out.',
+		});
+	}
 	const keyId = client.keyId?.trim();
-	const header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' };
+	const header: Record<string, unknown> = { alg: algorithm, typ: 'JWT' };
 	if (client.certificateChainPem?.trim()) header.x5c = certificateChainForX5c(client.certificateChainPem);
 	else if (keyId) header.kid = keyId;
 	else {
@@ -145,7 +191,7 @@ export function buildMaskinportenGrant(client: MaskinportenClient, now: Date, jw
 		});
 	}
 	const issuedAt = Math.floor(now.getTime() / 1000);
-	const claims = {
+	const claims: Record<string, unknown> = {
 		aud: `${client.maskinportenUrl.replace(/\/+$/, '')}/`,
 		iss: client.clientId.trim(),
 		scope,
@@ -153,8 +199,12 @@ export function buildMaskinportenGrant(client: MaskinportenClient, now: Date, jw
 		exp: issuedAt + GRANT_LIFETIME_SECONDS,
 		jti: jwtId,
 	};
+	if (resource) claims.resource = resource;
+	if (options.authorizationDetails && options.authorizationDetails.length > 0) {
+		claims.authorization_details = options.authorizationDetails;
+	}
 	const signingInput = `${base64UrlJson(header)}.${base64UrlJson(claims)}`;
-	const signature = sign('RSA-SHA256', Buffer.from(signingInput, 'utf8'), readPrivateKey(client.privateKeyPem));
+	const signature = sign(digest, Buffer.from(signingInput, 'utf8'), readPrivateKey(client.privateKeyPem));
 	return `${signingInput}.${signature.toString('base64url')}`;
 }
 

@@ -3,7 +3,7 @@
  * module builds an `HttpRequestSpec`, the transport sends it, and the protocol reads the `HttpAnswer`.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Login answers are a few kilobytes: 1 MiB leaves room for chatty proxies and stops a runaway body. */
 export const LOGIN_ANSWER_MAX_BYTES = 1024 * 1024;
