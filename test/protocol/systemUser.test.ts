@@ -36,9 +36,9 @@ import {
 	systemUserAuthorizationDetails,
 } from '../../nodes/Altinn/protocol/systemUser';
 import type { CreateSystemUserRequest, RegisteredSystem } from '../../nodes/Altinn/protocol/systemUser';
-import { sendRequest } from '../../nodes/shared/execution';
-import type { HttpAnswer, HttpRequestSpec } from '../../nodes/shared/protocolTypes';
-import { LoginProblem } from '../../nodes/shared/protocolTypes';
+import { DEFAULT_TRANSPORT_SETTINGS, sendRequest } from '../../nodes/shared/transport';
+import type { HttpAnswer, HttpRequestSpec } from '../../nodes/shared/protocol/http';
+import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
 import { makeKeyClient } from '../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { answer, jsonAnswer, problemOf } from '../helpers/answers';
@@ -67,7 +67,7 @@ const helper = n8nHttpRequestHelper();
 let fake: FakeAltinnSystemUser;
 
 async function send(spec: HttpRequestSpec): Promise<HttpAnswer> {
-	return await sendRequest(helper, spec, 5_000);
+	return await sendRequest(helper, spec, { ...DEFAULT_TRANSPORT_SETTINGS, timeoutMs: 5_000 });
 }
 
 async function maskinportenAnswer(scopes: string, options: MaskinportenGrantOptions = {}, client = vendorClient): Promise<HttpAnswer> {

@@ -9,6 +9,8 @@ import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { bearerHeaders } from '../../shared/protocol/oauth2';
 import { makeTokenItem } from '../../shared/tokenItem';
 import type { Altinn3Endpoints, EnterpriseUser } from '../protocol/maskinporten';
+import type { SystemUserFacts } from '../protocol/systemUser';
+import { readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUser';
 import {
 	ALTINN3_ENVIRONMENTS,
 	buildExchangeRequest,
@@ -57,12 +59,15 @@ export function altinn3Endpoints(credential: AltinnMaskinportenCredential): Alti
 export async function maskinportenAltinnToken(
 	{ send, now, secrets }: LoginContext,
 	credential: AltinnMaskinportenCredential,
-): Promise<{ token: string; expiresAt: Date | null; scope?: string; maskinportenToken: string }> {
+	systemUser?: { orgNumber: string; externalRef?: string },
+): Promise<{ token: string; expiresAt: Date | null; scope?: string; systemUser?: SystemUserFacts }> {
 	const endpoints = altinn3Endpoints(credential);
 	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
 		? { username: credential.enterpriseUsername.trim(), password: credential.enterprisePassword ?? '' }
 		: undefined;
 	if (enterpriseUser) checkEnterpriseUser(enterpriseUser);
+	// A customer's number is checked before anything is signed or sent.
+	const details = systemUser ? [systemUserAuthorizationDetails(systemUser.orgNumber, systemUser.externalRef)] : undefined;
 	const issuedAt = now();
 	const grant = buildMaskinportenGrant(
 		{
@@ -74,16 +79,20 @@ export async function maskinportenAltinnToken(
 			scopes: credential.scopes,
 		},
 		issuedAt,
+		undefined,
+		details ? { authorizationDetails: details } : {},
 	);
 	secrets.add(grant);
-	const maskinporten = readMaskinportenTokenAnswer(await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant)), issuedAt);
+	const answer = await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant));
+	const customer = details ? readSystemUserTokenAnswer(answer, details[0].systemuser_org.ID.split(':')[1], issuedAt) : undefined;
+	const maskinporten = customer ? customer.token : readMaskinportenTokenAnswer(answer, issuedAt);
 	// The Maskinporten token itself is only a step: it never leaves the node.
 	secrets.add(maskinporten.accessToken);
 	const altinn = readExchangeAnswer(
 		await send(buildExchangeRequest(endpoints.platformUrl, maskinporten.accessToken, enterpriseUser)),
 		enterpriseUser !== undefined,
 	);
-	return { token: altinn.token, expiresAt: altinn.expiresAt ?? maskinporten.expiresAt, scope: maskinporten.scope, maskinportenToken: maskinporten.accessToken };
+	return { token: altinn.token, expiresAt: altinn.expiresAt ?? maskinporten.expiresAt, scope: maskinporten.scope, systemUser: customer?.systemUser };
 }
 
 export const altinnMaskinportenLogin: LoginModule<AltinnMaskinportenCredential> = {

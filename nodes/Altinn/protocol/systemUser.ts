@@ -8,9 +8,10 @@
  * `src/Core/Problems/Problem.cs`, the SystemIntegrationTests' `MaskinPortenTokenGenerator.cs`; and
  * altinn-studio-docs `content/api/authentication/systemuserrequest/` and the system-user guides.
  */
-import type { OAuth2Token } from '../../shared/oauth2';
-import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocolTypes';
-import { LoginProblem, headerValue, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocolTypes';
+import type { OAuth2Token } from '../../shared/protocol/oauth2';
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { headerValue, joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
 import type { AuthorizationDetail } from './maskinporten';
 import { readMaskinportenTokenAnswer } from './maskinporten';
 
