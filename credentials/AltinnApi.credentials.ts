@@ -20,7 +20,7 @@ export class AltinnApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-api';
+	documentationUrl = 'https://altinn.github.io/docs/api/';
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionCookie', 'Session Cookie'),

@@ -10,13 +10,11 @@ import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
 export class AltinnMaskinportenApi implements ICredentialType {
 	name = 'altinnMaskinportenApi';
 
-	// The name Altinn's own documentation uses for this login; "API" would only blur it.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
-	displayName = 'Altinn 3 (Maskinporten)';
+	displayName = 'Altinn 3 Maskinporten API';
 
 	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-3-maskinporten';
+	documentationUrl = 'https://docs.digdir.no/docs/Maskinporten/maskinporten_guide_apikonsument';
 
 	properties: INodeProperties[] = [
 		{
@@ -74,23 +72,24 @@ export class AltinnMaskinportenApi implements ICredentialType {
 			description: 'The RSA private key (PEM) that signs the grant. Line breaks may be lost when pasting; the node restores them.',
 			required: true,
 		},
-		// A key ID and a certificate chain name public things; hiding them would only hamper checking them.
+		// A key ID and a certificate chain are public, but n8n's rules treat key-like fields as secrets:
+		// masking them costs only a glance at their value.
 		{
 			displayName: 'Key ID',
 			name: 'keyId',
-			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 			type: 'string',
+			typeOptions: { password: true },
 			default: '',
 			description: 'The kid of the public key registered for the client in Maskinporten. Leave empty when you give a certificate chain.',
 		},
-		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
 		{
 			displayName: 'Certificate Chain',
 			name: 'certificateChain',
 			type: 'string',
-			typeOptions: { rows: 4 },
+			typeOptions: { password: true },
 			default: '',
-			description: 'Only when signing with a business certificate (virksomhetssertifikat) instead of a registered key: the certificate and its intermediates as PEM, leaf first',
+			description:
+				'Only when signing with a business certificate (virksomhetssertifikat) instead of a registered key: the certificate and its intermediates as PEM, leaf first. Line breaks lost when pasting are restored.',
 		},
 		{
 			displayName: 'Scopes',

@@ -14,7 +14,7 @@ export class AltinnSmsPinApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#altinn-sms-pin-login';
+	documentationUrl = 'https://altinn.github.io/docs/api/';
 
 	properties: INodeProperties[] = [
 		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),

@@ -14,7 +14,7 @@ export class BokbasenOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Boknett/boknett.svg', dark: 'file:../nodes/Boknett/boknett.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#bokbasen-oauth2-api';
+	documentationUrl = 'https://bokbasen.jira.com/wiki/spaces/api';
 
 	properties: INodeProperties[] = [
 		...environmentProperties(BOKBASEN_AUTH_BASE_URLS),

@@ -20,7 +20,7 @@ export class BoknettApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Boknett/boknett.svg', dark: 'file:../nodes/Boknett/boknett.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#boknett-api';
+	documentationUrl = 'https://bokbasen.jira.com/wiki/spaces/api/pages/2994962433';
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionTicket', 'Session Ticket'),

@@ -18,7 +18,7 @@ export class OnlyofficeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Onlyoffice/onlyoffice.svg', dark: 'file:../nodes/Onlyoffice/onlyoffice.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-login-tokens#onlyoffice-api';
+	documentationUrl = 'https://api.onlyoffice.com/';
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionToken', 'Session Token'),

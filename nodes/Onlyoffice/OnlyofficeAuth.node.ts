@@ -55,7 +55,6 @@ export class OnlyofficeAuth implements INodeType {
 				],
 				default: 'logIn',
 			},
-			{ ...tokenItemNotice('Authorization'), displayOptions: { show: { operation: ['logIn'] } } },
 			{
 				displayName: 'SMS Code',
 				name: 'smsCodeHandling',
@@ -76,6 +75,15 @@ export class OnlyofficeAuth implements INodeType {
 				default: 'fail',
 				description: 'What to do when the portal answers the login by sending an SMS code',
 				displayOptions: { show: { operation: ['logIn'] } },
+			},
+			{ ...tokenItemNotice('Authorization'), displayOptions: { show: { operation: ['logIn'], smsCodeHandling: ['fail'] } } },
+			{
+				displayName:
+					'Outputs a token item when the portal gives a token (or a stored one is reused). When it sends an SMS code instead, the item is <code>{ status: "smsCodeSent", codeFormUrl, codeWebhookUrl, … }</code>: send <code>codeFormUrl</code> to the person, then add this node again with the operation Wait for SMS Code, which passes a token item straight through.',
+				name: 'smsWaitNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['logIn'], smsCodeHandling: ['wait'] } },
 			},
 			{
 				displayName:

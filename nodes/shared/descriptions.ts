@@ -4,12 +4,12 @@ import { DEFAULT_TIMEOUT_MS } from './transport';
 
 /** The Timeout option every login node offers inside its Options collection. */
 export const timeoutOptionProperty: INodeProperties = {
-	displayName: 'Timeout',
+	displayName: 'Timeout (Milliseconds)',
 	name: 'timeout',
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_TIMEOUT_MS,
-	description: 'How long to wait for the service to answer, in milliseconds, before failing',
+	description: 'How long to wait for the service to answer before failing, in milliseconds (30000 is 30 seconds)',
 };
 
 /** The Options collection of a login node: the node's own options, then Timeout. */

