@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
@@ -11,8 +10,12 @@ import type {
 import { boknettTicketLogin, DEFAULT_TICKET_SETTINGS } from '../nodes/Boknett/logins/ticket';
 import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol/tickets';
 import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
-import { baseUrlExpression, environmentProperties } from './environmentProperties';
+import { environmentProperties } from './environmentProperties';
 
+/**
+ * Boknett's ticket login. Its Test button lives in the Boknett Ticket node (`testedBy`): it runs the
+ * same login module as the node, then ends the test ticket again.
+ */
 export class BoknettApi implements ICredentialType {
 	name = 'boknettApi';
 
@@ -58,13 +61,4 @@ export class BoknettApi implements ICredentialType {
 		},
 	};
 
-	// The Test button: n8n first logs in through preAuthentication (the same login as the node), then
-	// this ends the test ticket again, which also proves Boknett took it.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(BOKNETT_BASE_URLS),
-			url: '=/v1/tickets/{{ encodeURIComponent($credentials.sessionTicket) }}',
-			method: 'DELETE',
-		},
-	};
 }

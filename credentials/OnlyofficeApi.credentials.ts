@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
@@ -11,6 +10,11 @@ import type {
 import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
 import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 
+/**
+ * ONLYOFFICE's password login with its second factors. The Test button lives in the ONLYOFFICE Auth
+ * node (`testedBy`): the same login module as the node, then a read of the user's profile; an
+ * account that asks for an SMS code passes, since its password was accepted.
+ */
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
 
@@ -72,14 +76,4 @@ export class OnlyofficeApi implements ICredentialType {
 		properties: { headers: { Authorization: '={{ $credentials.sessionToken }}' } },
 	};
 
-	// The Test button: n8n first logs in through preAuthentication (the same login as the node, the
-	// authenticator code included), then reads the user's own profile with the session.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.portalUrl.replace(/\/+$/, "") }}',
-			url: '/api/2.0/people/@self',
-			method: 'GET',
-			headers: { Accept: 'application/json' },
-		},
-	};
 }

@@ -14,7 +14,7 @@ import { credentialFor, loginContext, loginForItem, credentialTestFor } from '..
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { tokenStore } from '../shared/tokenStore';
-import { boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
+import { DEFAULT_TICKET_SETTINGS, boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
 import { TICKET_LIFETIME_MS, buildDeleteTicketRequest, readDeleteTicketAnswer } from './protocol/tickets';
 
 type BoknettOperation = 'create' | 'delete' | 'oauth2Token';
@@ -38,7 +38,7 @@ export class BoknettTicket implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'boknettApi', required: true, displayOptions: { show: { operation: ['create', 'delete'] } } },
+			{ name: 'boknettApi', required: true, testedBy: 'boknettApiTest', displayOptions: { show: { operation: ['create', 'delete'] } } },
 			{
 				name: 'bokbasenOAuth2Api',
 				required: true,
@@ -103,6 +103,8 @@ export class BoknettTicket implements INodeType {
 		credentialTest: {
 			/** Runs the credential's Test through the same login module as this node. */
 			bokbasenOAuth2ApiTest: credentialTestFor(bokbasenClientCredentialsLogin, {}),
+			/** Runs the credential's Test through the same login module as this node, then ends the test ticket. */
+			boknettApiTest: credentialTestFor(boknettTicketLogin, DEFAULT_TICKET_SETTINGS),
 		},
 	};
 

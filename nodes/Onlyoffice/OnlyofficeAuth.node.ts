@@ -12,7 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
 import { isPendingLogin, tokenOf } from '../shared/loginModule';
-import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
+import { completeLoginWithCode, credentialFor, credentialTestFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem } from '../shared/runItems';
 import type { OnlyofficeCredential } from './logins/password';
@@ -31,7 +31,7 @@ export class OnlyofficeAuth implements INodeType {
 		defaults: { name: 'ONLYOFFICE Auth' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'onlyofficeApi', required: true }],
+		credentials: [{ name: 'onlyofficeApi', required: true, testedBy: 'onlyofficeApiTest' }],
 		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
 			{
@@ -104,6 +104,13 @@ export class OnlyofficeAuth implements INodeType {
 			},
 			optionsCollection(tokenReuseOptions(), { show: { operation: ['logIn'] } }),
 		],
+	};
+
+	methods = {
+		credentialTest: {
+			/** Runs the credential's Test through the same login module as this node. */
+			onlyofficeApiTest: credentialTestFor(onlyofficePasswordLogin, {}),
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -63,6 +63,11 @@ export interface LoginModule<Credential, Settings extends Record<string, unknown
 	 * to wait, or in a credential's own login for the HTTP Request node.
 	 */
 	codeNeededProblem?(where: 'node' | 'credential'): LoginProblem;
+	/**
+	 * What a Test button does with the token it got: proves it works (reads the user's profile) or
+	 * ends it, so testing leaves no session behind (a Boknett ticket).
+	 */
+	afterTestLogin?(context: LoginContext, credential: Credential, token: TokenItem): Promise<void>;
 	/** What a Test button says when the login worked. */
 	testSuccessMessage?: string;
 	/**

@@ -174,6 +174,7 @@ export async function testCredentialLogin<C, S extends Record<string, unknown>>(
 	try {
 		if (module.checkWithoutLoggingIn) return { status: 'OK', message: await module.checkWithoutLoggingIn(context, credential) };
 		const outcome = await module.login(context, credential, settings);
+		if (!isPendingLogin(outcome) && module.afterTestLogin) await module.afterTestLogin(context, credential, outcome);
 		return {
 			status: 'OK',
 			message: isPendingLogin(outcome)

@@ -6,7 +6,15 @@
 import type { LoginModule } from '../../shared/loginModule';
 import { resolveBaseUrl } from '../../shared/protocol/inputChecks';
 import { makeTokenItem } from '../../shared/tokenItem';
-import { BOKNETT_BASE_URLS, TICKET_LIFETIME_MS, boknettAuthorizationHeaders, buildCreateTicketRequest, readCreateTicketAnswer } from '../protocol/tickets';
+import {
+	BOKNETT_BASE_URLS,
+	TICKET_LIFETIME_MS,
+	boknettAuthorizationHeaders,
+	buildCreateTicketRequest,
+	buildDeleteTicketRequest,
+	readCreateTicketAnswer,
+	readDeleteTicketAnswer,
+} from '../protocol/tickets';
 
 export interface BoknettCredential {
 	environment: string;
@@ -45,5 +53,8 @@ export const boknettTicketLogin: LoginModule<BoknettCredential, BoknettTicketSet
 		});
 	},
 	session: { field: 'sessionTicket', value: (token) => token.token },
-	testSuccessMessage: 'Boknett accepted the username and password (a test ticket was created; it expires by itself)',
+	async afterTestLogin({ send }, credential, token) {
+		readDeleteTicketAnswer(await send(buildDeleteTicketRequest(boknettBaseUrl(credential), token.token)));
+	},
+	testSuccessMessage: 'Boknett accepted the username and password (the test ticket was ended again)',
 };
