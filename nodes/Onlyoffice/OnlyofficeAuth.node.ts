@@ -14,10 +14,15 @@ import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/co
 import { isPendingLogin, tokenOf } from '../shared/loginModule';
 import { completeLoginWithCode, credentialFor, credentialTestFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
-import { runForEachItem } from '../shared/runItems';
+import type { RoutedItem } from '../shared/runItems';
+import { runForEachItemRouted } from '../shared/runItems';
 import type { OnlyofficeCredential } from './logins/password';
 import { onlyofficePasswordLogin } from './logins/password';
 import { ONLYOFFICE_CODE_RULE } from './protocol/authentication';
+
+/** Whether the node has the Code Needed output: version 2, Log In, waiting for the code, and the option on. */
+const SPLIT_OUTPUTS =
+	'$parameter["operation"] !== "waitForSmsCode" && $parameter["smsCodeHandling"] === "wait" && $parameter["codeNeededOutput"] === true';
 
 export class OnlyofficeAuth implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,12 +30,15 @@ export class OnlyofficeAuth implements INodeType {
 		name: 'onlyofficeAuth',
 		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 sends logins that need an SMS code to a second output, so a reused token can never
+		// reach the step that sends the code page; version-1 workflows keep one output.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] === "waitForSmsCode" ? "Wait for SMS code" : "Log in" }}',
 		description: 'Log in to an ONLYOFFICE Workspace or DocSpace portal and get a token for later API calls',
 		defaults: { name: 'ONLYOFFICE Auth' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: `={{ ${SPLIT_OUTPUTS} ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Token" }, { type: "${NodeConnectionTypes.Main}", displayName: "Code Needed" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [{ name: 'onlyofficeApi', required: true, testedBy: 'onlyofficeApiTest' }],
 		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
@@ -75,6 +83,15 @@ export class OnlyofficeAuth implements INodeType {
 				default: 'fail',
 				description: 'What to do when the portal answers the login by sending an SMS code',
 				displayOptions: { show: { operation: ['logIn'] } },
+			},
+			{
+				displayName: 'Code Needed Output',
+				name: 'codeNeededOutput',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether logins that need an SMS code go to a second output ("Code Needed"), so that the step sending the code page runs only then, and a token (also a reused one) goes on from the first output',
+				displayOptions: { show: { '@version': [2], operation: ['logIn'], smsCodeHandling: ['wait'] } },
 			},
 			{ ...tokenItemNotice('Authorization'), displayOptions: { show: { operation: ['logIn'], smsCodeHandling: ['fail'] } } },
 			{
@@ -123,18 +140,20 @@ export class OnlyofficeAuth implements INodeType {
 			}
 			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 10) as number);
 		}
-		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+		const split = this.getNodeParameter('smsCodeHandling', 0, 'fail') === 'wait' && this.getNodeParameter('codeNeededOutput', 0, false) === true;
+		return await runForEachItemRouted(this, split ? 2 : 1, async (itemIndex, secrets): Promise<RoutedItem> => {
 			const credential = await credentialFor(this, onlyofficePasswordLogin, itemIndex);
 			const outcome = await loginForItem(this, itemIndex, onlyofficePasswordLogin, credential, {}, secrets);
 			if (isPendingLogin(outcome) && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
 				// The token comes when the code does (see webhook()).
-				return {
+				const json: IDataObject = {
 					...outcome.pending,
 					codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
 					codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
 				};
+				return { json, output: 1 };
 			}
-			return tokenOf(onlyofficePasswordLogin, outcome, 'node');
+			return { json: tokenOf(onlyofficePasswordLogin, outcome, 'node'), output: 0 };
 		});
 	}
 

@@ -68,7 +68,7 @@ export function pinFormPage(text: PinFormText, state: { error?: string; done?: b
 	return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(text.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+<style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
 label{display:block;margin-bottom:.5rem}input{font-size:1.5rem;width:100%;padding:.4rem;letter-spacing:.2em}
 button{margin-top:1rem;font-size:1rem;padding:.5rem 1.5rem}.error{color:#b00020}.done{color:#1b5e20}</style>
 </head><body><h1>${escapeHtml(text.title)}</h1>${body}</body></html>`;

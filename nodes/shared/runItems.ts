@@ -10,6 +10,14 @@ import { DEFAULT_TIMEOUT_MS } from './transport';
 
 export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject>;
 
+/** An item for one of a node's outputs (0 is the first). */
+export interface RoutedItem {
+	json: IDataObject;
+	output: number;
+}
+
+export type RoutedItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<RoutedItem>;
+
 /**
  * Runs `handleItem` for every input item, one output item each, paired with its input. With
  * "Continue On Fail" a failed item becomes `{ error, description }` and the others go on.
@@ -18,22 +26,34 @@ export async function runForEachItem(
 	context: IExecuteFunctions,
 	handleItem: ItemHandler,
 ): Promise<INodeExecutionData[][]> {
+	return await runForEachItemRouted(context, 1, async (itemIndex, secrets) => ({ json: await handleItem(itemIndex, secrets), output: 0 }));
+}
+
+/**
+ * As `runForEachItem`, for a node with `outputCount` outputs: each item goes to the output its
+ * handler names; a failed item (with "Continue On Fail") goes to the first.
+ */
+export async function runForEachItemRouted(
+	context: IExecuteFunctions,
+	outputCount: number,
+	handleItem: RoutedItemHandler,
+): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
-	const output: INodeExecutionData[] = [];
+	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const secrets = new SecretCollector();
 		try {
-			const json = await handleItem(itemIndex, secrets);
-			output.push({ json, pairedItem: { item: itemIndex } });
+			const { json, output } = await handleItem(itemIndex, secrets);
+			outputs[Math.min(Math.max(0, output), outputCount - 1)].push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());
 			if (!context.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.description = nodeError.description;
-			output.push({ json, pairedItem: { item: itemIndex } });
+			outputs[0].push({ json, pairedItem: { item: itemIndex } });
 		}
 	}
-	return [output];
+	return outputs;
 }
 
 /** Reads the node's Timeout option (milliseconds), falling back to the default for nonsense values. */

@@ -93,8 +93,11 @@ function webhookStartedFlow(
 		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')
 		.map((node) => flow.replace?.(node) ?? node);
 	const byPosition = [trigger, ...kept, notify].sort((a, b) => (a.position as number[])[0] - (b.position as number[])[0]);
-	const chain = byPosition.map((node) => String(node.name));
-	const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
+	// The example's own connections (branches included), with the webhook in the manual trigger's place.
+	const manualTrigger = example.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	const connections = Object.fromEntries(
+		Object.entries(example.connections as Record<string, unknown>).map(([from, outputs]) => [from === manualTrigger?.name ? trigger.name : from, outputs]),
+	);
 	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
 }
 

@@ -112,6 +112,30 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		expect(fake.requestsTo('/api/2.0/authentication/')).toHaveLength(2);
 	});
 
+	it('version 2 sends a login that needs a code to the Code Needed output, and a reused token to the Token output', async () => {
+		fake.failure = 'twoFactorSms';
+		const parameters = { operation: 'logIn', smsCodeHandling: 'wait' };
+		const pending = await run({ parameters, typeVersion: 2, executionId: '816' });
+		expect(pending.output).toHaveLength(2);
+		expect(pending.output?.[0]).toEqual([]);
+		expect(pending.output?.[1][0].json).toMatchObject({ status: 'smsCodeSent', codeFormUrl: expect.stringContaining('/816') });
+
+		// A token from an earlier login with the same credential: the code page must not be sent.
+		fake.failure = 'none';
+		const first = await run({ parameters, typeVersion: 2 });
+		expect(first.output?.[0][0].json).toMatchObject({ provider: 'onlyoffice', reused: false });
+		expect(first.output?.[1]).toEqual([]);
+		fake.failure = 'twoFactorSms';
+		const reused = await run({ parameters, typeVersion: 2 });
+		expect(reused.output?.[0][0].json).toMatchObject({ provider: 'onlyoffice', reused: true });
+		expect(reused.output?.[1]).toEqual([]);
+
+		// Version 1 keeps its one output.
+		const versionOne = await run({ parameters: { ...parameters, options: { reuseToken: false } }, executionId: '817' });
+		expect(versionOne.output).toHaveLength(1);
+		expect(versionOne.output?.[0][0].json).toMatchObject({ status: 'smsCodeSent' });
+	});
+
 	it('shows the code form on GET', async () => {
 		const waiting = await run({ parameters: { operation: 'waitForSmsCode' } });
 		const { response } = await callWebhook(waiting.harness, node, { method: 'GET', headers: { 'content-type': '' } });
