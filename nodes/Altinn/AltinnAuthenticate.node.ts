@@ -89,7 +89,7 @@ export class AltinnAuthenticate implements INodeType {
 				required: true,
 				placeholder: '310547891',
 				description:
-					'The customer to act for: 9 digits. Use an expression (e.g. {{ $json.orgNumber }}) to get one token per customer, item by item. The customer must have approved a system user for your system.',
+					"The customer to act for: 9 digits. Use an expression that reads each item's organisation number to get one token per customer, item by item. The customer must have approved a system user for your system.",
 				displayOptions: { show: { authentication: ['systemUser'] } },
 			},
 			{
