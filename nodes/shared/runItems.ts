@@ -1,5 +1,5 @@
 /**
- * Runs a node once per input item: one output item each, paired with its input, and with
+ * Runs a node once per input item: one output item each (or one per entry of a list), paired with its input, and with
  * "Continue On Fail" a failed item becomes `{ error, description }` while the others go on.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -8,7 +8,8 @@ import { toNodeError } from './nodeErrors';
 import { SecretCollector } from './secrets';
 import { DEFAULT_TIMEOUT_MS } from './transport';
 
-export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject>;
+/** One output item for the input item, or a list of them (e.g. one per entry Altinn listed; none for an empty list). */
+export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject | IDataObject[]>;
 
 /**
  * Runs `handleItem` for every input item, one output item each, paired with its input. With
@@ -23,8 +24,8 @@ export async function runForEachItem(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const secrets = new SecretCollector();
 		try {
-			const json = await handleItem(itemIndex, secrets);
-			output.push({ json, pairedItem: { item: itemIndex } });
+			const result = await handleItem(itemIndex, secrets);
+			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());
 			if (!context.continueOnFail()) throw nodeError;
