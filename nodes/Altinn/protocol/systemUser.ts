@@ -378,7 +378,7 @@ const RESOURCE_ATTRIBUTE = 'urn:altinn:resource';
 const ACCESS_PACKAGE_PREFIX = 'urn:altinn:accesspackage:';
 
 function commaList(text: string): string[] {
-	return [...new Set(String(text ?? '').split(/[,\s]+/).map((entry) => entry.trim()).filter(Boolean))];
+	return String(text ?? '').split(/[,\s]+/).map((entry) => entry.trim()).filter(Boolean);
 }
 
 /**
@@ -387,8 +387,8 @@ function commaList(text: string): string[] {
  * "urn:altinn:resource:<id>" is read as its ID.
  */
 export function rightsFromResourceIds(text: string): SystemUserRight[] {
-	return commaList(text).map((entry) => {
-		const value = entry.startsWith(`${RESOURCE_ATTRIBUTE}:`) ? entry.slice(RESOURCE_ATTRIBUTE.length + 1) : entry;
+	const ids = commaList(text).map((entry) => (entry.startsWith(`${RESOURCE_ATTRIBUTE}:`) ? entry.slice(RESOURCE_ATTRIBUTE.length + 1) : entry));
+	return [...new Set(ids)].map((value) => {
 		if (!/^[A-Za-z0-9_.:-]+$/.test(value)) {
 			throw new LoginProblem({
 				kind: 'badInput',
@@ -402,12 +402,12 @@ export function rightsFromResourceIds(text: string): SystemUserRight[] {
 
 /** Access packages from URNs ("urn:altinn:accesspackage:regnskapsforer-lonn"), comma-separated; a bare name gets the prefix. */
 export function accessPackagesFromUrns(text: string): AccessPackage[] {
-	return commaList(text).map((entry) => {
-		const urn = entry.startsWith('urn:') ? entry : `${ACCESS_PACKAGE_PREFIX}${entry}`;
+	const urns = commaList(text).map((entry) => (entry.startsWith('urn:') ? entry : `${ACCESS_PACKAGE_PREFIX}${entry}`));
+	return [...new Set(urns)].map((urn) => {
 		if (!urn.startsWith(ACCESS_PACKAGE_PREFIX) || !/^[a-z0-9:_.-]+$/i.test(urn.slice(ACCESS_PACKAGE_PREFIX.length)) || urn === ACCESS_PACKAGE_PREFIX) {
 			throw new LoginProblem({
 				kind: 'badInput',
-				message: `"${entry.slice(0, 80)}" is not an access package URN`,
+				message: `"${urn.slice(0, 80)}" is not an access package URN`,
 				hint: 'Give access packages as URNs such as urn:altinn:accesspackage:regnskapsforer-lonn, separated by commas.',
 			});
 		}
