@@ -4,7 +4,8 @@
  * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
 import { ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from '../test/fakes/fakeAltinn';
-import { FakeAltinn3, makeKeyClient } from '../test/fakes/fakeAltinn3';
+import { makeKeyClient } from '../test/fakes/fakeAltinn3';
+import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../test/fakes/fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../test/fakes/fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
 import {
@@ -23,21 +24,58 @@ export interface Sandboxes {
 	boknett: FakeBoknett;
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
-	altinn3: FakeAltinn3;
+	/** Altinn 3 and Maskinporten, with Altinn's system-user vendor API (a superset of FakeAltinn3). */
+	altinn3: FakeAltinnSystemUser;
 	bokbasen: FakeBokbasenAuth;
 	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh at each start. */
 	altinn3Client: ReturnType<typeof makeKeyClient>;
 	stop(): Promise<void>;
 }
 
+/** The system the examples/altinn3-*system-user* workflows use: registered for the sandbox client. */
+export const SANDBOX_SYSTEM_ID = `${VENDOR_ORG_NO}_sandbox`;
+
+const SANDBOX_VENDOR_SCOPES = [
+	'altinn:authentication/systemuser.request.write',
+	'altinn:authentication/systemuser.request.read',
+	'altinn:authentication/systemregister.write',
+	'altinn:instances.write',
+].join(' ');
+
+/**
+ * The sandbox client is also a system vendor: its system asks for the right to the example app, and
+ * two of the three customers in examples/altinn3-system-user-submission.json have approved it already
+ * (the third is the one examples/altinn3-onboard-customer.json asks).
+ */
+function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void {
+	const right = { resource: [{ id: 'urn:altinn:resource', value: 'app_ttd_example-app' }] };
+	altinn3.addSystem({ id: SANDBOX_SYSTEM_ID, clientId: [clientId], rights: [right], allowedRedirectUrls: ['https://vendor.example/altinn/done'] });
+	for (const [index, orgNo] of [CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO].entries()) {
+		const id = `5a9d0c1e-0000-4000-8000-00000000000${index + 1}`;
+		altinn3.systemUsers.set(id, {
+			id,
+			systemId: SANDBOX_SYSTEM_ID,
+			reporteeOrgNo: orgNo,
+			supplierOrgNo: VENDOR_ORG_NO,
+			externalRef: orgNo,
+			integrationTitle: 'Sandbox',
+			rights: [right],
+			accessPackages: [],
+			agent: false,
+			created: new Date().toISOString(),
+		});
+	}
+}
+
 export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS): Promise<Sandboxes> {
 	const boknett = await new FakeBoknett().start(ports.boknett);
 	const onlyoffice = await new FakeOnlyoffice().start(ports.onlyoffice);
 	const altinn = await new FakeAltinn().start(ports.altinn);
-	const altinn3 = await new FakeAltinn3().start(ports.altinn3);
+	const altinn3 = await new FakeAltinnSystemUser().start(ports.altinn3);
 	const bokbasen = await new FakeBokbasenAuth().start(ports.bokbasen);
 	const altinn3Client = makeKeyClient();
-	altinn3.registerKeyClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, altinn3Client.scopes);
+	altinn3.registerVendorClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, `${altinn3Client.scopes} ${SANDBOX_VENDOR_SCOPES}`);
+	addSandboxSystem(altinn3, altinn3Client.clientId);
 	return {
 		boknett,
 		onlyoffice,

@@ -21,7 +21,8 @@ import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
 import { SecretCollector } from './secrets';
 import type { TokenItem } from './tokenItem';
-import { tokenStore } from './tokenStore';
+import type { ReusePolicy } from './tokenStore';
+import { DEFAULT_REUSE_POLICY, tokenStore } from './tokenStore';
 import type { HttpCapableContext } from './transport';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, contextFromLegacyRequest, transportFor } from './transport';
 
@@ -82,6 +83,41 @@ export async function loginForItem<C, S extends Record<string, unknown>>(
 	// Noted on the side; the caller still gets the error from `attempt` itself.
 	attempt.catch((error: unknown) => {
 		if (error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(node, key, error);
+	});
+	return await attempt;
+}
+
+/**
+ * Logs in, or hands out a still-valid token of the same login, under a reuse policy given by the
+ * caller rather than read from node options: for places that have none (a polling trigger) or
+ * whose token is only a step to their own call. `run`, when given (a node run's context), makes
+ * a refusal stick for the rest of that run, as in `loginForItem`. A login that stops for a code
+ * fails: nobody waits for one here.
+ */
+export async function obtainToken<C, S extends Record<string, unknown>>(
+	http: HttpCapableContext,
+	module: LoginModule<C, S>,
+	credential: C,
+	settings: S,
+	secrets: SecretCollector,
+	options: { policy?: ReusePolicy; run?: object; timeoutMs?: number } = {},
+): Promise<TokenItem> {
+	secrets.add(...module.secrets(credential));
+	const store = tokenStore();
+	const key = storeKey(module, credential, settings);
+	const refused = options.run ? store.refusalInRun(options.run, key) : undefined;
+	if (refused) throw refused;
+	const context = loginContext(http, secrets, options.timeoutMs);
+	const login = async () => tokenOf(module, await module.login(context, credential, settings), 'node') as unknown as Record<string, unknown>;
+	const attempt = (async (): Promise<TokenItem> => {
+		if (module.reusable === false) return (await login()) as unknown as TokenItem;
+		const { item, reused } = await store.obtain(key, options.policy ?? DEFAULT_REUSE_POLICY, login);
+		const token = item as unknown as TokenItem;
+		return reused ? { ...token, reused: true } : token;
+	})();
+	// Noted on the side; the caller still gets the error from `attempt` itself.
+	attempt.catch((error: unknown) => {
+		if (options.run && error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(options.run, key, error);
 	});
 	return await attempt;
 }

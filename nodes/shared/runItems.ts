@@ -1,5 +1,5 @@
 /**
- * Runs a node once per input item: one output item each, paired with its input, and with
+ * Runs a node once per input item: one output item each (or one per entry of a list), paired with its input, and with
  * "Continue On Fail" a failed item becomes `{ error, description }` while the others go on.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -8,7 +8,8 @@ import { toNodeError } from './nodeErrors';
 import { SecretCollector } from './secrets';
 import { DEFAULT_TIMEOUT_MS } from './transport';
 
-export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject>;
+/** One output item for the input item, or a list of them (e.g. one per entry Altinn listed; none for an empty list). */
+export type ItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<IDataObject | IDataObject[]>;
 
 /** An item for one of a node's outputs (0 is the first). */
 export interface RoutedItem {
@@ -16,7 +17,7 @@ export interface RoutedItem {
 	output: number;
 }
 
-export type RoutedItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<RoutedItem>;
+export type RoutedItemHandler = (itemIndex: number, secrets: SecretCollector) => Promise<RoutedItem | RoutedItem[]>;
 
 /**
  * Runs `handleItem` for every input item, one output item each, paired with its input. With
@@ -26,7 +27,10 @@ export async function runForEachItem(
 	context: IExecuteFunctions,
 	handleItem: ItemHandler,
 ): Promise<INodeExecutionData[][]> {
-	return await runForEachItemRouted(context, 1, async (itemIndex, secrets) => ({ json: await handleItem(itemIndex, secrets), output: 0 }));
+	return await runForEachItemRouted(context, 1, async (itemIndex, secrets) => {
+		const result = await handleItem(itemIndex, secrets);
+		return (Array.isArray(result) ? result : [result]).map((json) => ({ json, output: 0 }));
+	});
 }
 
 /**
@@ -43,8 +47,10 @@ export async function runForEachItemRouted(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const secrets = new SecretCollector();
 		try {
-			const { json, output } = await handleItem(itemIndex, secrets);
-			outputs[Math.min(Math.max(0, output), outputCount - 1)].push({ json, pairedItem: { item: itemIndex } });
+			const result = await handleItem(itemIndex, secrets);
+			for (const { json, output } of Array.isArray(result) ? result : [result]) {
+				outputs[Math.min(Math.max(0, output), outputCount - 1)].push({ json, pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());
 			if (!context.continueOnFail()) throw nodeError;

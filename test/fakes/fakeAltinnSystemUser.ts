@@ -201,6 +201,9 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 	/** System users per page of `vendor/bysystem`, small so paging is exercised. */
 	pageSize = 2;
 
+	/** Where the request lists' `links.next` point (default: this fake); a test sets another origin to see it refused. */
+	nextPageBase: string | undefined;
+
 	/** Also put `authorization_details` beside the token in Maskinporten's answer (RFC 9396 allows it). */
 	authorizationDetailsInAnswer = false;
 
@@ -441,6 +444,7 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 		if (typeof vendor !== 'string') return vendor;
 		if (request.method !== 'GET') return { status: 405, body: '' };
 		const kind = agent ? 'agentrequest' : 'request';
+		if (tail.startsWith('/bysystem/')) return this.listRequests(request, vendor, kind, tail.slice('/bysystem/'.length));
 		const byRef = /^\/byexternalref\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(tail);
 		let found: FakeSystemUserRequest | undefined;
 		if (byRef) {
@@ -566,6 +570,22 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 		};
 		this.systemUserRequests.set(created.id, created);
 		return json(201, this.requestJson(created), { Location: `${this.baseUrl}${API}/systemuser/changerequest/${created.id}` });
+	}
+
+	/**
+	 * RequestSystemUserController.GetAllRequestsForVendor / GetAllAgentRequestsForVendor: every request
+	 * of the vendor's system, any status, paged with `?token=` and `links.next` as Altinn's Paginated<T>.
+	 */
+	private listRequests(request: RecordedRequest, vendor: string, kind: 'request' | 'agentrequest', rawSystemId: string): Reply {
+		const systemId = decodeURIComponent(rawSystemId);
+		const system = this.systems.get(systemId);
+		if (!system || system.vendorOrgNo !== vendor) return problem('systemIdNotFound');
+		const all = [...this.systemUserRequests.values()].filter((candidate) => candidate.kind === kind && candidate.systemId === systemId);
+		const start = Number(new URLSearchParams(request.url.split('?')[1] ?? '').get('token') ?? '0') || 0;
+		const page = all.slice(start, start + this.pageSize);
+		const path = `${API}/systemuser/request/vendor${kind === 'agentrequest' ? '/agent' : ''}/bysystem/${encodeURIComponent(systemId)}`;
+		const next = start + this.pageSize < all.length ? `${this.nextPageBase ?? this.baseUrl}${path}?token=${start + this.pageSize}` : null;
+		return json(200, { links: { next }, data: page.map((entry) => this.requestJson(entry)) });
 	}
 
 	private listSystemUsers(request: RecordedRequest): Reply {

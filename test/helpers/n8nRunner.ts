@@ -12,9 +12,10 @@ import { join } from 'node:path';
 // jest's global set-up normally provides one for the whole run.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-login-tokens-test-'));
 
-import { ExecuteContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, PollContext, WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	ICredentials,
 	IExecuteData,
 	IHttpRequestHelper,
@@ -324,4 +325,38 @@ export async function callWebhook(
 	if (!nodeType.webhook) throw new Error('node has no webhook method');
 	const result = await nodeType.webhook.call(context);
 	return { result, response };
+}
+
+export interface PollOptions {
+	parameters?: INodeParameters;
+	credentials?: CredentialsByType;
+	/** 'trigger' as for an active workflow, 'manual' as for "Fetch test event". */
+	mode?: 'trigger' | 'manual';
+	/** The node's static data; the poll changes it in place, as n8n's own object. */
+	staticData?: IDataObject;
+}
+
+/**
+ * Runs a polling node's `poll()` once through n8n-core's PollContext, as n8n's poll trigger executor
+ * calls it: the node's static data comes from `staticData` (a test keeps it, or serialises it, between
+ * polls, as n8n saves it with the workflow).
+ */
+export async function pollNode(nodeType: INodeType, options: PollOptions = {}): Promise<INodeExecutionData[][] | null> {
+	const harness = createHarness(nodeType, { parameters: options.parameters, credentials: options.credentials });
+	const mode = options.mode ?? 'trigger';
+	const staticData = options.staticData ?? {};
+	const context = new PollContext(
+		harness.workflow,
+		harness.node,
+		harness.additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+		undefined,
+		undefined,
+		undefined,
+		undefined,
+		() => staticData,
+	);
+	if (!nodeType.poll) throw new Error('node has no poll method');
+	return await nodeType.poll.call(context);
 }

@@ -13,6 +13,7 @@ import {
 	SCOPE_SYSTEMUSER_REQUEST_READ,
 	SCOPE_SYSTEMUSER_REQUEST_WRITE,
 	VENDOR_CALLS,
+	accessPackagesFromUrns,
 	buildCreateAgentSystemUserRequest,
 	buildCreateChangeRequest,
 	buildCreateSystemUserRequest,
@@ -21,6 +22,7 @@ import {
 	buildGetRegisteredSystemRequest,
 	buildGetSystemUserRequest,
 	buildGetSystemUserRequestByExternalRef,
+	buildListSystemUserRequestsRequest,
 	buildListSystemUsersRequest,
 	buildRegisterSystemRequest,
 	buildUpdateSystemRequest,
@@ -32,7 +34,9 @@ import {
 	readSystemUserFacts,
 	readSystemUserListAnswer,
 	readSystemUserRequestAnswer,
+	readSystemUserRequestListAnswer,
 	readSystemUserTokenAnswer,
+	rightsFromResourceIds,
 	systemUserAuthorizationDetails,
 } from '../../nodes/Altinn/protocol/systemUser';
 import type { CreateSystemUserRequest, RegisteredSystem } from '../../nodes/Altinn/protocol/systemUser';
@@ -462,3 +466,79 @@ describe('system register and the list of system users', () => {
 		expect(problemOf(() => readSystemUserListAnswer(jsonAnswer(200, { items: [] }))).details.kind).toBe('unexpectedAnswer');
 	});
 });
+
+describe('the requests of a system', () => {
+	it('lists standard requests of every status page by page, with the agent requests apart, following next only on the same platform', async () => {
+		const token = await vendorToken();
+		const made = [];
+		for (const ref of ['a', 'b', 'c']) made.push(readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, token, request({ externalRef: ref })))));
+		fake.approve(made[0].requestId);
+		fake.reject(made[2].requestId);
+		const agent = readSystemUserRequestAnswer(
+			await send(buildCreateAgentSystemUserRequest(fake.baseUrl, token, { systemId: SYSTEM_ID, partyOrgNo: OTHER_CUSTOMER_ORG_NO, accessPackages: [PACKAGE] })),
+		);
+		const firstSpec = buildListSystemUserRequestsRequest(fake.baseUrl, token, SYSTEM_ID);
+		expect(firstSpec.url).toBe(`${fake.baseUrl}/authentication/api/v1/systemuser/request/vendor/bysystem/${SYSTEM_ID}`);
+		const first = readSystemUserRequestListAnswer(await send(firstSpec));
+		expect(first.requests.map((entry) => [entry.externalRef, entry.status])).toEqual([
+			['a', 'Accepted'],
+			['b', 'New'],
+		]);
+		expect(first.requests[0]).toMatchObject({ requestId: made[0].requestId, systemId: SYSTEM_ID, partyOrgNo: CUSTOMER_ORG_NO, rights: [RIGHT], created: false });
+		expect(typeof first.requests[0].createdAt).toBe('string');
+		const second = readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, token, SYSTEM_ID, { next: first.next })));
+		expect(second).toMatchObject({ next: null, requests: [{ externalRef: 'c', status: 'Rejected' }] });
+		const agents = readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, token, SYSTEM_ID, { agent: true })));
+		expect(agents.requests.map((entry) => entry.requestId)).toEqual([agent.requestId]);
+		expect(fake.requests[fake.requests.length - 1].path).toBe(`/authentication/api/v1/systemuser/request/vendor/agent/bysystem/${SYSTEM_ID}`);
+		// The token goes with the link: one to another origin is refused, not followed.
+		fake.nextPageBase = 'http://127.0.0.2:9';
+		const linked = readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, token, SYSTEM_ID)));
+		expect(() => buildListSystemUserRequestsRequest(fake.baseUrl, token, SYSTEM_ID, { next: linked.next })).toThrow(/another address/);
+		expect(() => buildListSystemUserRequestsRequest(fake.baseUrl, token, 'no such/system')).toThrow(/spaces or slashes/);
+	});
+
+	it('needs the request read scope, and says which; an unknown system is a 404 with the system ID hint', async () => {
+		const writeOnly = await vendorToken(SCOPE_SYSTEMUSER_REQUEST_WRITE);
+		const refused = problemOf(() => readSystemUserRequestListAnswer(answerOf403()));
+		expect(refused.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_READ);
+		const live = await problemFrom(async () => readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, writeOnly, SYSTEM_ID))));
+		expect(live.details).toMatchObject({ kind: 'rejected', httpCode: 403 });
+		expect(live.message).toMatch(/list the system-user requests of the system/);
+		expect(live.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_READ);
+		const unknown = await problemFrom(async () =>
+			readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, await vendorToken(), `${VENDOR_ORG_NO}_ukjent`))),
+		);
+		expect(unknown.details.providerMessage).toMatch(/AUTH-00011/);
+		expect(VENDOR_CALLS.listRequests.scope).toBe(SCOPE_SYSTEMUSER_REQUEST_READ);
+	});
+
+	it('reads a bare array as one last page, and refuses an entry with a status it does not know', () => {
+		expect(readSystemUserRequestListAnswer(jsonAnswer(200, [{ id: 'r1', status: 'Timedout' }])).requests[0]).toMatchObject({ requestId: 'r1', status: 'Timedout', createdAt: null });
+		expect(problemOf(() => readSystemUserRequestListAnswer(jsonAnswer(200, { data: [{ id: 'r1', status: 'Escalated' }] }))).message).toMatch(/status this node does not know/);
+		expect(problemOf(() => readSystemUserRequestListAnswer(jsonAnswer(200, { requests: [] }))).details.kind).toBe('unexpectedAnswer');
+	});
+});
+
+describe('rights and access packages as people type them', () => {
+	it('turns comma-separated resource IDs into Altinn\'s rights shape, a pasted URN included, without repeats', () => {
+		expect(rightsFromResourceIds('ske-mva-melding, app_ttd_example,urn:altinn:resource:ske-mva-melding')).toEqual([
+			{ resource: [{ id: 'urn:altinn:resource', value: 'ske-mva-melding' }] },
+			{ resource: [{ id: 'urn:altinn:resource', value: 'app_ttd_example' }] },
+		]);
+		expect(rightsFromResourceIds('  ')).toEqual([]);
+		expect(problemOf(() => rightsFromResourceIds('ske/mva')).details.kind).toBe('badInput');
+	});
+
+	it('reads access package URNs, and gives a bare name the prefix', () => {
+		expect(accessPackagesFromUrns('urn:altinn:accesspackage:regnskapsforer-lonn, skattegrunnlag')).toEqual([
+			{ urn: 'urn:altinn:accesspackage:regnskapsforer-lonn' },
+			{ urn: 'urn:altinn:accesspackage:skattegrunnlag' },
+		]);
+		expect(problemOf(() => accessPackagesFromUrns('urn:altinn:resource:x')).message).toMatch(/not an access package URN/);
+	});
+});
+
+function answerOf403(): HttpAnswer {
+	return answer(403, {}, '', 'Forbidden');
+}

@@ -306,6 +306,14 @@ export interface SystemUserRequest {
 	redirectUrl: string | null;
 	/** True when Altinn made a new request (201); false when it returned the existing one (200). */
 	created: boolean;
+	/** When Altinn made the request (its `created`, ISO 8601), or null where the answer does not say. */
+	createdAt: string | null;
+}
+
+export interface SystemUserRequestPage {
+	requests: SystemUserRequest[];
+	/** Altinn's link to the next page, or null on the last one. */
+	next: string | null;
 }
 
 export interface CreateChangeRequest {
@@ -363,6 +371,48 @@ export interface RegisteredSystem {
 	clientId: string[];
 	allowedRedirectUrls?: string[];
 	isVisible?: boolean;
+}
+
+/** Altinn's attribute for a resource in the resource registry, as a right's `resource` entry names it. */
+const RESOURCE_ATTRIBUTE = 'urn:altinn:resource';
+const ACCESS_PACKAGE_PREFIX = 'urn:altinn:accesspackage:';
+
+function commaList(text: string): string[] {
+	return String(text ?? '').split(/[,\s]+/).map((entry) => entry.trim()).filter(Boolean);
+}
+
+/**
+ * Rights from resource IDs as people list them ("ske-mva-melding, app_ttd_example"), in the shape
+ * Altinn wants: `{resource: [{id: "urn:altinn:resource", value: <id>}]}` each. A pasted
+ * "urn:altinn:resource:<id>" is read as its ID.
+ */
+export function rightsFromResourceIds(text: string): SystemUserRight[] {
+	const ids = commaList(text).map((entry) => (entry.startsWith(`${RESOURCE_ATTRIBUTE}:`) ? entry.slice(RESOURCE_ATTRIBUTE.length + 1) : entry));
+	return [...new Set(ids)].map((value) => {
+		if (!/^[A-Za-z0-9_.:-]+$/.test(value)) {
+			throw new LoginProblem({
+				kind: 'badInput',
+				message: `The resource ID "${value.slice(0, 60)}" is not one Altinn's resource registry could hold`,
+				hint: 'Give resource IDs such as ske-mva-melding or app_ttd_example, separated by commas.',
+			});
+		}
+		return { resource: [{ id: RESOURCE_ATTRIBUTE, value }] };
+	});
+}
+
+/** Access packages from URNs ("urn:altinn:accesspackage:regnskapsforer-lonn"), comma-separated; a bare name gets the prefix. */
+export function accessPackagesFromUrns(text: string): AccessPackage[] {
+	const urns = commaList(text).map((entry) => (entry.startsWith('urn:') ? entry : `${ACCESS_PACKAGE_PREFIX}${entry}`));
+	return [...new Set(urns)].map((urn) => {
+		if (!urn.startsWith(ACCESS_PACKAGE_PREFIX) || !/^[a-z0-9:_.-]+$/i.test(urn.slice(ACCESS_PACKAGE_PREFIX.length)) || urn === ACCESS_PACKAGE_PREFIX) {
+			throw new LoginProblem({
+				kind: 'badInput',
+				message: `"${urn.slice(0, 80)}" is not an access package URN`,
+				hint: 'Give access packages as URNs such as urn:altinn:accesspackage:regnskapsforer-lonn, separated by commas.',
+			});
+		}
+		return { urn };
+	});
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -540,13 +590,10 @@ export function buildGetChangeRequestByExternalRef(
 }
 
 /**
- * `GET …/systemuser/vendor/bysystem/{systemId}`: the system users customers have approved. Give the
- * previous page's `next` to continue; it must point to the same platform, so the token never goes
- * elsewhere.
+ * The address of the next page Altinn linked to, if it is on the same platform (origin) as the first
+ * page: the vendor's token goes with it, so a link elsewhere is refused rather than followed.
  */
-export function buildListSystemUsersRequest(platformUrl: string, token: string, systemId: string, next?: string | null): HttpRequestSpec {
-	const first = joinUrl(platformUrl, `${SYSTEM_USER_PATH}/bysystem/${segment(requireSystemId(systemId))}`);
-	if (!next) return { method: 'GET', url: first, headers: vendorHeaders(token, false) };
+function nextPageUrl(first: string, next: string, what: string): string {
 	let url: URL | undefined;
 	try {
 		url = new URL(next, first);
@@ -556,11 +603,40 @@ export function buildListSystemUsersRequest(platformUrl: string, token: string, 
 	if (!url || url.origin !== new URL(first).origin) {
 		throw new LoginProblem({
 			kind: 'unexpectedAnswer',
-			message: 'Altinn\'s link to the next page of system users points to another address, so it was not followed',
+			message: `Altinn's link to the next page of ${what} points to another address, so it was not followed`,
 			hint: 'Check the platform address; the token is only sent to the Altinn platform it came for.',
 		});
 	}
-	return { method: 'GET', url: url.toString(), headers: vendorHeaders(token, false) };
+	return url.toString();
+}
+
+/**
+ * `GET …/systemuser/vendor/bysystem/{systemId}`: the system users customers have approved. Give the
+ * previous page's `next` to continue; it must point to the same platform, so the token never goes
+ * elsewhere.
+ */
+export function buildListSystemUsersRequest(platformUrl: string, token: string, systemId: string, next?: string | null): HttpRequestSpec {
+	const first = joinUrl(platformUrl, `${SYSTEM_USER_PATH}/bysystem/${segment(requireSystemId(systemId))}`);
+	return { method: 'GET', url: next ? nextPageUrl(first, next, 'system users') : first, headers: vendorHeaders(token, false) };
+}
+
+/**
+ * `GET …/systemuser/request/vendor/bysystem/{systemId}` (standard) or `…/vendor/agent/bysystem/{systemId}`
+ * (client/agent): every request the vendor made for the system, whatever its status, paged like the
+ * system-user list. Give the previous page's `next` to continue (same platform only).
+ */
+export function buildListSystemUserRequestsRequest(
+	platformUrl: string,
+	token: string,
+	systemId: string,
+	options: { agent?: boolean; next?: string | null } = {},
+): HttpRequestSpec {
+	const first = joinUrl(platformUrl, `${REQUEST_PATH}${options.agent ? '/agent' : ''}/bysystem/${segment(requireSystemId(systemId))}`);
+	return {
+		method: 'GET',
+		url: options.next ? nextPageUrl(first, options.next, 'system-user requests') : first,
+		headers: vendorHeaders(token, false),
+	};
 }
 
 function registerBody(system: RegisteredSystem): JsonRecord {
@@ -619,6 +695,7 @@ export const VENDOR_CALLS = {
 	getRequest: { action: 'read the system-user request', scope: SCOPE_SYSTEMUSER_REQUEST_READ, notFound: 'There is no such system-user request' },
 	createChangeRequest: { action: 'create the change request', scope: SCOPE_SYSTEMUSER_REQUEST_WRITE, notFound: 'There is no such system user' },
 	getChangeRequest: { action: 'read the change request', scope: SCOPE_SYSTEMUSER_REQUEST_READ, notFound: 'There is no such change request' },
+	listRequests: { action: 'list the system-user requests of the system', scope: SCOPE_SYSTEMUSER_REQUEST_READ, notFound: 'Altinn does not know this system' },
 	listSystemUsers: { action: 'list the system users of the system', scope: SCOPE_SYSTEMREGISTER_WRITE, notFound: 'Altinn does not know this system' },
 	registerSystem: { action: 'register the system', scope: SCOPE_SYSTEMREGISTER_WRITE, notFound: 'There is no such system in the system register' },
 } as const satisfies Record<string, VendorCall>;
@@ -817,9 +894,8 @@ function readStatus<T extends string>(value: unknown, known: readonly T[], call:
 	return status;
 }
 
-/** The answer to creating or reading a system-user request (standard or agent). */
-export function readSystemUserRequestAnswer(answer: HttpAnswer, call: VendorCall = VENDOR_CALLS.getRequest): SystemUserRequest {
-	const json = successJson(answer, call);
+/** One request as Altinn describes it, in an answer of its own or as an entry of a list. */
+function systemUserRequestFrom(json: unknown, created: boolean, call: VendorCall, answer: HttpAnswer): SystemUserRequest {
 	if (!isRecord(json) || typeof json.id !== 'string' || !json.id) throw malformed(call, 'no request ID', answer);
 	const status = readStatus(json.status, SYSTEM_USER_REQUEST_STATUSES, call, answer);
 	return {
@@ -832,8 +908,27 @@ export function readSystemUserRequestAnswer(answer: HttpAnswer, call: VendorCall
 		rights: readRights(json.rights),
 		accessPackages: readAccessPackages(json.accessPackages),
 		redirectUrl: nullableText(json.redirectUrl),
-		created: answer.statusCode === 201,
+		created,
+		createdAt: nullableText(json.created),
 	};
+}
+
+/** The answer to creating or reading a system-user request (standard or agent). */
+export function readSystemUserRequestAnswer(answer: HttpAnswer, call: VendorCall = VENDOR_CALLS.getRequest): SystemUserRequest {
+	return systemUserRequestFrom(successJson(answer, call), answer.statusCode === 201, call, answer);
+}
+
+/** One page of a system's requests: `{links: {next}, data: [...]}`; a bare array is read as one last page. */
+export function readSystemUserRequestListAnswer(answer: HttpAnswer, call: VendorCall = VENDOR_CALLS.listRequests): SystemUserRequestPage {
+	const { items, next } = readPage(successJson(answer, call), call, answer, 'no list of system-user requests');
+	return { requests: items.map((item) => systemUserRequestFrom(item, false, call, answer)), next };
+}
+
+/** Altinn's `Paginated<T>`: `{links: {next}, data: [...]}`; a bare array is read as one last page. */
+function readPage(json: unknown, call: VendorCall, answer: HttpAnswer, what: string): { items: unknown[]; next: string | null } {
+	if (Array.isArray(json)) return { items: json, next: null };
+	if (isRecord(json) && Array.isArray(json.data)) return { items: json.data, next: isRecord(json.links) ? nullableText(json.links.next) : null };
+	throw malformed(call, what, answer);
 }
 
 /** The answer to creating or reading a change request; `NoChangeNeeded` when nothing would change. */
@@ -860,15 +955,8 @@ export function readChangeRequestAnswer(answer: HttpAnswer, call: VendorCall = V
 
 /** One page of a system's system users: `{links: {next}, data: [...]}`; a bare array is read as one last page. */
 export function readSystemUserListAnswer(answer: HttpAnswer, call: VendorCall = VENDOR_CALLS.listSystemUsers): SystemUserPage {
-	const json = successJson(answer, call);
-	let items: unknown;
-	let next: string | null = null;
-	if (Array.isArray(json)) items = json;
-	else if (isRecord(json) && Array.isArray(json.data)) {
-		items = json.data;
-		next = isRecord(json.links) ? nullableText(json.links.next) : null;
-	} else throw malformed(call, 'no list of system users', answer);
-	const systemUsers = (items as unknown[]).map((item) => {
+	const { items, next } = readPage(successJson(answer, call), call, answer, 'no list of system users');
+	const systemUsers = items.map((item) => {
 		if (!isRecord(item) || typeof item.id !== 'string') throw malformed(call, 'a system user without an ID', answer);
 		return {
 			id: item.id,

@@ -1,0 +1,192 @@
+/**
+ * Starts a workflow when a customer decides on a system-user request: each poll lists the system's
+ * requests from Altinn's vendor API and fires once for every request that is decided (Accepted,
+ * Rejected, Denied, Timedout) and not yet reported. The decision is read from Altinn, never taken
+ * from a browser coming back to a redirect URL (anyone can open that address).
+ *
+ * State (the workflow's static data for this node) holds request IDs and their statuses only, never
+ * a token: `{ watching, reported: { <request id>: <status> } }`. `watching` names the system and
+ * request types the list was taken for; when it is missing or different (the first poll after
+ * activation, or the parameters changed) the poll records what is already decided without firing,
+ * so old decisions do not flood the workflow. Entries Altinn no longer lists are dropped, so the
+ * state stays as small as the system's list.
+ */
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { optionsCollection } from '../shared/descriptions';
+import { credentialTestFor } from '../shared/loginRunner';
+import { toNodeError } from '../shared/nodeErrors';
+import { SecretCollector } from '../shared/secrets';
+import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
+import type { AltinnMaskinportenCredential } from './logins/maskinporten';
+import { altinn3Endpoints } from './logins/maskinporten';
+import { altinnVendorLogin } from './logins/vendor';
+import type { SystemUserRequest, SystemUserRequestStatus } from './protocol/systemUser';
+import { VENDOR_CALLS, buildListSystemUserRequestsRequest, checkOrganisationNumber } from './protocol/systemUser';
+import type { RequestType } from './vendorApi';
+import { checkVendorRequest, listAllSystemUserRequests, systemUserRequestItem, vendorSession } from './vendorApi';
+
+/** The statuses a person (or Altinn's time limit) has put an end to; `New` is still waiting. */
+export const DECIDED_STATUSES: readonly SystemUserRequestStatus[] = ['Accepted', 'Rejected', 'Denied', 'Timedout'];
+
+interface DecisionState {
+	/** The system and request types the recorded list belongs to, e.g. "991825827_payroll|standard,agent". */
+	watching: string;
+	/** Decided requests already seen: request ID → status. */
+	reported: Record<string, string>;
+}
+
+/** The stored state, or undefined when there is none for what is watched now (a baseline is then taken). */
+function readState(staticData: IDataObject, watching: string): DecisionState | undefined {
+	const reported = staticData.reported;
+	if (staticData.watching !== watching || typeof reported !== 'object' || reported === null || Array.isArray(reported)) return undefined;
+	const entries = Object.entries(reported).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+	return { watching, reported: Object.fromEntries(entries) };
+}
+
+/** Writes the state only when it changed: n8n saves the workflow whenever its static data is touched. */
+function writeState(staticData: IDataObject, state: DecisionState): void {
+	if (staticData.watching === state.watching && JSON.stringify(staticData.reported) === JSON.stringify(state.reported)) return;
+	staticData.watching = state.watching;
+	staticData.reported = state.reported;
+}
+
+/** Newest first by Altinn's `created`; requests without one keep their place after those with one. */
+function newestFirst(a: SystemUserRequest, b: SystemUserRequest): number {
+	return (Date.parse(b.createdAt ?? '') || 0) - (Date.parse(a.createdAt ?? '') || 0);
+}
+
+export class AltinnSystemUserTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Altinn System User Trigger',
+		name: 'altinnSystemUserTrigger',
+		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Decisions on " + $parameter["systemId"] }}',
+		description: 'Starts a workflow when a customer accepts or rejects a system-user request for your system (read from Altinn)',
+		defaults: { name: 'Altinn System User Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'altinnMaskinportenApi', required: true, testedBy: 'altinnMaskinportenApiTest' }],
+		properties: [
+			{
+				displayName:
+					'Fires once per request that is decided (Accepted, Rejected, Denied, Timedout), read from Altinn. The first poll after activation only notes what is already decided. Needs the scope altinn:authentication/systemuser.request.read.',
+				name: 'triggerNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'System ID',
+				name: 'systemId',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: '991825827_payroll',
+				description: "Your system's ID in Altinn's system register",
+			},
+			{
+				displayName: 'Request Types',
+				name: 'requestTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Standard', value: 'standard' },
+					{ name: 'Client (Agent)', value: 'agent' },
+				],
+				default: ['standard'],
+				description: 'Which requests to watch',
+			},
+			optionsCollection([
+				{
+					displayName: 'Only These Statuses',
+					name: 'statuses',
+					type: 'multiOptions',
+					options: [
+						{ name: 'Accepted', value: 'Accepted' },
+						{ name: 'Denied', value: 'Denied' },
+						{ name: 'Rejected', value: 'Rejected' },
+						{ name: 'Timed Out', value: 'Timedout' },
+					],
+					default: [],
+					description: 'Fire only for these decisions (all when none is chosen); the others are still noted, and do not fire later',
+				},
+				{
+					displayName: 'Only This Customer',
+					name: 'customerOrgNumber',
+					type: 'string',
+					default: '',
+					placeholder: '310547891',
+					description: 'Fire only for requests to this organisation number (9 digits)',
+				},
+			]),
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			/** The vendor API takes the Maskinporten token itself, so the Test asks Maskinporten only. */
+			altinnMaskinportenApiTest: credentialTestFor(altinnVendorLogin, { scope: '' }),
+		},
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const secrets = new SecretCollector();
+		try {
+			return await pollDecisions(this, secrets);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, 0, secrets.redactor());
+		}
+	}
+}
+
+async function pollDecisions(context: IPollFunctions, secrets: SecretCollector): Promise<INodeExecutionData[][] | null> {
+	const systemId = String(context.getNodeParameter('systemId', '') ?? '').trim();
+	const chosenTypes = context.getNodeParameter('requestTypes', ['standard']) as RequestType[];
+	const requestTypes = (['standard', 'agent'] as const).filter((type) => chosenTypes.includes(type));
+	if (requestTypes.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'No request type is chosen', { description: 'Choose Standard, Client (Agent) or both under Request Types.' });
+	}
+	const chosenStatuses = context.getNodeParameter('options.statuses', []) as string[];
+	const statuses = chosenStatuses.length > 0 ? DECIDED_STATUSES.filter((status) => chosenStatuses.includes(status)) : DECIDED_STATUSES;
+	const customerText = String(context.getNodeParameter('options.customerOrgNumber', '') ?? '').trim();
+	// Input is checked before anything is asked of Maskinporten or Altinn (reading the credential sends nothing).
+	const customer = customerText ? checkOrganisationNumber(customerText, 'customer organisation number to watch') : undefined;
+	const credential = (await context.getCredentials('altinnMaskinportenApi')) as unknown as AltinnMaskinportenCredential;
+	const { platformUrl } = altinn3Endpoints(credential);
+	for (const type of requestTypes) checkVendorRequest((token) => buildListSystemUserRequestsRequest(platformUrl, token, systemId, { agent: type === 'agent' }));
+	const timeout = context.getNodeParameter('options.timeout', DEFAULT_TIMEOUT_MS) as number;
+	const vendor = await vendorSession(context, credential, VENDOR_CALLS.listRequests.scope, secrets, {
+		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+	});
+	const decided: Array<{ request: SystemUserRequest; requestType: RequestType }> = [];
+	for (const requestType of requestTypes) {
+		for (const request of await listAllSystemUserRequests(vendor, systemId, requestType === 'agent')) {
+			if (DECIDED_STATUSES.includes(request.status)) decided.push({ request, requestType });
+		}
+	}
+	const wanted = ({ request }: { request: SystemUserRequest }) => statuses.includes(request.status) && (!customer || request.partyOrgNo === customer);
+
+	if (context.getMode() === 'manual') {
+		// A person testing the trigger sees the latest decision; the state is neither read nor changed.
+		const latest = decided.filter(wanted).sort((a, b) => newestFirst(a.request, b.request))[0];
+		if (!latest) {
+			throw new NodeOperationError(context.getNode(), `No decided system-user request for ${systemId} matches the trigger's settings yet`, {
+				description: 'Create a request with the Altinn System User node, have the customer accept or reject it at its confirmUrl, then fetch again.',
+			});
+		}
+		return [[{ json: systemUserRequestItem(latest.request, latest.requestType) }]];
+	}
+
+	const staticData = context.getWorkflowStaticData('node');
+	const watching = `${systemId}|${requestTypes.join(',')}`;
+	const previous = readState(staticData, watching);
+	writeState(staticData, { watching, reported: Object.fromEntries(decided.map(({ request }) => [request.requestId, request.status])) });
+	// First poll for what is watched now: the decisions so far are the baseline, not news.
+	if (!previous) return null;
+	const news = decided.filter((entry) => !(entry.request.requestId in previous.reported) && wanted(entry));
+	if (news.length === 0) return null;
+	return [news.map(({ request, requestType }) => ({ json: systemUserRequestItem(request, requestType) }))];
+}

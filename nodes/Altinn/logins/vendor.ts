@@ -1,0 +1,63 @@
+/**
+ * The vendor's own Maskinporten token for Altinn's vendor APIs (system register, system-user
+ * requests, change requests, the list of a system's system users). Those APIs want the Maskinporten
+ * token itself, not one exchanged at Altinn (`VENDOR_API_TOKEN`): they find the vendor by the
+ * token's `consumer` claim. Each call needs its own scope, so the scope is a setting and tokens are
+ * stored per scope. Same credential as the organisation's own login (altinnMaskinportenApi).
+ * Used by the Altinn System User node and its trigger.
+ */
+import type { LoginModule } from '../../shared/loginModule';
+import { bearerHeaders } from '../../shared/protocol/oauth2';
+import { makeTokenItem } from '../../shared/tokenItem';
+import type { ReusePolicy } from '../../shared/tokenStore';
+import { buildMaskinportenGrant, buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
+import { VENDOR_API_TOKEN } from '../protocol/systemUser';
+import type { AltinnMaskinportenCredential } from './maskinporten';
+import { altinn3Endpoints } from './maskinporten';
+
+export interface VendorTokenSettings extends Record<string, unknown> {
+	/** The scope the call needs (e.g. altinn:authentication/systemuser.request.read); empty: the credential's scopes. */
+	scope: string;
+}
+
+/**
+ * How vendor tokens are reused. Maskinporten tokens often live only 120 seconds, so the 5-minute
+ * margin of login nodes would never reuse one; a vendor call takes seconds, so a token with half a
+ * minute left is still good for it.
+ */
+export const VENDOR_TOKEN_REUSE: ReusePolicy = { readCache: true, marginMs: 30_000, withoutExpiryMs: 60_000 };
+
+export const altinnVendorLogin: LoginModule<AltinnMaskinportenCredential, VendorTokenSettings> = {
+	// The scope is in the settings, so each scope's token is stored apart.
+	provider: 'altinn3-vendor',
+	credentialType: 'altinnMaskinportenApi',
+	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
+	async login({ send, now, secrets }, credential, settings) {
+		const endpoints = altinn3Endpoints(credential);
+		const obtainedAt = now();
+		const grant = buildMaskinportenGrant(
+			{
+				maskinportenUrl: endpoints.maskinportenUrl,
+				clientId: credential.clientId,
+				privateKeyPem: credential.privateKey,
+				keyId: credential.keyId,
+				certificateChainPem: credential.certificateChain,
+				// The call's own scope: the credential's list may lack it, or hold scopes this call should not carry.
+				scopes: settings.scope.trim() || credential.scopes,
+			},
+			obtainedAt,
+		);
+		secrets.add(grant);
+		const token = readMaskinportenTokenAnswer(await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant)), obtainedAt);
+		return makeTokenItem({
+			provider: 'altinn3',
+			environment: credential.environment,
+			token: token.accessToken,
+			headers: bearerHeaders(token.accessToken),
+			obtainedAt,
+			expiresAt: token.expiresAt,
+			extra: { scope: token.scope ?? null, tokenKind: VENDOR_API_TOKEN },
+		});
+	},
+	testSuccessMessage: 'Maskinporten accepted the client',
+};

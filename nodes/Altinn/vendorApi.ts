@@ -1,0 +1,109 @@
+/**
+ * One call to Altinn's vendor API as the Altinn System User node and its trigger make it: the
+ * vendor's Maskinporten token for the scope the call needs (reused per scope), then the call. Also
+ * the walk through a paged list, following `next` only on the same platform.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { LoginContext } from '../shared/loginModule';
+import { loginContext, obtainToken } from '../shared/loginRunner';
+import type { HttpAnswer, HttpRequestSpec } from '../shared/protocol/http';
+import { LoginProblem } from '../shared/protocol/loginProblem';
+import type { SecretCollector } from '../shared/secrets';
+import type { HttpCapableContext } from '../shared/transport';
+import type { AltinnMaskinportenCredential } from './logins/maskinporten';
+import { altinn3Endpoints } from './logins/maskinporten';
+import { VENDOR_TOKEN_REUSE, altinnVendorLogin } from './logins/vendor';
+import type { SystemUser, SystemUserRequest } from './protocol/systemUser';
+import {
+	buildListSystemUserRequestsRequest,
+	buildListSystemUsersRequest,
+	readSystemUserListAnswer,
+	readSystemUserRequestListAnswer,
+} from './protocol/systemUser';
+
+/** A request builder waiting for the token: the node runs it once with a stand-in first, so bad input fails before any request. */
+export type VendorRequest = (token: string) => HttpRequestSpec;
+
+/** A stand-in token for checking a request's input; never sent. */
+const INPUT_CHECK_TOKEN = 'input-check';
+
+/** Runs a builder's own input checks (IDs, organisation number, rights) without a token, so nothing is sent for bad input. */
+export function checkVendorRequest(build: VendorRequest): void {
+	build(INPUT_CHECK_TOKEN);
+}
+
+export interface VendorSession {
+	platformUrl: string;
+	/** Sends one request with the vendor's token for the call's scope. */
+	send(build: VendorRequest): Promise<HttpAnswer>;
+}
+
+/**
+ * The vendor's token for `scope` and a way to send with it. The token never leaves: it is noted as a
+ * secret, so no error shows it.
+ */
+export async function vendorSession(
+	http: HttpCapableContext,
+	credential: AltinnMaskinportenCredential,
+	scope: string,
+	secrets: SecretCollector,
+	options: { run?: object; timeoutMs?: number } = {},
+): Promise<VendorSession> {
+	const { platformUrl } = altinn3Endpoints(credential);
+	const token = await obtainToken(http, altinnVendorLogin, credential, { scope }, secrets, { policy: VENDOR_TOKEN_REUSE, ...options });
+	secrets.add(token.token);
+	const context: LoginContext = loginContext(http, secrets, options.timeoutMs);
+	return { platformUrl, send: async (build) => await context.send(build(token.token)) };
+}
+
+/** More pages than any vendor's system has requests; a server that keeps linking on is stopped here. */
+const MAX_PAGES = 500;
+
+/** Every request of a system (standard or agent), all pages. */
+export async function listAllSystemUserRequests(session: VendorSession, systemId: string, agent: boolean): Promise<SystemUserRequest[]> {
+	const requests: SystemUserRequest[] = [];
+	const visited = new Set<string>();
+	let next: string | null = null;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const answer = await session.send((token) => buildListSystemUserRequestsRequest(session.platformUrl, token, systemId, { agent, next }));
+		const read = readSystemUserRequestListAnswer(answer);
+		requests.push(...read.requests);
+		if (!read.next) return requests;
+		if (visited.has(read.next)) break;
+		visited.add(read.next);
+		next = read.next;
+	}
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: 'Altinn kept linking to further pages of system-user requests',
+		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+	});
+}
+
+/** Every system user of a system, all pages. */
+export async function listAllSystemUsers(session: VendorSession, systemId: string): Promise<SystemUser[]> {
+	const systemUsers: SystemUser[] = [];
+	const visited = new Set<string>();
+	let next: string | null = null;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const read = readSystemUserListAnswer(await session.send((token) => buildListSystemUsersRequest(session.platformUrl, token, systemId, next)));
+		systemUsers.push(...read.systemUsers);
+		if (!read.next) return systemUsers;
+		if (visited.has(read.next)) break;
+		visited.add(read.next);
+		next = read.next;
+	}
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: 'Altinn kept linking to further pages of system users',
+		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+	});
+}
+
+export type RequestType = 'standard' | 'agent';
+
+/** A request as an output item: Altinn's fields (`requestId` for its `id`) and which kind of request it is. */
+export function systemUserRequestItem(request: SystemUserRequest, requestType: RequestType): IDataObject {
+	return { ...request, requestType } as unknown as IDataObject;
+}
