@@ -299,6 +299,24 @@ db.all('SELECT e.id, e.status, e.finished, e.waitTill, d.data FROM execution_ent
 		return JSON.parse(output) as StoredExecution[];
 	}
 
+	/** A workflow's static data (what polling triggers keep between polls), read from n8n's sqlite database. */
+	async workflowStaticData(workflowId: string): Promise<Record<string, unknown> | null> {
+		const script = `
+const sqlite3 = require('sqlite3');
+const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [process.argv[2]], (error, row) => {
+	if (error) { console.error(error.message); process.exit(1); }
+	process.stdout.write(JSON.stringify(row && row.staticData ? JSON.parse(row.staticData) : null));
+	db.close();
+});`;
+		const output = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId], {
+			cwd: this.runtime.dir,
+			env: { ...process.env, NODE_PATH: join(this.runtime.dir, 'node_modules') },
+			quiet: true,
+		});
+		return JSON.parse(output) as Record<string, unknown> | null;
+	}
+
 	/** Waits until the newest execution of a workflow (newer than `afterId`) has one of the statuses. */
 	async waitForExecution(workflowId: string, statuses: string[], afterId = 0, timeoutMs = 90_000): Promise<StoredExecution> {
 		const deadline = Date.now() + timeoutMs;

@@ -49,9 +49,20 @@ function examples(): Map<string, Workflow> {
 	return result;
 }
 
-function nodeOutput(execution: StoredExecution, nodeName: string): Array<Record<string, unknown>> {
+function nodeOutput(execution: StoredExecution, nodeName: string, output = 0): Array<Record<string, unknown>> {
 	const runs = execution.data?.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
+	return (runs[runs.length - 1]?.data?.main[output] ?? []).map((item) => item.json);
+}
+
+/** Part of an example: the named nodes and the connections among them. */
+function subWorkflow(example: Workflow, id: string, name: string, nodeNames: string[]): Workflow {
+	const keep = new Set(nodeNames);
+	const connections = Object.fromEntries(
+		Object.entries(example.connections as Record<string, { main: Array<Array<{ node: string }>> }>)
+			.filter(([from]) => keep.has(from))
+			.map(([from, outputs]) => [from, { main: outputs.main.map((targets) => targets.filter((target) => keep.has(target.node))) }]),
+	);
+	return { ...example, id, name, nodes: example.nodes.filter((node) => keep.has(String(node.name))), connections };
 }
 
 /** The status, and for a failed execution which node failed and why, so a failing test says it. */
@@ -210,6 +221,24 @@ describe(`in a real n8n ${version}`, () => {
 		expect(outcome(execution)).toEqual({ status: 'success' });
 		expect(nodeOutput(execution, 'Bokbasen Token')[0]).toMatchObject({ provider: 'bokbasen', audience: BOKBASEN_CLIENT.audience });
 		expect(nodeOutput(execution, 'Get Metadata')[0]).toMatchObject({ records: [{ isbn: '9788202000000' }] });
+	});
+
+	it('Altinn 3 system users: a scheduled submission for three customers; the two who approved get an instance, the third a clear error', async () => {
+		const instancesBefore = sandboxes.altinn3.requestsTo('/ttd/example-app/instances').length;
+		const execution = await runWithCli('exAltinn3Submit1');
+		expect(outcome(execution)).toEqual({ status: 'success' });
+		const tokens = nodeOutput(execution, 'Altinn Authenticate');
+		expect(tokens.map((token) => token.orgNumber)).toEqual(['310547891', '313367002']);
+		expect(tokens.every((token) => typeof token.systemUserId === 'string' && token.systemId === '991825827_sandbox')).toBe(true);
+		const refused = nodeOutput(execution, 'Altinn Authenticate', 1);
+		expect(refused).toHaveLength(1);
+		expect(String(refused[0].error)).toBe('This customer (org no 312345676) has not approved a system user for your system');
+		expect(nodeOutput(execution, 'Create Instance')).toHaveLength(2);
+		const instances = sandboxes.altinn3.requestsTo('/ttd/example-app/instances').slice(instancesBefore);
+		expect(instances.map((request) => (JSON.parse(request.body) as { instanceOwner: { organisationNumber: string } }).instanceOwner.organisationNumber)).toEqual([
+			'310547891',
+			'313367002',
+		]);
 	});
 
 	it('ONLYOFFICE two-factor by authenticator app: the node computes the code and the profile call works', async () => {
@@ -473,6 +502,60 @@ describe(`in a real n8n ${version}`, () => {
 			expect(outcome(done)).toEqual({ status: 'success' });
 			expect(nodeOutput(done, 'Wait for SMS Code')[0]).toMatchObject({ provider: 'onlyoffice' });
 			expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+		});
+	});
+
+	describe('Altinn 3 system users: asking a customer, across an n8n restart, until the trigger reports the decision', () => {
+		const CREATE_ID = 'e2eSuCreateReq1';
+		const TRIGGER_ID = 'e2eSuTrigger001';
+		let requestId = '';
+
+		beforeAll(async () => {
+			await n8n.stop();
+			const example = examples().get('exAltinn3Onbrd01') as Workflow;
+			const trigger = example.nodes.find((node) => node.type === 'n8n-nodes-login-tokens.altinnSystemUserTrigger');
+			await n8n.importWorkflow(subWorkflow(example, CREATE_ID, 'E2E system user request', example.nodes.filter((node) => node !== trigger && !['Accepted?'].includes(String(node.name)) && !String(node.name).startsWith('Customer approved') && !String(node.name).startsWith('Rejected')).map((node) => String(node.name))));
+			await n8n.importWorkflow(subWorkflow(example, TRIGGER_ID, 'E2E system user decision', [String(trigger?.name), 'Accepted?', ...example.nodes.filter((node) => /^(Customer approved|Rejected)/.test(String(node.name))).map((node) => String(node.name))]));
+			await n8n.publishWorkflow(TRIGGER_ID);
+			await n8n.start();
+		});
+
+		it('the trigger records what is already decided on its first poll, firing nothing', async () => {
+			// n8n keeps a polling node's state under "node:<name>"; the trigger's holds the requests it has seen decided.
+			await waitFor(
+				async () =>
+					Object.entries((await n8n.workflowStaticData(TRIGGER_ID)) ?? {}).some(
+						([key, value]) => key.startsWith('node:') && typeof value === 'object' && value !== null && 'reported' in value,
+					),
+				150_000,
+			);
+			expect(await n8n.executions(TRIGGER_ID)).toEqual([]);
+		});
+
+		it('creates the request: pending, with a confirmUrl for a person at the customer', async () => {
+			const execution = await runWithCli(CREATE_ID);
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			const [request] = nodeOutput(execution, 'Create System User Request');
+			expect(request).toMatchObject({ status: 'New', partyOrgNo: '312345676', systemId: '991825827_sandbox' });
+			expect(String(request.confirmUrl)).toContain(String(request.requestId));
+			requestId = String(request.requestId);
+		});
+
+		it('the customer approves while n8n is stopped; after the restart the trigger fires once with Accepted', async () => {
+			await n8n.stop();
+			const request = sandboxes.altinn3.systemUserRequests.get(requestId);
+			const page = await fetch(sandboxes.altinn3.confirmUrl(request as NonNullable<typeof request>), {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: 'decision=approve',
+				redirect: 'manual',
+			});
+			expect(page.status).toBeLessThan(400);
+			await n8n.start();
+			const fired = await n8n.waitForExecution(TRIGGER_ID, ['success', 'error'], 0, 150_000);
+			expect(outcome(fired)).toEqual({ status: 'success' });
+			expect(nodeOutput(fired, 'Altinn System User Trigger')).toEqual([expect.objectContaining({ requestId, status: 'Accepted', partyOrgNo: '312345676' })]);
+			expect(nodeOutput(fired, 'Accepted?')).toHaveLength(1);
 		});
 	});
 
