@@ -81,7 +81,17 @@ function outcome(execution: StoredExecution): { status: string; failure?: string
  */
 function webhookStartedFlow(
 	example: Workflow,
-	flow: { id: string; name: string; path: string; webhookId: string; notifyNode: string; notifyBody: string; replace?: (node: Record<string, unknown>) => Record<string, unknown> },
+	flow: {
+		id: string;
+		name: string;
+		path: string;
+		webhookId: string;
+		notifyNode: string;
+		notifyBody: string;
+		replace?: (node: Record<string, unknown>) => Record<string, unknown>;
+		/** Keep the example's connections (it branches) instead of chaining its nodes left to right. */
+		keepConnections?: boolean;
+	},
 ): Workflow {
 	const trigger = {
 		parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'onReceived', options: {} },
@@ -104,11 +114,16 @@ function webhookStartedFlow(
 		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')
 		.map((node) => flow.replace?.(node) ?? node);
 	const byPosition = [trigger, ...kept, notify].sort((a, b) => (a.position as number[])[0] - (b.position as number[])[0]);
-	// The example's own connections (branches included), with the webhook in the manual trigger's place.
-	const manualTrigger = example.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
-	const connections = Object.fromEntries(
-		Object.entries(example.connections as Record<string, unknown>).map(([from, outputs]) => [from === manualTrigger?.name ? trigger.name : from, outputs]),
-	);
+	if (flow.keepConnections) {
+		// The example's own connections (branches included), with the webhook in the manual trigger's place.
+		const manualTrigger = example.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		const connections = Object.fromEntries(
+			Object.entries(example.connections as Record<string, unknown>).map(([from, outputs]) => [from === manualTrigger?.name ? trigger.name : from, outputs]),
+		);
+		return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
+	}
+	const chain = byPosition.map((node) => String(node.name));
+	const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
 	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
 }
 
@@ -467,6 +482,7 @@ describe(`in a real n8n ${version}`, () => {
 					webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e03',
 					notifyNode: 'Send Code Link',
 					notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl, "codeWebhookUrl": $json.codeWebhookUrl } }}',
+					keepConnections: true,
 				}),
 			);
 			await n8n.publishWorkflow(workflowId);
