@@ -36,7 +36,6 @@ export default [
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		rules: {
-			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/node-usable-as-tool': 'off',
 			'@n8n/community-nodes/credential-unnecessary-password': 'off',
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',

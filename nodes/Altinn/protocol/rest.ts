@@ -3,7 +3,7 @@
  * with Set-Cookie headers, one of which is the auth cookie. Its name changed over time
  * (`.ASPXAUTH`, then `.AspxAuthProd` / `.AspxAuthTT02` / `.AspxAuthCloud`), so it is found by prefix.
  */
-import { Cookie } from 'tough-cookie';
+import { Cookie } from '../../../vendor/tough-cookie';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { LoginProblem } from '../../shared/protocol/loginProblem';

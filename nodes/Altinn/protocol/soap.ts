@@ -4,7 +4,7 @@
  * Envelopes are built and read with fast-xml-parser, with its entity processing off; answers with
  * a DOCTYPE are refused before parsing, so no entity is ever expanded or fetched.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser, XMLValidator } from '../../../vendor/fast-xml-parser';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { LOGIN_ANSWER_MAX_BYTES, bodyExcerpt, joinUrl, looksLikeHtml, statusLine, xmlEscape } from '../../shared/protocol/http';

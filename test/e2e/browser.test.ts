@@ -1,0 +1,344 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * What a person sees, in a real browser: headless Chromium (Debian's, driven by playwright-core)
+ * against a real n8n 2.41.1 with the package installed from its tarball, as realN8n.test.ts starts it.
+ * - The five nodes are in n8n's node panel with their icons, and every example workflow opens on the
+ *   canvas with all its nodes and icons.
+ * - Each credential of the package opens; its Test button (n8n tests on opening, "Retry" tests again)
+ *   shows success with the sandbox values and "Couldn't connect" with wrong ones.
+ * - The Altinn PIN page and the ONLYOFFICE code page served by the waiting execution, on a 360-pixel
+ *   wide screen with the keyboard alone: a malformed code gets a message and the execution keeps
+ *   waiting; the right code gets the confirmation and the execution finishes.
+ * Screenshots of every step go to test-results/browser-e2e/ (git-ignored); their names carry no secrets.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
+import { isInstalled, runtimePaths } from '../../scripts/lib/runtime';
+import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
+import type { Sandboxes } from '../../scripts/sandbox';
+import { exampleWorkflows } from '../../scripts/startSandbox';
+import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
+import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
+import { BOKNETT_USER } from '../fakes/fakeBoknett';
+import { FakeInbox } from '../fakes/fakeInbox';
+import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import type { Workflow } from '../helpers/webhookFlow';
+import { webhookStartedFlow } from '../helpers/webhookFlow';
+
+const VERSION = '2.41.1';
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'browser-e2e');
+// The owner account N8nInstance.ownerSession() creates in this throwaway n8n.
+const OWNER = { email: 'owner@example.com', password: 'Sandbox-Owner-Password-1' };
+const PACKAGE_ICONS = '/icons/n8n-nodes-login-tokens/';
+
+jest.setTimeout(8 * 60_000);
+
+let sandboxes: Sandboxes;
+let inbox: FakeInbox;
+let n8n: N8nInstance;
+let userFolder: string;
+let browser: Browser;
+let editor: BrowserContext;
+let page: Page;
+let shots = 0;
+
+async function shot(target: Page, step: string): Promise<void> {
+	shots += 1;
+	await target.screenshot({ path: join(SCREENSHOTS, `${String(shots).padStart(2, '0')}-${step}.png`), fullPage: true });
+}
+
+/** The example workflows with the sandbox URLs pointed at this run's fakes. */
+function examples(): Workflow[] {
+	const portFor: Record<string, string> = {
+		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
+		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
+		'127.0.0.1:5703': new URL(sandboxes.altinn.baseUrl).host,
+		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
+		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
+	};
+	return exampleWorkflows().map((workflow) => JSON.parse(JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host])) as Workflow);
+}
+
+const PIN_FLOW = { id: 'browserAltinnPin', path: 'browser-altinn-pin', webhookId: '5b0c2a61-7a43-4c39-9d8e-2f4b7e1a0b01' };
+const CODE_FLOW = { id: 'browserOnlySms01', path: 'browser-onlyoffice-sms', webhookId: '5b0c2a61-7a43-4c39-9d8e-2f4b7e1a0b02' };
+
+/** A credential per type with values the provider refuses (or, for the SMS PIN login, no service at the address). */
+function wrongCredentials(closedPort: number) {
+	return [
+		{ id: 'browserBadBokn01', name: 'Boknett, wrong password', type: 'boknettApi', data: { environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, username: BOKNETT_USER.username, password: 'wrong' } },
+		{ id: 'browserBadOnly01', name: 'ONLYOFFICE, wrong password', type: 'onlyofficeApi', data: { portalUrl: sandboxes.onlyoffice.baseUrl, username: ONLYOFFICE_USER.username, password: 'wrong' } },
+		{ id: 'browserBadAlt001', name: 'Altinn, wrong password', type: 'altinnApi', data: { environment: 'custom', baseUrl: sandboxes.altinn.baseUrl, ...ALTINN_REST_USER, password: 'wrong' } },
+		{
+			id: 'browserBadAltSms',
+			name: 'Altinn SMS PIN, no service',
+			type: 'altinnSmsPinApi',
+			data: { ...(sandboxCredentials(sandboxes).find((c) => c.type === 'altinnSmsPinApi')?.data ?? {}), baseUrl: `http://127.0.0.1:${closedPort}` },
+		},
+		{
+			id: 'browserBadAlt301',
+			name: 'Altinn 3, unregistered key',
+			type: 'altinnMaskinportenApi',
+			data: { ...(sandboxCredentials(sandboxes).find((c) => c.type === 'altinnMaskinportenApi')?.data ?? {}), keyId: 'not-registered' },
+		},
+		{ id: 'browserBadBokb01', name: 'Bokbasen, wrong secret', type: 'bokbasenOAuth2Api', data: { environment: 'custom', baseUrl: sandboxes.bokbasen.baseUrl, ...BOKBASEN_CLIENT, clientSecret: 'wrong' } },
+	];
+}
+
+beforeAll(async () => {
+	if (!isInstalled(VERSION)) throw new Error(`n8n ${VERSION} is not installed: run "npm run n8n:install" (npm test does it first)`);
+	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "npm run browser:install" (npm test does it first)`);
+	rmSync(SCREENSHOTS, { recursive: true, force: true });
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
+	inbox = await new FakeInbox().start();
+	userFolder = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-browser-'));
+	n8n = new N8nInstance({ runtime: runtimePaths(VERSION), userFolder, port: await freePort() });
+	await installPackage(userFolder);
+	await n8n.importCredentials([...sandboxCredentials(sandboxes), ...wrongCredentials(await freePort())]);
+	const all = examples();
+	const byId = (id: string) => all.find((workflow) => workflow.id === id) as Workflow;
+	const flows = [
+		webhookStartedFlow(byId('exAltinnSmsSoap1'), {
+			...PIN_FLOW,
+			name: 'Browser: Altinn PIN page',
+			notifyNode: 'Send PIN Link',
+			notifyBody: '={{ { "pinFormUrl": $json.pinFormUrl } }}',
+			inboxUrl: inbox.baseUrl,
+		}),
+		webhookStartedFlow(byId('exOnlyofficeSms01'), {
+			...CODE_FLOW,
+			name: 'Browser: ONLYOFFICE code page',
+			notifyNode: 'Send Code Link',
+			notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl } }}',
+			inboxUrl: inbox.baseUrl,
+		}),
+	];
+	// One import for all workflows: each n8n CLI command takes seconds to start.
+	const file = join(userFolder, 'browser-workflows.json');
+	writeFileSync(file, JSON.stringify([...all, ...flows]));
+	await n8n.cli(['import:workflow', `--input=${file}`]);
+	for (const flow of flows) await n8n.publishWorkflow(flow.id);
+	await n8n.start();
+	await n8n.waitForWebhook(PIN_FLOW.path);
+	await n8n.waitForWebhook(CODE_FLOW.path);
+	await n8n.ownerSession();
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+		// playwright gives every launch a fresh, empty profile (--user-data-dir) of its own.
+	});
+	editor = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+	page = await editor.newPage();
+	page.setDefaultTimeout(30_000);
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await n8n?.stop();
+	await sandboxes?.stop();
+	await inbox?.stop();
+	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+});
+
+/** Whether every image matched by the selector has loaded (an icon that failed to load has no natural width). */
+async function iconsLoaded(target: Page, selector: string): Promise<Array<{ src: string; loaded: boolean }>> {
+	await target.waitForFunction((css) => [...document.querySelectorAll<HTMLImageElement>(css)].every((image) => image.complete), selector);
+	return await target.$$eval(selector, (images) => (images as HTMLImageElement[]).map((image) => ({ src: image.getAttribute('src') ?? '', loaded: image.naturalWidth > 0 })));
+}
+
+describe(`n8n ${VERSION} in Chromium`, () => {
+	it('signs the owner in through the sign-in page', async () => {
+		await page.goto(`${n8n.baseUrl}/signin`);
+		await page.fill('#emailOrLdapLoginId', OWNER.email);
+		await page.fill('#password', OWNER.password);
+		await shot(page, 'signin');
+		await page.click('[data-test-id="form-submit-button"]');
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		await shot(page, 'signed-in');
+	});
+
+	it.each([
+		['Altinn', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Altinn SOAP Request']],
+		['Boknett', ['Boknett Ticket']],
+		['ONLYOFFICE', ['ONLYOFFICE Auth']],
+	])('the node panel finds the package\'s %s nodes, each with its icon', async (search, names) => {
+		await page.goto(`${n8n.baseUrl}/workflow/new`);
+		await page.click('[data-test-id="node-creator-plus-button"]');
+		await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
+		await page.keyboard.type(search);
+		await page.waitForFunction(
+			(expected) => expected.every((name) => [...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((item) => item.textContent?.trim() === name)),
+			names,
+		);
+		await shot(page, `node-panel-${search.toLowerCase()}`);
+		const found = await page.$$eval('[data-test-id="node-creator-item-name"]', (labels) =>
+			labels.map((label) => {
+				const image = label.closest('[data-test-id="item-iterator-item"]')?.querySelector('img');
+				return {
+					name: label.textContent?.trim() ?? '',
+					icon: image?.getAttribute('src') ?? '',
+					loaded: Boolean(image && image.complete && image.naturalWidth > 0),
+				};
+			}),
+		);
+		expect(found).toEqual(expect.arrayContaining(names.map((name) => ({ name, icon: expect.stringContaining(PACKAGE_ICONS), loaded: true }))));
+	});
+
+	it.each(exampleWorkflows().map((workflow) => [workflow.name, workflow.id] as const))('the example "%s" opens with all its nodes and icons', async (_name, id) => {
+		const workflow = examples().find((candidate) => candidate.id === id) as Workflow;
+		await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+		await page.waitForFunction((count) => document.querySelectorAll('[data-test-id="canvas-node"]').length === count, workflow.nodes.length);
+		const names = await page.$$eval('[data-test-id="canvas-node"]', (nodes) => nodes.map((node) => node.getAttribute('data-node-name')));
+		expect(names.sort()).toEqual(workflow.nodes.map((node) => String(node.name)).sort());
+		const ours = workflow.nodes.filter((node) => String(node.type).startsWith('n8n-nodes-login-tokens.')).length;
+		const icons = await iconsLoaded(page, `[data-test-id="canvas-node"] img[src*="${PACKAGE_ICONS}"]`);
+		expect(icons.length).toBe(ours);
+		expect(icons.filter((icon) => !icon.loaded)).toEqual([]);
+		await shot(page, `example-${id}`);
+	});
+
+	describe('credential forms and their Test button', () => {
+		const SUCCESS = '[data-test-id="credentials-config-container-test-success"]';
+		const FAILURE = /Couldn.t connect with these settings/;
+
+		async function openCredential(id: string): Promise<ReturnType<Page['locator']>> {
+			await page.goto(`${n8n.baseUrl}/home/credentials/${id}`);
+			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+			await dialog.waitFor();
+			return dialog;
+		}
+
+		it.each([
+			['boknettApi', 'sandboxBoknett01'],
+			['onlyofficeApi', 'sandboxOnlyoff01'],
+			['altinnApi', 'sandboxAltinn001'],
+			['altinnSmsPinApi', 'sandboxAltinnSms1'],
+			['altinnMaskinportenApi', 'sandboxAltinn3001'],
+			['bokbasenOAuth2Api', 'sandboxBokbasen01'],
+		])('%s with the sandbox values: the form opens and the test shows success, again after Retry', async (type, id) => {
+			const dialog = await openCredential(id);
+			await dialog.locator(SUCCESS).waitFor();
+			await expect(dialog.getByText(FAILURE).count()).resolves.toBe(0);
+			await shot(page, `credential-${type}-ok`);
+			await dialog.getByRole('button', { name: 'Retry' }).click();
+			await dialog.locator(SUCCESS).waitFor();
+			await expect(dialog.getByText(FAILURE).count()).resolves.toBe(0);
+			await page.keyboard.press('Escape');
+		});
+
+		it.each([
+			['boknettApi', 'browserBadBokn01'],
+			['onlyofficeApi', 'browserBadOnly01'],
+			['altinnApi', 'browserBadAlt001'],
+			['altinnSmsPinApi', 'browserBadAltSms'],
+			['altinnMaskinportenApi', 'browserBadAlt301'],
+			['bokbasenOAuth2Api', 'browserBadBokb01'],
+		])('%s with wrong values: the test shows a clear failure', async (type, id) => {
+			const dialog = await openCredential(id);
+			await dialog.getByText(FAILURE).first().waitFor();
+			expect(await dialog.locator(SUCCESS).isVisible()).toBe(false);
+			const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+			// The failure carries the provider's reason beside n8n's heading, and never the wrong value itself.
+			expect(text.length).toBeGreaterThan(0);
+			expect(text).not.toContain('wrong"');
+			await shot(page, `credential-${type}-wrong`);
+			await dialog.getByText('More details').click();
+			await shot(page, `credential-${type}-wrong-details`);
+			await page.keyboard.press('Escape');
+		});
+	});
+
+	describe('the code pages a waiting execution serves, on a 360-pixel screen with the keyboard alone', () => {
+		let phone: BrowserContext;
+
+		beforeAll(async () => {
+			phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, hasTouch: true });
+		});
+
+		afterAll(async () => {
+			await phone?.close();
+		});
+
+		/** How the page lies on the 360-pixel screen: it must not scroll sideways, and the field and button must be on screen. */
+		async function layoutOn360(target: Page, step: string): Promise<string[]> {
+			const layout = await target.evaluate(() => {
+				const box = (selector: string) => document.querySelector(selector)?.getBoundingClientRect();
+				const input = box('#pin');
+				const button = box('button[type="submit"]');
+				return {
+					scrollWidth: document.documentElement.scrollWidth,
+					input: input ? [Math.round(input.left), Math.round(input.right)] : null,
+					button: button ? [Math.round(button.left), Math.round(button.right)] : null,
+				};
+			});
+			const problems: string[] = [];
+			if (layout.scrollWidth > 360) problems.push(`${step}: the page is ${layout.scrollWidth} px wide and scrolls sideways`);
+			for (const [what, edges] of [['field', layout.input], ['button', layout.button]] as const) {
+				if (edges && (edges[0] < 0 || edges[1] > 360)) problems.push(`${step}: the ${what} spans ${edges[0]}–${edges[1]} px`);
+			}
+			return problems;
+		}
+
+		/** Types a code into the focused field, moves to the Send button with Tab and presses Enter. */
+		async function sendWithKeyboard(target: Page, code: string): Promise<void> {
+			expect(await target.evaluate(() => document.activeElement?.id)).toBe('pin');
+			await target.keyboard.type(code);
+			await target.keyboard.press('Tab');
+			expect(await target.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim())).toBe('Send');
+			await Promise.all([target.waitForNavigation(), target.keyboard.press('Enter')]);
+		}
+
+		it.each([
+			['Altinn PIN', PIN_FLOW, 'pinFormUrl', 'x!', () => sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? ''],
+			['ONLYOFFICE code', CODE_FLOW, 'codeFormUrl', '12ab', () => sandboxes.onlyoffice.lastSmsCode ?? ''],
+		] as const)('%s page: a malformed code gets a message and the wait goes on; the right one finishes the execution', async (label, flow, urlField, malformed, rightCode) => {
+			const slug = label.toLowerCase().replace(/\s+/g, '-');
+			const [previous] = await n8n.executions(flow.id);
+			const started = await fetch(`${n8n.baseUrl}/webhook/${flow.path}`, { method: 'POST' });
+			expect(started.status).toBe(200);
+			const waiting = await n8n.waitForExecution(flow.id, ['waiting', 'error', 'success'], previous?.id ?? 0);
+			expect(waiting.status).toBe('waiting');
+			const formUrl = String(inbox.messages().reverse().find((message) => typeof message[urlField] === 'string')?.[urlField] ?? '');
+			expect(formUrl).toContain(`/form-waiting/${waiting.id}`);
+
+			const person = await phone.newPage();
+			await person.goto(formUrl);
+			const layoutProblems = await layoutOn360(person, 'the page');
+			await shot(person, `${slug}-page`);
+
+			await sendWithKeyboard(person, malformed);
+			const alert = person.getByRole('alert');
+			await expect(alert.innerText()).resolves.toMatch(/not a valid code.*still waiting/s);
+			layoutProblems.push(...(await layoutOn360(person, 'the message')));
+			await shot(person, `${slug}-malformed`);
+			const [stillWaiting] = await n8n.executions(flow.id);
+			expect({ id: stillWaiting.id, status: stillWaiting.status }).toEqual({ id: waiting.id, status: 'waiting' });
+
+			await sendWithKeyboard(person, rightCode());
+			await expect(person.locator('.done').innerText()).resolves.toMatch(/code was received/);
+			layoutProblems.push(...(await layoutOn360(person, 'the confirmation')));
+			await shot(person, `${slug}-accepted`);
+			const done = await n8n.waitForExecution(flow.id, ['success', 'error'], waiting.id - 1);
+			expect(done.status).toBe('success');
+			await person.close();
+			expect(layoutProblems).toEqual([]);
+		});
+	});
+});
