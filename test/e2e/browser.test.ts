@@ -117,6 +117,7 @@ beforeAll(async () => {
 			...CODE_FLOW,
 			name: 'Browser: ONLYOFFICE code page',
 			notifyNode: 'Send Code Link',
+			keepConnections: true,
 			notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl } }}',
 			inboxUrl: inbox.baseUrl,
 		}),

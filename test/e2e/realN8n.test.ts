@@ -20,11 +20,12 @@ import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
+import type { Workflow } from '../helpers/webhookFlow';
+import { webhookStartedFlow as startedByWebhook } from '../helpers/webhookFlow';
 
 const version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION;
 jest.setTimeout(10 * 60_000);
 
-type Workflow = { id: string; name: string; nodes: Array<Record<string, unknown>>; connections: Record<string, unknown> };
 
 let sandboxes: Sandboxes;
 let inbox: FakeInbox;
@@ -75,56 +76,9 @@ function outcome(execution: StoredExecution): { status: string; failure?: string
 	return { status: execution.status, failure: `${node}: ${error?.message ?? 'no error recorded'} ${error?.description ?? ''}` };
 }
 
-/**
- * An example whose manual trigger becomes a webhook (so n8n's server runs it, as in production) and
- * whose placeholder "send the link" step posts to the fake inbox, where the test reads the links.
- */
-function webhookStartedFlow(
-	example: Workflow,
-	flow: {
-		id: string;
-		name: string;
-		path: string;
-		webhookId: string;
-		notifyNode: string;
-		notifyBody: string;
-		replace?: (node: Record<string, unknown>) => Record<string, unknown>;
-		/** Keep the example's connections (it branches) instead of chaining its nodes left to right. */
-		keepConnections?: boolean;
-	},
-): Workflow {
-	const trigger = {
-		parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'onReceived', options: {} },
-		id: `${flow.id}-trigger`,
-		name: 'Start',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: flow.webhookId,
-	};
-	const notify = {
-		parameters: { method: 'POST', url: `${inbox.baseUrl}/send`, sendBody: true, specifyBody: 'json', jsonBody: flow.notifyBody, options: {} },
-		id: `${flow.id}-notify`,
-		name: flow.notifyNode,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [440, 0],
-	};
-	const kept = example.nodes
-		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')
-		.map((node) => flow.replace?.(node) ?? node);
-	const byPosition = [trigger, ...kept, notify].sort((a, b) => (a.position as number[])[0] - (b.position as number[])[0]);
-	if (flow.keepConnections) {
-		// The example's own connections (branches included), with the webhook in the manual trigger's place.
-		const manualTrigger = example.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
-		const connections = Object.fromEntries(
-			Object.entries(example.connections as Record<string, unknown>).map(([from, outputs]) => [from === manualTrigger?.name ? trigger.name : from, outputs]),
-		);
-		return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
-	}
-	const chain = byPosition.map((node) => String(node.name));
-	const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
-	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
+/** An example started by a webhook, its "send the link" step posting to the fake inbox (see webhookFlow.ts). */
+function webhookStartedFlow(example: Workflow, flow: Omit<Parameters<typeof startedByWebhook>[1], 'inboxUrl'>): Workflow {
+	return startedByWebhook(example, { ...flow, inboxUrl: inbox.baseUrl });
 }
 
 const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';

@@ -33,6 +33,28 @@ export function makeKeyClient() {
 	};
 }
 
+/** The values of an Altinn 3 Maskinporten API credential for a key client, pointing at a fake at `baseUrl`. */
+export function altinnMaskinportenCredentialData(
+	client: { clientId: string; privateKeyPem: string; keyId: string },
+	baseUrl: string,
+	scopes: string,
+	overrides: Record<string, string> = {},
+) {
+	return {
+		environment: 'custom',
+		maskinportenUrl: baseUrl,
+		platformUrl: baseUrl,
+		clientId: client.clientId,
+		privateKey: client.privateKeyPem,
+		keyId: client.keyId,
+		certificateChain: '',
+		scopes,
+		enterpriseUsername: '',
+		enterprisePassword: '',
+		...overrides,
+	};
+}
+
 /** A client signing with a business certificate (x5c); the fixture is self-signed and test-only. */
 export function certificateClient() {
 	return {

@@ -2,7 +2,7 @@ import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialsDecrypted, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
-import { certificateClient, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
+import { altinnMaskinportenCredentialData, certificateClient, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
@@ -17,19 +17,7 @@ const keyClient = makeKeyClient();
 let fake: FakeAltinn3;
 
 function credential(overrides: Record<string, string> = {}) {
-	return {
-		environment: 'custom',
-		maskinportenUrl: fake.baseUrl,
-		platformUrl: fake.baseUrl,
-		clientId: keyClient.clientId,
-		privateKey: keyClient.privateKeyPem,
-		keyId: keyClient.keyId,
-		certificateChain: '',
-		scopes: 'altinn:serviceowner/instances.read',
-		enterpriseUsername: '',
-		enterprisePassword: '',
-		...overrides,
-	};
+	return altinnMaskinportenCredentialData(keyClient, fake.baseUrl, 'altinn:serviceowner/instances.read', overrides);
 }
 
 const runner = new RecordingRunner(() => ({ credentials: { altinnMaskinportenApi: credential() }, typeVersion: 2 }));

@@ -11,7 +11,7 @@ import {
 } from '../../nodes/Altinn/protocol/systemUser';
 import type { HttpRequestSpec } from '../../nodes/shared/protocol/http';
 import { DEFAULT_TRANSPORT_SETTINGS, sendRequest } from '../../nodes/shared/transport';
-import { makeKeyClient } from '../fakes/fakeAltinn3';
+import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
@@ -32,18 +32,7 @@ const vendor = makeKeyClient();
 let fake: FakeAltinnSystemUser;
 
 function credential() {
-	return {
-		environment: 'custom',
-		maskinportenUrl: fake.baseUrl,
-		platformUrl: fake.baseUrl,
-		clientId: vendor.clientId,
-		privateKey: vendor.privateKeyPem,
-		keyId: vendor.keyId,
-		certificateChain: '',
-		scopes: APP_SCOPE,
-		enterpriseUsername: '',
-		enterprisePassword: '',
-	};
+	return altinnMaskinportenCredentialData(vendor, fake.baseUrl, APP_SCOPE);
 }
 
 const runner = new RecordingRunner(() => ({

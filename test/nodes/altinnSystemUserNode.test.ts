@@ -9,7 +9,7 @@ import {
 	SCOPE_SYSTEMUSER_REQUEST_READ,
 	SCOPE_SYSTEMUSER_REQUEST_WRITE,
 } from '../../nodes/Altinn/protocol/systemUser';
-import { makeKeyClient } from '../fakes/fakeAltinn3';
+import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { json } from '../fakes/fakeServer';
 import { leakedSecrets } from '../helpers/leaks';
@@ -33,19 +33,8 @@ const vendor = makeKeyClient();
 let fake: FakeAltinnSystemUser;
 
 function credential() {
-	return {
-		environment: 'custom',
-		maskinportenUrl: fake.baseUrl,
-		platformUrl: fake.baseUrl,
-		clientId: vendor.clientId,
-		privateKey: vendor.privateKeyPem,
-		keyId: vendor.keyId,
-		certificateChain: '',
-		// The organisation's own scope: each vendor call asks for its own instead.
-		scopes: 'altinn:instances.write',
-		enterpriseUsername: '',
-		enterprisePassword: '',
-	};
+	// The organisation's own scope: each vendor call asks for its own.
+	return altinnMaskinportenCredentialData(vendor, fake.baseUrl, 'altinn:instances.write');
 }
 
 const runner = new RecordingRunner(() => ({ credentials: { altinnMaskinportenApi: credential() } }));

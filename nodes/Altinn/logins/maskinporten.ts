@@ -7,8 +7,9 @@ import type { LoginContext, LoginModule } from '../../shared/loginModule';
 import { httpUrlWithoutTrailingSlash } from '../../shared/protocol/inputChecks';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { bearerHeaders } from '../../shared/protocol/oauth2';
+import type { TokenItem } from '../../shared/tokenItem';
 import { makeTokenItem } from '../../shared/tokenItem';
-import type { Altinn3Endpoints, EnterpriseUser } from '../protocol/maskinporten';
+import type { Altinn3Endpoints, EnterpriseUser, MaskinportenGrantOptions } from '../protocol/maskinporten';
 import type { SystemUserFacts } from '../protocol/systemUser';
 import { readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUser';
 import {
@@ -55,12 +56,38 @@ export function altinn3Endpoints(credential: AltinnMaskinportenCredential): Alti
 	});
 }
 
+/** The grant for the credential's client, signed and noted as a secret; `scopes` overrides the credential's. */
+export function signedGrant(
+	{ now, secrets }: LoginContext,
+	credential: AltinnMaskinportenCredential,
+	options: { scopes?: string; authorizationDetails?: MaskinportenGrantOptions['authorizationDetails'] } = {},
+): { grant: string; issuedAt: Date; maskinportenUrl: string } {
+	const { maskinportenUrl } = altinn3Endpoints(credential);
+	const issuedAt = now();
+	const grant = buildMaskinportenGrant(
+		{
+			maskinportenUrl,
+			clientId: credential.clientId,
+			privateKeyPem: credential.privateKey,
+			keyId: credential.keyId,
+			certificateChainPem: credential.certificateChain,
+			scopes: options.scopes ?? credential.scopes,
+		},
+		issuedAt,
+		undefined,
+		options.authorizationDetails ? { authorizationDetails: options.authorizationDetails } : {},
+	);
+	secrets.add(grant);
+	return { grant, issuedAt, maskinportenUrl };
+}
+
 /** The Altinn token for the credential's client: grant → Maskinporten token → exchange at Altinn. */
 export async function maskinportenAltinnToken(
-	{ send, now, secrets }: LoginContext,
+	context: LoginContext,
 	credential: AltinnMaskinportenCredential,
 	systemUser?: { orgNumber: string; externalRef?: string },
 ): Promise<{ token: string; expiresAt: Date | null; scope?: string; systemUser?: SystemUserFacts }> {
+	const { send, secrets } = context;
 	const endpoints = altinn3Endpoints(credential);
 	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
 		? { username: credential.enterpriseUsername.trim(), password: credential.enterprisePassword ?? '' }
@@ -68,21 +95,7 @@ export async function maskinportenAltinnToken(
 	if (enterpriseUser) checkEnterpriseUser(enterpriseUser);
 	// A customer's number is checked before anything is signed or sent.
 	const details = systemUser ? [systemUserAuthorizationDetails(systemUser.orgNumber, systemUser.externalRef)] : undefined;
-	const issuedAt = now();
-	const grant = buildMaskinportenGrant(
-		{
-			maskinportenUrl: endpoints.maskinportenUrl,
-			clientId: credential.clientId,
-			privateKeyPem: credential.privateKey,
-			keyId: credential.keyId,
-			certificateChainPem: credential.certificateChain,
-			scopes: credential.scopes,
-		},
-		issuedAt,
-		undefined,
-		details ? { authorizationDetails: details } : {},
-	);
-	secrets.add(grant);
+	const { grant, issuedAt } = signedGrant(context, credential, { authorizationDetails: details });
 	const answer = await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant));
 	const customer = details ? readSystemUserTokenAnswer(answer, details[0].systemuser_org.ID.split(':')[1], issuedAt) : undefined;
 	const maskinporten = customer ? customer.token : readMaskinportenTokenAnswer(answer, issuedAt);
@@ -95,22 +108,31 @@ export async function maskinportenAltinnToken(
 	return { token: altinn.token, expiresAt: altinn.expiresAt ?? maskinporten.expiresAt, scope: maskinporten.scope, systemUser: customer?.systemUser };
 }
 
+/** A token item for an Altinn 3 (or Maskinporten) Bearer token of this credential. */
+export function altinn3TokenItem(
+	credential: AltinnMaskinportenCredential,
+	token: { token: string; expiresAt: Date | null; scope?: string },
+	obtainedAt: Date,
+	extra: Record<string, string | null> = {},
+): TokenItem {
+	return makeTokenItem({
+		provider: 'altinn3',
+		environment: credential.environment,
+		token: token.token,
+		headers: bearerHeaders(token.token),
+		obtainedAt,
+		expiresAt: token.expiresAt,
+		extra: { scope: token.scope ?? null, ...extra },
+	});
+}
+
 export const altinnMaskinportenLogin: LoginModule<AltinnMaskinportenCredential> = {
 	provider: 'altinn3',
 	credentialType: 'altinnMaskinportenApi',
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
 	async login(context, credential) {
 		const obtainedAt = context.now();
-		const altinn = await maskinportenAltinnToken(context, credential);
-		return makeTokenItem({
-			provider: 'altinn3',
-			environment: credential.environment,
-			token: altinn.token,
-			headers: bearerHeaders(altinn.token),
-			obtainedAt,
-			expiresAt: altinn.expiresAt,
-			extra: { scope: altinn.scope ?? null },
-		});
+		return altinn3TokenItem(credential, await maskinportenAltinnToken(context, credential), obtainedAt);
 	},
 	session: { field: 'sessionToken', value: (token) => token.token },
 	testSuccessMessage: 'Maskinporten and Altinn accepted the client',

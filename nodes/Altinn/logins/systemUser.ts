@@ -5,10 +5,8 @@
  * the token is exchanged at Altinn. Used by Altinn Authenticate (Altinn 3 System User).
  */
 import type { LoginModule } from '../../shared/loginModule';
-import { bearerHeaders } from '../../shared/protocol/oauth2';
-import { makeTokenItem } from '../../shared/tokenItem';
 import type { AltinnMaskinportenCredential } from './maskinporten';
-import { maskinportenAltinnToken } from './maskinporten';
+import { altinn3TokenItem, maskinportenAltinnToken } from './maskinporten';
 
 export interface SystemUserSettings extends Record<string, unknown> {
 	/** The customer's organisation number (9 digits with the modulus-11 check). */
@@ -31,19 +29,10 @@ export const altinnSystemUserLogin: LoginModule<AltinnMaskinportenCredential, Sy
 			{ orgNumber: settings.orgNumber, externalRef: settings.externalRef || undefined },
 		);
 		const facts = altinn.systemUser;
-		return makeTokenItem({
-			provider: 'altinn3',
-			environment: credential.environment,
-			token: altinn.token,
-			headers: bearerHeaders(altinn.token),
-			obtainedAt,
-			expiresAt: altinn.expiresAt,
-			extra: {
-				scope: altinn.scope ?? null,
-				orgNumber: facts?.orgNumber ?? settings.orgNumber.replace(/\s+/g, ''),
-				systemUserId: facts?.systemUserId ?? null,
-				systemId: facts?.systemId ?? null,
-			},
+		return altinn3TokenItem(credential, altinn, obtainedAt, {
+			orgNumber: facts?.orgNumber ?? settings.orgNumber.replace(/\s+/g, ''),
+			systemUserId: facts?.systemUserId ?? null,
+			systemId: facts?.systemId ?? null,
 		});
 	},
 	testSuccessMessage: 'Maskinporten and Altinn accepted the client',

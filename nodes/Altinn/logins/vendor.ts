@@ -7,13 +7,11 @@
  * Used by the Altinn System User node and its trigger.
  */
 import type { LoginModule } from '../../shared/loginModule';
-import { bearerHeaders } from '../../shared/protocol/oauth2';
-import { makeTokenItem } from '../../shared/tokenItem';
 import type { ReusePolicy } from '../../shared/tokenStore';
-import { buildMaskinportenGrant, buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
+import { buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
 import { VENDOR_API_TOKEN } from '../protocol/systemUser';
 import type { AltinnMaskinportenCredential } from './maskinporten';
-import { altinn3Endpoints } from './maskinporten';
+import { altinn3TokenItem, signedGrant } from './maskinporten';
 
 export interface VendorTokenSettings extends Record<string, unknown> {
 	/** The scope the call needs (e.g. altinn:authentication/systemuser.request.read); empty: the credential's scopes. */
@@ -32,32 +30,14 @@ export const altinnVendorLogin: LoginModule<AltinnMaskinportenCredential, Vendor
 	provider: 'altinn3-vendor',
 	credentialType: 'altinnMaskinportenApi',
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
-	async login({ send, now, secrets }, credential, settings) {
-		const endpoints = altinn3Endpoints(credential);
-		const obtainedAt = now();
-		const grant = buildMaskinportenGrant(
-			{
-				maskinportenUrl: endpoints.maskinportenUrl,
-				clientId: credential.clientId,
-				privateKeyPem: credential.privateKey,
-				keyId: credential.keyId,
-				certificateChainPem: credential.certificateChain,
-				// The call's own scope: the credential's list may lack it, or hold scopes this call should not carry.
-				scopes: settings.scope.trim() || credential.scopes,
-			},
-			obtainedAt,
-		);
-		secrets.add(grant);
-		const token = readMaskinportenTokenAnswer(await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant)), obtainedAt);
-		return makeTokenItem({
-			provider: 'altinn3',
-			environment: credential.environment,
-			token: token.accessToken,
-			headers: bearerHeaders(token.accessToken),
-			obtainedAt,
-			expiresAt: token.expiresAt,
-			extra: { scope: token.scope ?? null, tokenKind: VENDOR_API_TOKEN },
+	async login(context, credential, settings) {
+		// The call's own scope: the credential's list may lack it, or hold scopes this call should not carry.
+		const { grant, issuedAt, maskinportenUrl } = signedGrant(context, credential, { scopes: settings.scope.trim() || credential.scopes });
+		const token = readMaskinportenTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), issuedAt);
+		return altinn3TokenItem(credential, { token: token.accessToken, expiresAt: token.expiresAt, scope: token.scope }, issuedAt, {
+			tokenKind: VENDOR_API_TOKEN,
 		});
 	},
+
 	testSuccessMessage: 'Maskinporten accepted the client',
 };
