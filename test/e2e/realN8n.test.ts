@@ -13,18 +13,18 @@ import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
 import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
 import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
 import type { Sandboxes } from '../../scripts/sandbox';
-import { exampleWorkflows } from '../../scripts/startSandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import * as shared from '../helpers/e2eWorkflows';
+import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, outcome, waitFor } from '../helpers/e2eWorkflows';
 import { leakedSecrets } from '../helpers/leaks';
 
 const version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION;
 jest.setTimeout(10 * 60_000);
-
-type Workflow = { id: string; name: string; nodes: Array<Record<string, unknown>>; connections: Record<string, unknown> };
 
 let sandboxes: Sandboxes;
 let inbox: FakeInbox;
@@ -32,71 +32,9 @@ let n8n: N8nInstance;
 let userFolder: string;
 const cliOutputs: string[] = [];
 
-/** The example workflows with the sandbox URLs pointed at this run's fakes. */
-function examples(): Map<string, Workflow> {
-	const portFor: Record<string, string> = {
-		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
-		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
-		'127.0.0.1:5703': new URL(sandboxes.altinn.baseUrl).host,
-		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
-		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
-	};
-	const result = new Map<string, Workflow>();
-	for (const workflow of exampleWorkflows()) {
-		const text = JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host]);
-		result.set(workflow.id, JSON.parse(text) as Workflow);
-	}
-	return result;
-}
+const examples = () => examplesFor(sandboxes);
 
-function nodeOutput(execution: StoredExecution, nodeName: string): Array<Record<string, unknown>> {
-	const runs = execution.data?.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
-}
-
-/** The status, and for a failed execution which node failed and why, so a failing test says it. */
-function outcome(execution: StoredExecution): { status: string; failure?: string } {
-	if (execution.status === 'success') return { status: 'success' };
-	const result = execution.data?.resultData;
-	const node = result?.lastNodeExecuted ?? '?';
-	const runs = result?.runData[node] ?? [];
-	const error = runs[runs.length - 1]?.error ?? result?.error;
-	return { status: execution.status, failure: `${node}: ${error?.message ?? 'no error recorded'} ${error?.description ?? ''}` };
-}
-
-/**
- * An example whose manual trigger becomes a webhook (so n8n's server runs it, as in production) and
- * whose placeholder "send the link" step posts to the fake inbox, where the test reads the links.
- */
-function webhookStartedFlow(
-	example: Workflow,
-	flow: { id: string; name: string; path: string; webhookId: string; notifyNode: string; notifyBody: string; replace?: (node: Record<string, unknown>) => Record<string, unknown> },
-): Workflow {
-	const trigger = {
-		parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'onReceived', options: {} },
-		id: `${flow.id}-trigger`,
-		name: 'Start',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: flow.webhookId,
-	};
-	const notify = {
-		parameters: { method: 'POST', url: `${inbox.baseUrl}/send`, sendBody: true, specifyBody: 'json', jsonBody: flow.notifyBody, options: {} },
-		id: `${flow.id}-notify`,
-		name: flow.notifyNode,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [440, 0],
-	};
-	const kept = example.nodes
-		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')
-		.map((node) => flow.replace?.(node) ?? node);
-	const byPosition = [trigger, ...kept, notify].sort((a, b) => (a.position as number[])[0] - (b.position as number[])[0]);
-	const chain = byPosition.map((node) => String(node.name));
-	const connections = Object.fromEntries(chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]));
-	return { ...example, id: flow.id, name: flow.name, nodes: byPosition, connections };
-}
+const webhookStartedFlow = (example: Workflow, flow: WebhookFlow) => shared.webhookStartedFlow(example, inbox.baseUrl, flow);
 
 const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';
 const REUSE_PATH = 'boknett-reuse';
@@ -110,14 +48,6 @@ async function importReuseWorkflow(): Promise<void> {
 	);
 	await n8n.importWorkflow(flow);
 	await n8n.publishWorkflow(REUSE_WORKFLOW_ID);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
 }
 
 async function runWithCli(workflowId: string): Promise<StoredExecution> {
