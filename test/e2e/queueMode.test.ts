@@ -122,6 +122,8 @@ function queueFlows(): Array<[Workflow, string]> {
 		flow('exOnlyofficeSms01', 'qOnlyofficeSms', 'q-onlyoffice-sms', '02', CODE_FLOW, (node) =>
 			node.name === 'Log In' ? { ...node, parameters: { ...(node.parameters as object), options: { reuseToken: false } } } : node,
 		),
+		// The example as it is (Reuse Token on), for where a code-completed token is kept.
+		flow('exOnlyofficeSms01', 'qOnlyofficeSmsReuse', 'q-onlyoffice-sms-reuse', '06', CODE_FLOW),
 		[
 			webhookStartedFlow(withoutLogout, inbox.baseUrl, {
 				...done,
@@ -322,6 +324,35 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		afterAll(async () => {
 			await restarting;
 		});
+	});
+
+	it('ONLYOFFICE SMS code with Reuse Token on: the completed token stays in the webhook processor, so the next run asks for a new code', async () => {
+		const workflowId = 'qOnlyofficeSmsReuse';
+		const codesSent = () => sandboxes.onlyoffice.requests.filter((request) => request.method === 'POST' && request.path === '/api/2.0/authentication').length;
+		const runOnce = async () => {
+			const [previous] = await executions(workflowId);
+			const inboxBefore = inbox.requests.length;
+			expect((await post(webhookUrl('q-onlyoffice-sms-reuse'))).status).toBe(200);
+			const waiting = await waitForExecution(workflowId, ['waiting', 'error', 'success'], previous?.id ?? 0);
+			return { waiting, inboxBefore };
+		};
+		const first = await runOnce();
+		expect(first.waiting.status).toBe('waiting');
+		await waitFor(async () => inbox.requests.length > first.inboxBefore, 10_000, 'the link message');
+		const codeWebhookUrl = String(inbox.messages().at(-1)?.codeWebhookUrl);
+		expect((await post(codeWebhookUrl, { code: String(sandboxes.onlyoffice.lastSmsCode) })).status).toBe(200);
+		expect(outcome(await waitForExecution(workflowId, ['success', 'error'], first.waiting.id - 1))).toEqual({ status: 'success' });
+
+		// In one n8n process the next run reuses that token without a code (realN8n.test.ts, the node tests).
+		// Here the code was taken, and the token stored, by the webhook processor; the next Log In runs on a worker.
+		const sentBefore = codesSent();
+		const second = await runOnce();
+		expect(outcome(second.waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for SMS Code/) });
+		expect(codesSent() - sentBefore).toBe(1);
+		await waitFor(async () => inbox.requests.length > second.inboxBefore, 10_000, 'the link message');
+		const again = String(inbox.messages().at(-1)?.codeWebhookUrl);
+		expect((await post(again, { code: String(sandboxes.onlyoffice.lastSmsCode) })).status).toBe(200);
+		expect(outcome(await waitForExecution(workflowId, ['success', 'error'], second.waiting.id - 1))).toEqual({ status: 'success' });
 	});
 
 	describe('token reuse across processes: 20 executions over two workers', () => {
