@@ -298,6 +298,14 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 			const resumeUrl = String(altinn ? message.pinWebhookUrl : message.codeWebhookUrl);
 			// The resume URL points at the webhook processor, not at main.
 			expect(resumeUrl.startsWith(`${c().webhook.baseUrl}/webhook-waiting/${waiting.id}`)).toBe(true);
+			if (disruption === 'none') {
+				// So does the page a person types the PIN or code into; the webhook processor serves it.
+				const formUrl = String(altinn ? message.pinFormUrl : message.codeFormUrl);
+				expect(formUrl.startsWith(`${c().webhook.baseUrl}/form-waiting/${waiting.id}`)).toBe(true);
+				const page = await fetch(formUrl);
+				expect(page.status).toBe(200);
+				expect(await page.text()).toMatch(/name="pin"/);
+			}
 
 			const killed = await disrupt(disruption, waiting.id);
 			const [stillWaiting] = await executions(workflowId);
