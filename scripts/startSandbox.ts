@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { N8nInstance, installPackage } from './lib/n8n';
 import { REPO_ROOT, SANDBOX_DIR, ensureRuntime } from './lib/runtime';
 import { sandboxCredentials, startSandboxes } from './sandbox';
+import type { Sandboxes } from './sandbox';
 
 const N8N_PORT = 5678;
 
-function phase(text: string): void {
+export function phase(text: string): void {
 	console.log(`\n▶ ${text}`);
 }
 
@@ -21,6 +22,54 @@ export function exampleWorkflows(): Array<{ id: string; name: string }> {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { id: string; name: string });
+}
+
+/** The provider sandboxes on their fixed ports, printing each PIN or code they "send by SMS". */
+export async function startPrintingSandboxes(): Promise<Sandboxes> {
+	const sandboxes = await startSandboxes();
+	sandboxes.altinn.onPinSent = (pin) => console.log(`\n📱 The Altinn sandbox "sent" an SMS with the PIN ${pin}\n`);
+	sandboxes.onlyoffice.onSmsCode = (code) => console.log(`\n📱 The ONLYOFFICE sandbox "sent" an SMS with the code ${code}\n`);
+	return sandboxes;
+}
+
+/** Imports the sandbox credentials and the example workflows (through `n8n import:*`, which encrypts the credentials). */
+export async function importExamples(n8n: N8nInstance, sandboxes: Sandboxes): Promise<Array<{ id: string; name: string }>> {
+	await n8n.importCredentials(sandboxCredentials(sandboxes));
+	const workflows = exampleWorkflows();
+	await n8n.importWorkflows(workflows);
+	return workflows;
+}
+
+/** What to do next, once n8n runs. */
+export function howToUse(baseUrl: string, workflows: Array<{ name: string }>, sandboxes: Sandboxes, ownerNote: string): string {
+	return `
+✅ n8n is running at ${baseUrl} with n8n-nodes-login-tokens installed.
+
+First time: create the owner account n8n asks for (${ownerNote}).
+Then open Overview → the example workflows:
+${workflows.map((workflow) => `  • ${workflow.name}`).join('\n')}
+Open one and press "Execute workflow". The credentials point at the local sandboxes.
+For the Altinn SMS PIN example, the PIN the sandbox "sends" is printed here and listed at
+${sandboxes.altinn.baseUrl}/__sandbox/sms; open the "pinFormUrl" of the Request PIN step to type it in.
+The ONLYOFFICE SMS code example works the same way: the code is printed here, the page is the
+"codeFormUrl" of its first ONLYOFFICE Auth step.`;
+}
+
+/** Runs `stop` once on Ctrl-C or SIGTERM, then exits. */
+export function stopOnSignals(stop: () => Promise<void>): void {
+	let stopping = false;
+	const stopAll = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the sandboxes…');
+		try {
+			await stop();
+		} finally {
+			process.exit(0);
+		}
+	};
+	process.on('SIGINT', () => void stopAll());
+	process.on('SIGTERM', () => void stopAll());
 }
 
 async function main(): Promise<void> {
@@ -34,40 +83,19 @@ async function main(): Promise<void> {
 	await installPackage(userFolder);
 
 	phase('3/5 Starting the provider sandboxes (Boknett :5701, ONLYOFFICE :5702, Altinn :5703, Altinn 3 :5704, Bokbasen OAuth2 :5705)');
-	const sandboxes = await startSandboxes();
-	sandboxes.altinn.onPinSent = (pin) => console.log(`\n📱 The Altinn sandbox "sent" an SMS with the PIN ${pin}\n`);
-	sandboxes.onlyoffice.onSmsCode = (code) => console.log(`\n📱 The ONLYOFFICE sandbox "sent" an SMS with the code ${code}\n`);
+	const sandboxes = await startPrintingSandboxes();
 
 	phase('4/5 Importing the sandbox credentials and the example workflows');
-	await n8n.importCredentials(sandboxCredentials(sandboxes));
-	const workflows = exampleWorkflows();
-	for (const workflow of workflows) await n8n.importWorkflow(workflow);
+	const workflows = await importExamples(n8n, sandboxes);
 
 	phase(`5/5 Starting n8n on ${n8n.baseUrl}`);
-	let stopping = false;
-	const stopAll = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n and the sandboxes…');
+	stopOnSignals(async () => {
 		await n8n.stop();
 		await sandboxes.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stopAll());
-	process.on('SIGTERM', () => void stopAll());
+	});
 	await n8n.start();
 
-	console.log(`
-✅ n8n is running at ${n8n.baseUrl} with n8n-nodes-login-tokens installed.
-
-First time: create the owner account n8n asks for (it stays in .sandbox/user).
-Then open Overview → the example workflows:
-${workflows.map((workflow) => `  • ${workflow.name}`).join('\n')}
-Open one and press "Execute workflow". The credentials point at the local sandboxes.
-For the Altinn SMS PIN example, the PIN the sandbox "sends" is printed here and listed at
-${sandboxes.altinn.baseUrl}/__sandbox/sms; open the "pinFormUrl" of the Request PIN step to type it in.
-The ONLYOFFICE SMS code example works the same way: the code is printed here, the page is the
-"codeFormUrl" of its first ONLYOFFICE Auth step.
+	console.log(`${howToUse(n8n.baseUrl, workflows, sandboxes, 'it stays in .sandbox/user')}
 
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop n8n and the sandboxes.`);

@@ -1,8 +1,8 @@
 /**
- * Drives a real n8n for `npm start` and the end-to-end tests: a user folder with the package
- * installed as n8n installs community packages, the n8n CLI, the server process, and a read of
- * n8n's sqlite database for execution results (the REST API would need an owner account and a
- * login; the database file needs neither).
+ * Drives a real n8n for `npm start`, `npm run start:queue` and the end-to-end tests: a user folder
+ * with the package installed as n8n installs community packages, the n8n CLI, the n8n process (a
+ * main `n8n start`, or in queue mode an `n8n worker` or `n8n webhook`), and a read of n8n's
+ * database (sqlite, or PostgreSQL in queue mode; see database.ts) for execution results.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -12,8 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { N8nDatabase, StoredExecution } from './database';
+import { SqliteDatabase } from './database';
 import type { Runtime } from './runtime';
 import { REPO_ROOT, run } from './runtime';
+
+export type { StoredExecution } from './database';
 
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
@@ -28,44 +32,49 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Packs the built package and installs the tarball into the user folder, as n8n installs community packages. */
-export async function installPackage(userFolder: string): Promise<void> {
+/** Packs the built package into a temporary folder; returns the tarball and a function that removes it. */
+export async function packPackage(): Promise<{ tarball: string; remove: () => void }> {
 	const packDir = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-pack-'));
 	const output = await run('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: REPO_ROOT, quiet: true });
-	const tarball = join(packDir, output.trim().split('\n').pop() ?? '');
+	return { tarball: join(packDir, output.trim().split('\n').pop() ?? ''), remove: () => rmSync(packDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Installs the package's tarball into the user folder, as n8n installs community packages; packs
+ * the built package first unless a tarball is given.
+ */
+export async function installPackage(userFolder: string, tarball?: string): Promise<void> {
+	const packed = tarball ? undefined : await packPackage();
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
 	try {
-		await run('npm', ['install', '--prefix', nodesDir, tarball, '--omit=peer', '--no-audit', '--no-fund', '--ignore-scripts'], {
+		await run('npm', ['install', '--prefix', nodesDir, tarball ?? packed?.tarball ?? '', '--omit=peer', '--no-audit', '--no-fund', '--ignore-scripts'], {
 			cwd: nodesDir,
 			quiet: true,
 		});
 	} finally {
-		rmSync(packDir, { recursive: true, force: true });
+		packed?.remove();
 	}
 }
 
-/** One execution as n8n stores it. `data` is the run data (IRunExecutionData), unflattened. */
-export interface StoredExecution {
-	id: number;
-	status: string;
-	finished: number;
-	waitTill: string | null;
-	data: {
-		resultData: {
-			error?: { message?: string; description?: string };
-			lastNodeExecuted?: string;
-			runData: Record<string, Array<{ error?: { message?: string; description?: string }; data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
-		};
-	} | null;
-}
+/** What an n8n process is: the main process (`n8n start`), a queue-mode worker, or a webhook processor. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
 
 export interface N8nOptions {
 	runtime: Runtime;
 	userFolder: string;
+	/** The HTTP port: the editor and API (start), production and resume webhooks (webhook), health checks (worker). */
 	port: number;
 	env?: Record<string, string>;
+	/** `start` unless told; `worker` and `webhook` need queue mode (PostgreSQL and Redis in `database` and `env`). */
+	command?: N8nCommand;
+	/** More arguments for the command, e.g. `--concurrency=2` for a worker. */
+	args?: string[];
+	/** The sqlite file in the user folder unless told. */
+	database?: N8nDatabase;
+	/** The base URL resume URLs and production webhooks are built from, when another process serves them (queue mode). */
+	webhookUrl?: string;
 }
 
 export class N8nInstance {
@@ -77,6 +86,14 @@ export class N8nInstance {
 
 	readonly logFile: string;
 
+	readonly command: N8nCommand;
+
+	readonly database: N8nDatabase;
+
+	private readonly args: string[];
+
+	private readonly webhookUrl: string | undefined;
+
 	private readonly extraEnv: Record<string, string>;
 
 	private server: ChildProcess | undefined;
@@ -86,6 +103,10 @@ export class N8nInstance {
 		this.userFolder = options.userFolder;
 		this.port = options.port;
 		this.extraEnv = options.env ?? {};
+		this.command = options.command ?? 'start';
+		this.args = options.args ?? [];
+		this.webhookUrl = options.webhookUrl;
+		this.database = options.database ?? new SqliteDatabase(join(options.userFolder, '.n8n', 'database.sqlite'));
 		this.logFile = join(options.userFolder, 'n8n-server.log');
 		mkdirSync(options.userFolder, { recursive: true });
 	}
@@ -94,8 +115,9 @@ export class N8nInstance {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
+	/** The sqlite file (n8n's default database; queue mode uses PostgreSQL instead). */
 	get databaseFile(): string {
-		return join(this.userFolder, '.n8n', 'database.sqlite');
+		return this.database instanceof SqliteDatabase ? this.database.file : join(this.userFolder, '.n8n', 'database.sqlite');
 	}
 
 	private env(brokerPort: number): NodeJS.ProcessEnv {
@@ -107,7 +129,7 @@ export class N8nInstance {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${this.baseUrl}/`,
+			WEBHOOK_URL: this.webhookUrl ?? `${this.baseUrl}/`,
 			N8N_EDITOR_BASE_URL: `${this.baseUrl}/`,
 			N8N_ENCRYPTION_KEY: 'local-sandbox-encryption-key-not-secret',
 			N8N_SECURE_COOKIE: 'false',
@@ -122,6 +144,8 @@ export class N8nInstance {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			N8N_LOG_LEVEL: 'info',
+			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
+			...this.database.env(),
 			...this.extraEnv,
 		};
 	}
@@ -152,6 +176,13 @@ export class N8nInstance {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Imports several workflows with one CLI run (each run boots n8n, several seconds). */
+	async importWorkflows(workflows: Array<{ id: string; [key: string]: unknown }>): Promise<void> {
+		const file = join(this.userFolder, `workflows-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(workflows));
+		await this.cli(['import:workflow', `--input=${file}`]);
+	}
+
 	/** Makes a workflow active, so its trigger webhooks are registered when the server starts. */
 	async publishWorkflow(id: string): Promise<void> {
 		// n8n 2.x publishes a workflow; 1.x activates it.
@@ -171,7 +202,7 @@ export class N8nInstance {
 	async start(): Promise<void> {
 		if (this.server) return;
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, this.command, ...this.args], {
 			cwd: this.userFolder,
 			env: this.env(await freePort()),
 			detached: true,
@@ -186,14 +217,15 @@ export class N8nInstance {
 		while (Date.now() < deadline && child.exitCode === null) {
 			try {
 				// n8n 1.x reports readiness before its REST and waiting-webhook routes exist: wait for both.
-				if ((await fetch(`${this.baseUrl}/healthz/readiness`)).ok && (await fetch(`${this.baseUrl}/rest/settings`)).status !== 404) return;
+				// Workers and webhook processors have no REST API; their readiness means database and Redis are connected.
+				if ((await fetch(`${this.baseUrl}/healthz/readiness`)).ok && (this.command !== 'start' || (await fetch(`${this.baseUrl}/rest/settings`)).status !== 404)) return;
 			} catch {
 				// Not listening yet.
 			}
 			await Promise.race([sleep(500), exited]);
 		}
 		await this.stop();
-		throw new Error(`n8n did not become ready on ${this.baseUrl}:\n${this.serverLog().slice(-3000)}`);
+		throw new Error(`n8n ${this.command} did not become ready on ${this.baseUrl}:\n${this.serverLog().slice(-3000)}`);
 	}
 
 	async stop(): Promise<void> {
@@ -220,6 +252,25 @@ export class N8nInstance {
 			}
 			await exited;
 		}
+	}
+
+	/** True while the process runs. */
+	get running(): boolean {
+		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+	}
+
+	/** Kills the process and its children at once, without letting n8n shut down (a crash, an OOM kill). */
+	async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+		const child = this.server;
+		this.server = undefined;
+		if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			return;
+		}
+		await exited;
 	}
 
 	/**
@@ -280,41 +331,14 @@ export class N8nInstance {
 		};
 	}
 
-	/** A workflow's executions, newest first, with their run data, read from n8n's sqlite database. */
+	/** A workflow's executions, newest first, with their run data, read from n8n's database. */
 	async executions(workflowId: string): Promise<StoredExecution[]> {
-		const script = `
-const sqlite3 = require('sqlite3');
-const { parse } = require('flatted');
-const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
-db.all('SELECT e.id, e.status, e.finished, e.waitTill, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id DESC', [process.argv[2]], (error, rows) => {
-	if (error) { console.error(error.message); process.exit(1); }
-	process.stdout.write(JSON.stringify(rows.map((row) => ({ ...row, data: row.data ? parse(row.data) : null }))));
-	db.close();
-});`;
-		const output = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId], {
-			cwd: this.runtime.dir,
-			env: { ...process.env, NODE_PATH: join(this.runtime.dir, 'node_modules') },
-			quiet: true,
-		});
-		return JSON.parse(output) as StoredExecution[];
+		return await this.database.executions(this.runtime, workflowId);
 	}
 
-	/** A workflow's static data (what polling triggers keep between polls), read from n8n's sqlite database. */
+	/** A workflow's static data (what polling triggers keep between polls), read from n8n's database. */
 	async workflowStaticData(workflowId: string): Promise<Record<string, unknown> | null> {
-		const script = `
-const sqlite3 = require('sqlite3');
-const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
-db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [process.argv[2]], (error, row) => {
-	if (error) { console.error(error.message); process.exit(1); }
-	process.stdout.write(JSON.stringify(row && row.staticData ? JSON.parse(row.staticData) : null));
-	db.close();
-});`;
-		const output = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId], {
-			cwd: this.runtime.dir,
-			env: { ...process.env, NODE_PATH: join(this.runtime.dir, 'node_modules') },
-			quiet: true,
-		});
-		return JSON.parse(output) as Record<string, unknown> | null;
+		return await this.database.staticData(this.runtime, workflowId);
 	}
 
 	/** Waits until the newest execution of a workflow (newer than `afterId`) has one of the statuses. */

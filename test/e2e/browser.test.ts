@@ -29,8 +29,8 @@ import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
-import type { Workflow } from '../helpers/webhookFlow';
-import { webhookStartedFlow } from '../helpers/webhookFlow';
+import type { Workflow } from '../helpers/e2eWorkflows';
+import { webhookStartedFlow } from '../helpers/e2eWorkflows';
 
 const VERSION = '2.41.1';
 const CHROMIUM = '/usr/bin/chromium';
@@ -106,20 +106,18 @@ beforeAll(async () => {
 	const all = examples();
 	const byId = (id: string) => all.find((workflow) => workflow.id === id) as Workflow;
 	const flows = [
-		webhookStartedFlow(byId('exAltinnSmsSoap1'), {
+		webhookStartedFlow(byId('exAltinnSmsSoap1'), inbox.baseUrl, {
 			...PIN_FLOW,
 			name: 'Browser: Altinn PIN page',
 			notifyNode: 'Send PIN Link',
 			notifyBody: '={{ { "pinFormUrl": $json.pinFormUrl } }}',
-			inboxUrl: inbox.baseUrl,
 		}),
-		webhookStartedFlow(byId('exOnlyofficeSms01'), {
+		webhookStartedFlow(byId('exOnlyofficeSms01'), inbox.baseUrl, {
 			...CODE_FLOW,
 			name: 'Browser: ONLYOFFICE code page',
 			notifyNode: 'Send Code Link',
 			keepConnections: true,
 			notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl } }}',
-			inboxUrl: inbox.baseUrl,
 		}),
 	];
 	// One import for all workflows: each n8n CLI command takes seconds to start.

@@ -13,19 +13,18 @@ import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
 import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
 import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
 import type { Sandboxes } from '../../scripts/sandbox';
-import { exampleWorkflows } from '../../scripts/startSandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import * as shared from '../helpers/e2eWorkflows';
+import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
 import { leakedSecrets } from '../helpers/leaks';
-import type { Workflow } from '../helpers/webhookFlow';
-import { webhookStartedFlow as startedByWebhook } from '../helpers/webhookFlow';
 
 const version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION;
 jest.setTimeout(10 * 60_000);
-
 
 let sandboxes: Sandboxes;
 let inbox: FakeInbox;
@@ -33,53 +32,9 @@ let n8n: N8nInstance;
 let userFolder: string;
 const cliOutputs: string[] = [];
 
-/** The example workflows with the sandbox URLs pointed at this run's fakes. */
-function examples(): Map<string, Workflow> {
-	const portFor: Record<string, string> = {
-		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
-		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
-		'127.0.0.1:5703': new URL(sandboxes.altinn.baseUrl).host,
-		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
-		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
-	};
-	const result = new Map<string, Workflow>();
-	for (const workflow of exampleWorkflows()) {
-		const text = JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host]);
-		result.set(workflow.id, JSON.parse(text) as Workflow);
-	}
-	return result;
-}
+const examples = () => examplesFor(sandboxes);
 
-function nodeOutput(execution: StoredExecution, nodeName: string, output = 0): Array<Record<string, unknown>> {
-	const runs = execution.data?.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[output] ?? []).map((item) => item.json);
-}
-
-/** Part of an example: the named nodes and the connections among them. */
-function subWorkflow(example: Workflow, id: string, name: string, nodeNames: string[]): Workflow {
-	const keep = new Set(nodeNames);
-	const connections = Object.fromEntries(
-		Object.entries(example.connections as Record<string, { main: Array<Array<{ node: string }>> }>)
-			.filter(([from]) => keep.has(from))
-			.map(([from, outputs]) => [from, { main: outputs.main.map((targets) => targets.filter((target) => keep.has(target.node))) }]),
-	);
-	return { ...example, id, name, nodes: example.nodes.filter((node) => keep.has(String(node.name))), connections };
-}
-
-/** The status, and for a failed execution which node failed and why, so a failing test says it. */
-function outcome(execution: StoredExecution): { status: string; failure?: string } {
-	if (execution.status === 'success') return { status: 'success' };
-	const result = execution.data?.resultData;
-	const node = result?.lastNodeExecuted ?? '?';
-	const runs = result?.runData[node] ?? [];
-	const error = runs[runs.length - 1]?.error ?? result?.error;
-	return { status: execution.status, failure: `${node}: ${error?.message ?? 'no error recorded'} ${error?.description ?? ''}` };
-}
-
-/** An example started by a webhook, its "send the link" step posting to the fake inbox (see webhookFlow.ts). */
-function webhookStartedFlow(example: Workflow, flow: Omit<Parameters<typeof startedByWebhook>[1], 'inboxUrl'>): Workflow {
-	return startedByWebhook(example, { ...flow, inboxUrl: inbox.baseUrl });
-}
+const webhookStartedFlow = (example: Workflow, flow: WebhookFlow) => shared.webhookStartedFlow(example, inbox.baseUrl, flow);
 
 const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';
 const REUSE_PATH = 'boknett-reuse';
@@ -93,14 +48,6 @@ async function importReuseWorkflow(): Promise<void> {
 	);
 	await n8n.importWorkflow(flow);
 	await n8n.publishWorkflow(REUSE_WORKFLOW_ID);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error('timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
 }
 
 async function runWithCli(workflowId: string): Promise<StoredExecution> {

@@ -1,0 +1,471 @@
+/**
+ * The package in n8n 2.41.1's queue mode, as users scale out: a real Redis and PostgreSQL on
+ * loopback ports, a main process, two workers and a webhook processor (scripts/lib/queue.ts), the
+ * package installed in each process's own user folder. Results are read from PostgreSQL.
+ *
+ * - every example workflow, run as the editor's "Execute workflow" does, runs on a worker and its
+ *   token reaches the downstream HTTP Request node;
+ * - the Altinn SMS PIN and ONLYOFFICE SMS-code waits: first phase on a worker, the PIN posted to the
+ *   resume URL on the webhook processor, the rest on a worker — plainly, with the first phase's
+ *   worker SIGKILLed while the execution waits, and with the webhook processor restarted;
+ * - logins counted at the fakes for 20 executions spread over the two workers (a table is printed);
+ * - a worker SIGKILLed in the middle of a (refused) login: what n8n does with the execution;
+ * - finally a pg_dump of the database and every process's log are searched for every secret.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { N8nInstance, StoredExecution } from '../../scripts/lib/n8n';
+import type { QueueCluster } from '../../scripts/lib/queue';
+import { createQueueCluster } from '../../scripts/lib/queue';
+import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
+import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
+import type { Sandboxes } from '../../scripts/sandbox';
+import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
+import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
+import { BOKNETT_USER } from '../fakes/fakeBoknett';
+import { FakeInbox } from '../fakes/fakeInbox';
+import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, outcome, waitFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
+import { leakedSecrets } from '../helpers/leaks';
+
+// Queue mode is tested on n8n 2.x only (n8n 1.x is covered by realN8n.test.ts in one process).
+const version = DEFAULT_N8N_VERSION;
+jest.setTimeout(5 * 60_000);
+
+let sandboxes: Sandboxes;
+let inbox: FakeInbox;
+let cluster: QueueCluster | undefined;
+let baseDir: string;
+let rest: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+const startedAt = Date.now();
+
+/** Accounts only the reuse measurement uses, so no token from an earlier test is in any worker's memory. */
+const REUSE_NODE_USER = { username: 'reuse-node@example.no', password: 'Reuse-Node æ&=+ pass' };
+const REUSE_CREDENTIAL_USER = { username: 'reuse-credential@example.no', password: 'Reuse-Cred æ&=+ pass' };
+const WRONG_PASSWORD = 'Wrong&Password+1';
+
+const c = () => {
+	if (!cluster) throw new Error('the queue cluster did not start');
+	return cluster;
+};
+const examples = () => examplesFor(sandboxes);
+const webhookUrl = (path: string) => `${c().webhook.baseUrl}/webhook/${path}`;
+const executions = (workflowId: string) => c().main.executions(workflowId);
+const waitForExecution = (workflowId: string, statuses: string[], afterId = 0, timeoutMs = 60_000) =>
+	c().main.waitForExecution(workflowId, statuses, afterId, timeoutMs);
+
+/** The workers (by number, 1 or 2) whose log says they started this execution, in the order of their logs. */
+function workersThatRan(executionId: number): number[] {
+	const line = new RegExp(`Worker started execution ${executionId} \\(job`);
+	return c()
+		.workers.map((worker, index) => ({ index: index + 1, ran: line.test(worker.serverLog()) }))
+		.filter((worker) => worker.ran)
+		.map((worker) => worker.index);
+}
+
+function startedOn(executionId: number): Record<number, number> {
+	const line = new RegExp(`Worker started execution ${executionId} \\(job`, 'g');
+	return Object.fromEntries(c().workers.map((worker, index) => [index + 1, (worker.serverLog().match(line) ?? []).length]));
+}
+
+const boknettLogins = (username: string, password?: string) =>
+	sandboxes.boknett
+		.requestsTo('/v1/tickets')
+		.filter((request) => request.method === 'POST')
+		.filter((request) => {
+			const form = new URLSearchParams(request.body);
+			return form.get('username') === username && (password === undefined || form.get('password') === password);
+		}).length;
+
+async function post(url: string, body?: unknown): Promise<{ status: number; text: string }> {
+	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+	return { status: response.status, text: await response.text() };
+}
+
+/** Runs a workflow as the editor's "Execute workflow" button does; in queue mode with offloading, a worker runs it. */
+async function runManually(workflowId: string, triggerName: string): Promise<StoredExecution> {
+	const { status, body } = await rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+	expect({ status, body }).toMatchObject({ status: 200, body: { data: { executionId: expect.any(String) } } });
+	const executionId = Number((body as { data: { executionId: string } }).data.executionId);
+	await waitFor(async () => (await executions(workflowId)).some((execution) => execution.id === executionId && ['success', 'error', 'crashed'].includes(execution.status)), 60_000, `execution ${executionId}`);
+	return (await executions(workflowId)).find((execution) => execution.id === executionId) as StoredExecution;
+}
+
+const PIN_FLOW = {
+	notifyNode: 'Send PIN Link',
+	notifyBody: '={{ { "kind": "altinn", "pinFormUrl": $json.pinFormUrl, "pinWebhookUrl": $json.pinWebhookUrl } }}',
+};
+const CODE_FLOW = {
+	// The example branches: a token goes on from Log In's first output, a login that needs a code from the second.
+	keepConnections: true,
+	notifyNode: 'Send Code Link',
+	notifyBody: '={{ { "kind": "onlyoffice", "codeFormUrl": $json.codeFormUrl, "codeWebhookUrl": $json.codeWebhookUrl } }}',
+};
+
+/** The webhook-started flows, by id: [workflow, path]. Published, so the webhook processor serves them. */
+function queueFlows(): Array<[Workflow, string]> {
+	const all = examples();
+	const flow = (exampleId: string, id: string, path: string, uuidEnd: string, extra: Omit<WebhookFlow, 'id' | 'name' | 'path' | 'webhookId'>, replace?: (node: Record<string, unknown>) => Record<string, unknown>): [Workflow, string] => [
+		webhookStartedFlow(all.get(exampleId) as Workflow, inbox.baseUrl, { ...extra, id, name: `Queue ${id}`, path, webhookId: `8e2d0c4a-1b7f-4c3e-9a5d-0000000000${uuidEnd}`, replace }),
+		path,
+	];
+	const withCredential = (type: string, id: string) => (node: Record<string, unknown>) =>
+		node.credentials ? { ...node, credentials: { [type]: { id, name: id } } } : node;
+	const boknettLogin = all.get('exBoknettLogin01') as Workflow;
+	const withoutLogout = { ...boknettLogin, nodes: boknettLogin.nodes.filter((node) => node.name !== 'Log Out') };
+	const done = { notifyNode: 'Notify', notifyBody: '={{ { "done": true } }}' };
+	return [
+		flow('exAltinnSmsSoap1', 'qAltinnSms', 'q-altinn-sms', '01', PIN_FLOW),
+		// Reuse Token off for the ONLYOFFICE flow: every run must really ask for a code.
+		flow('exOnlyofficeSms01', 'qOnlyofficeSms', 'q-onlyoffice-sms', '02', CODE_FLOW, (node) =>
+			node.name === 'Log In' ? { ...node, parameters: { ...(node.parameters as object), options: { reuseToken: false } } } : node,
+		),
+		// The example as it is (Reuse Token on), for where a code-completed token is kept.
+		flow('exOnlyofficeSms01', 'qOnlyofficeSmsReuse', 'q-onlyoffice-sms-reuse', '06', CODE_FLOW),
+		[
+			webhookStartedFlow(withoutLogout, inbox.baseUrl, {
+				...done,
+				id: 'qReuseNode',
+				name: 'Queue reuse: Boknett Ticket node',
+				path: 'q-reuse-node',
+				webhookId: '8e2d0c4a-1b7f-4c3e-9a5d-000000000003',
+				replace: withCredential('boknettApi', 'qReuseNodeCred'),
+			}),
+			'q-reuse-node',
+		],
+		flow('exBoknettHttpCred1', 'qReuseCredential', 'q-reuse-credential', '04', done, withCredential('boknettApi', 'qReuseHttpCred')),
+		[
+			webhookStartedFlow(withoutLogout, inbox.baseUrl, {
+				...done,
+				id: 'qKilledLogin',
+				name: 'Queue: worker killed during a refused login',
+				path: 'q-killed-login',
+				webhookId: '8e2d0c4a-1b7f-4c3e-9a5d-000000000005',
+				replace: withCredential('boknettApi', 'qWrongPassword'),
+			}),
+			'q-killed-login',
+		],
+	];
+}
+
+beforeAll(async () => {
+	if (!isInstalled(version)) {
+		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/scripts/lib/runtime.js ${version}" (npm test does it first)`);
+	}
+	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
+	sandboxes.boknett.accounts.set(REUSE_NODE_USER.username, REUSE_NODE_USER.password);
+	sandboxes.boknett.accounts.set(REUSE_CREDENTIAL_USER.username, REUSE_CREDENTIAL_USER.password);
+	inbox = await new FakeInbox().start();
+	baseDir = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-queue-'));
+	cluster = await createQueueCluster({
+		runtime: runtimePaths(version),
+		baseDir,
+		workers: 2,
+		workerConcurrency: 2,
+		encryptionKey: randomBytes(24).toString('base64url'),
+		env: {
+			// A dead worker's job is noticed after its lock runs out (default 60 s, checked every 30 s): shortened for the test.
+			QUEUE_WORKER_LOCK_DURATION: '10000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
+			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		},
+	});
+	await c().installPackage();
+	const boknett = (id: string, user: { username: string; password: string }) => ({
+		id,
+		name: id,
+		type: 'boknettApi',
+		data: { environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, ...user },
+	});
+	await c().main.importCredentials([
+		...sandboxCredentials(sandboxes),
+		boknett('qReuseNodeCred', REUSE_NODE_USER),
+		boknett('qReuseHttpCred', REUSE_CREDENTIAL_USER),
+		boknett('qWrongPassword', { username: BOKNETT_USER.username, password: WRONG_PASSWORD }),
+	]);
+	// One CLI run for all of them (each run boots n8n for several seconds).
+	const flows = queueFlows();
+	await c().main.importWorkflows([...examples().values(), ...flows.map(([workflow]) => workflow)]);
+	await c().start();
+	rest = await c().main.ownerSession();
+	// Published as the editor does it; main registers their webhooks in the database, where the webhook processor finds them.
+	for (const [workflow] of flows) {
+		const { body } = await rest('GET', `/workflows/${workflow.id}`);
+		const versionId = (body as { data: { versionId: string } }).data.versionId;
+		expect(await rest('POST', `/workflows/${workflow.id}/activate`, { versionId })).toMatchObject({ status: 200 });
+	}
+	for (const [, path] of flows) await c().webhook.waitForWebhook(path);
+	console.log(`[queue e2e] cluster ready after ${Math.round((Date.now() - startedAt) / 1000)} s`);
+}, 8 * 60_000);
+
+afterAll(async () => {
+	await cluster?.stop();
+	await sandboxes?.stop();
+	await inbox?.stop();
+	if (baseDir) rmSync(baseDir, { recursive: true, force: true });
+	console.log(`[queue e2e] whole file took ${Math.round((Date.now() - startedAt) / 1000)} s`);
+});
+
+describe(`n8n ${version} in queue mode: main, two workers and a webhook processor on PostgreSQL and Redis`, () => {
+	it('has the package installed in the user folder of every process', () => {
+		for (const process of c().processes()) {
+			expect(existsSync(join(process.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-login-tokens', 'package.json'))).toBe(true);
+		}
+	});
+
+	describe('every example workflow, run with "Execute workflow", runs on a worker and hands its token on', () => {
+		const cases: Array<[string, string, string, (token: Record<string, unknown>) => void]> = [
+			['exBoknettLogin01', 'Boknett Ticket', 'Get Metadata', (token) => {
+				expect(sandboxes.boknett.requestsTo('/metadata/').some((request) => request.headers.authorization === `Boknett ${String(token.token)}`)).toBe(true);
+			}],
+			['exScheduledBok01', 'Boknett Ticket', 'Download Metadata', (token) => {
+				expect(sandboxes.boknett.requestsTo('/metadata/').some((request) => request.headers.authorization === `Boknett ${String(token.token)}`)).toBe(true);
+			}],
+			['exOnlyofficeLog1', 'ONLYOFFICE Auth', 'Get My Profile', (token) => {
+				expect(sandboxes.onlyoffice.requestsTo('/api/2.0/people/@self').some((request) => request.headers.authorization === String(token.token))).toBe(true);
+			}],
+			['exOnlyofficeTotp1', 'ONLYOFFICE Auth', 'Get My Profile', (token) => {
+				expect(sandboxes.onlyoffice.requestsTo('/api/2.0/people/@self').some((request) => request.headers.authorization === String(token.token))).toBe(true);
+			}],
+			['exAltinnPwMsgs01', 'Altinn Authenticate', 'Get My Messages', (token) => {
+				expect(sandboxes.altinn.requestsTo('/api/my/messages').some((request) => request.headers.cookie === `.AspxAuthProd=${String(token.token)}`)).toBe(true);
+			}],
+			['exAltinn3Login01', 'Altinn Authenticate', 'List Applications', (token) => {
+				expect(sandboxes.altinn3.requests.some((request) => request.headers.authorization === `Bearer ${String(token.token)}`)).toBe(true);
+			}],
+			['exBokbasenOAuth1', 'Bokbasen Token', 'Get Metadata', (token) => {
+				expect(JSON.stringify(token.headers)).toContain(String(token.token));
+			}],
+			// No login node: the HTTP Request node's credential logs in (preAuthentication).
+			['exBoknettHttpCred1', '', 'Get Metadata', () => {
+				expect(sandboxes.boknett.requestsTo('/metadata/').at(-1)?.headers.authorization).toMatch(/^Boknett TGT-/);
+			}],
+		];
+
+		it.each(cases)('%s', async (workflowId, loginNode, downstreamNode, tokenReached) => {
+			const workflow = examples().get(workflowId) as Workflow;
+			const trigger = workflow.nodes.find((node) => /Trigger$/.test(String(node.type)));
+			const execution = await runManually(workflowId, String(trigger?.name));
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			expect(workersThatRan(execution.id)).toHaveLength(1);
+			const token = loginNode ? nodeOutput(execution, loginNode)[0] : {};
+			if (loginNode) expect(token).toMatchObject({ token: expect.any(String), headers: expect.any(Object) });
+			expect(nodeOutput(execution, downstreamNode).length).toBeGreaterThan(0);
+			tokenReached(token);
+		});
+	});
+
+	describe('two-phase logins: the first phase on a worker, the code through the webhook processor, the rest on a worker', () => {
+		type Disruption = 'none' | 'kill the worker that ran the first phase' | 'restart the webhook processor';
+		const disruptions: Disruption[] = ['none', 'kill the worker that ran the first phase', 'restart the webhook processor'];
+		let restarting: Promise<void> = Promise.resolve();
+
+		async function disrupt(disruption: Disruption, executionId: number): Promise<number | undefined> {
+			if (disruption === 'restart the webhook processor') {
+				await c().webhook.stop();
+				await c().webhook.start();
+				return undefined;
+			}
+			if (disruption === 'kill the worker that ran the first phase') {
+				const [first] = workersThatRan(executionId);
+				const worker = c().workers[first - 1] as N8nInstance;
+				await worker.kill('SIGKILL');
+				// Back for the later tests, while this one goes on with the other worker.
+				restarting = worker.start();
+				return first;
+			}
+			return undefined;
+		}
+
+		const cases = disruptions.flatMap((disruption) => [['Altinn SMS PIN', disruption] as const, ['ONLYOFFICE SMS code', disruption] as const]);
+
+		it.each(cases)('%s, %s', async (kind, disruption) => {
+			await restarting;
+			const altinn = kind === 'Altinn SMS PIN';
+			const workflowId = altinn ? 'qAltinnSms' : 'qOnlyofficeSms';
+			const [previous] = await executions(workflowId);
+			const inboxBefore = inbox.requests.length;
+			const start = await post(webhookUrl(altinn ? 'q-altinn-sms' : 'q-onlyoffice-sms'));
+			expect(start.status).toBe(200);
+			const waiting = await waitForExecution(workflowId, ['waiting', 'error', 'success'], previous?.id ?? 0);
+			expect(outcome(waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(altinn ? /^Wait for PIN/ : /^Wait for SMS Code/) });
+			expect(workersThatRan(waiting.id)).toHaveLength(1);
+			await waitFor(async () => inbox.requests.length > inboxBefore, 10_000, 'the link message');
+			const message = inbox.messages().at(-1) ?? {};
+			const resumeUrl = String(altinn ? message.pinWebhookUrl : message.codeWebhookUrl);
+			// The resume URL points at the webhook processor, not at main.
+			expect(resumeUrl.startsWith(`${c().webhook.baseUrl}/webhook-waiting/${waiting.id}`)).toBe(true);
+			if (disruption === 'none') {
+				// So does the page a person types the PIN or code into; the webhook processor serves it.
+				const formUrl = String(altinn ? message.pinFormUrl : message.codeFormUrl);
+				expect(formUrl.startsWith(`${c().webhook.baseUrl}/form-waiting/${waiting.id}`)).toBe(true);
+				const page = await fetch(formUrl);
+				expect(page.status).toBe(200);
+				expect(await page.text()).toMatch(/name="pin"/);
+			}
+
+			const killed = await disrupt(disruption, waiting.id);
+			const [stillWaiting] = await executions(workflowId);
+			expect(stillWaiting).toMatchObject({ id: waiting.id, status: 'waiting' });
+
+			const secret = altinn ? (sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? '') : String(sandboxes.onlyoffice.lastSmsCode);
+			const answer = await post(resumeUrl, altinn ? { pin: secret } : { code: secret });
+			expect(answer).toMatchObject({ status: 200 });
+			const done = await waitForExecution(workflowId, ['success', 'error', 'crashed'], waiting.id - 1);
+			expect(outcome(done)).toEqual({ status: 'success' });
+			const ran = workersThatRan(done.id);
+			if (killed) expect(ran).toContain(killed === 1 ? 2 : 1);
+			if (altinn) {
+				expect(nodeOutput(done, 'Wait for PIN')[0]).toMatchObject({ provider: 'altinn-sms', token: secret });
+				expect(JSON.stringify(nodeOutput(done, 'Get Reportee Elements')[0])).toContain('Skattemelding 2026');
+			} else {
+				const [token] = nodeOutput(done, 'Wait for SMS Code');
+				expect(token).toMatchObject({ provider: 'onlyoffice' });
+				expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+				expect(sandboxes.onlyoffice.requestsTo('/api/2.0/people/@self').at(-1)?.headers.authorization).toBe(String(token.token));
+			}
+		});
+
+		afterAll(async () => {
+			await restarting;
+		});
+	});
+
+	it('ONLYOFFICE SMS code with Reuse Token on: the completed token stays in the webhook processor, so the next run asks for a new code', async () => {
+		const workflowId = 'qOnlyofficeSmsReuse';
+		const codesSent = () => sandboxes.onlyoffice.requests.filter((request) => request.method === 'POST' && request.path === '/api/2.0/authentication').length;
+		const runOnce = async () => {
+			const [previous] = await executions(workflowId);
+			const inboxBefore = inbox.requests.length;
+			expect((await post(webhookUrl('q-onlyoffice-sms-reuse'))).status).toBe(200);
+			const waiting = await waitForExecution(workflowId, ['waiting', 'error', 'success'], previous?.id ?? 0);
+			return { waiting, inboxBefore };
+		};
+		const first = await runOnce();
+		expect(first.waiting.status).toBe('waiting');
+		await waitFor(async () => inbox.requests.length > first.inboxBefore, 10_000, 'the link message');
+		const codeWebhookUrl = String(inbox.messages().at(-1)?.codeWebhookUrl);
+		expect((await post(codeWebhookUrl, { code: String(sandboxes.onlyoffice.lastSmsCode) })).status).toBe(200);
+		expect(outcome(await waitForExecution(workflowId, ['success', 'error'], first.waiting.id - 1))).toEqual({ status: 'success' });
+
+		// In one n8n process the next run reuses that token without a code (realN8n.test.ts, the node tests).
+		// Here the code was taken, and the token stored, by the webhook processor; the next Log In runs on a worker.
+		const sentBefore = codesSent();
+		const second = await runOnce();
+		expect(outcome(second.waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for SMS Code/) });
+		expect(codesSent() - sentBefore).toBe(1);
+		await waitFor(async () => inbox.requests.length > second.inboxBefore, 10_000, 'the link message');
+		const again = String(inbox.messages().at(-1)?.codeWebhookUrl);
+		expect((await post(again, { code: String(sandboxes.onlyoffice.lastSmsCode) })).status).toBe(200);
+		expect(outcome(await waitForExecution(workflowId, ['success', 'error'], second.waiting.id - 1))).toEqual({ status: 'success' });
+	});
+
+	describe('token reuse across processes: 20 executions over two workers', () => {
+		const rows: string[] = [];
+
+		/** 20 executions in waves of 4 at once, through the webhook processor; returns the logins and where they ran. */
+		async function measure(workflowId: string, path: string, logins: () => number): Promise<{ logins: number; perWorker: Record<number, number> }> {
+			const before = logins();
+			const [previous] = await executions(workflowId);
+			for (let wave = 0; wave < 5; wave++) {
+				const answers = await Promise.all(Array.from({ length: 4 }, () => post(webhookUrl(path))));
+				expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+				await waitFor(async () => (await executions(workflowId)).filter((execution) => execution.id > (previous?.id ?? 0) && execution.status === 'success').length >= (wave + 1) * 4, 60_000, `wave ${wave + 1}`);
+			}
+			const runs = (await executions(workflowId)).filter((execution) => execution.id > (previous?.id ?? 0));
+			expect(runs.map((execution) => outcome(execution).status)).toEqual(Array(20).fill('success'));
+			const perWorker: Record<number, number> = { 1: 0, 2: 0 };
+			for (const execution of runs) {
+				for (const [worker, count] of Object.entries(startedOn(execution.id))) perWorker[Number(worker)] += count;
+			}
+			return { logins: logins() - before, perWorker };
+		}
+
+		it('(a) a login node with Reuse Token on: at most one login per worker', async () => {
+			const { logins, perWorker } = await measure('qReuseNode', 'q-reuse-node', () => boknettLogins(REUSE_NODE_USER.username));
+			rows.push(`| (a) Boknett Ticket node, Reuse Token on (token in each worker's memory) | ${perWorker[1]} / ${perWorker[2]} | **${logins}** |`);
+			const workersUsed = Object.values(perWorker).filter((count) => count > 0).length;
+			expect(workersUsed).toBe(2);
+			expect(logins).toBeGreaterThanOrEqual(1);
+			expect(logins).toBeLessThanOrEqual(workersUsed);
+		});
+
+		it('(b) the HTTP Request node with the Boknett API credential: the session is kept in the encrypted credential in PostgreSQL', async () => {
+			const { logins, perWorker } = await measure('qReuseCredential', 'q-reuse-credential', () => boknettLogins(REUSE_CREDENTIAL_USER.username));
+			rows.push(`| (b) HTTP Request, Predefined Credential Type → Boknett API (session in the credential, in the database) | ${perWorker[1]} / ${perWorker[2]} | **${logins}** |`);
+			expect(Object.values(perWorker).filter((count) => count > 0)).toHaveLength(2);
+			// Only executions that start before the first session is stored log in themselves: at most the first wave.
+			expect(logins).toBeGreaterThanOrEqual(1);
+			expect(logins).toBeLessThanOrEqual(4);
+		});
+
+		afterAll(() => {
+			console.log(['| 20 executions (5 waves of 4 at once) | executions on worker 1 / 2 | logins |', '|---|---|---|', ...rows].join('\n'));
+		});
+	});
+
+	describe('a worker killed (SIGKILL) in the middle of a refused login', () => {
+		it('sends the wrong password once, and n8n ends the execution without running it again', async () => {
+			const workflowId = 'qKilledLogin';
+			const refused = () => boknettLogins(BOKNETT_USER.username, WRONG_PASSWORD);
+			const before = refused();
+			sandboxes.boknett.answerDelayMs = 30_000;
+			let killedAt = 0;
+			try {
+				expect((await post(webhookUrl('q-killed-login'))).status).toBe(200);
+				await waitFor(async () => refused() > before, 30_000, 'the login to reach the fake');
+				const [running] = await executions(workflowId);
+				expect(running.status).toBe('running');
+				const [worker] = workersThatRan(running.id);
+				await c().workers[worker - 1].kill('SIGKILL');
+				killedAt = Date.now();
+				const ended = await waitForExecution(workflowId, ['error', 'crashed', 'success', 'canceled'], running.id - 1, 90_000);
+				console.log(
+					`[queue e2e] worker ${worker} killed during the login of execution ${ended.id}: n8n stored status "${ended.status}" after ${Math.round((Date.now() - killedAt) / 1000)} s; ` +
+						`its error: ${JSON.stringify(ended.data?.resultData.error?.message ?? null)}; workers that started it: ${JSON.stringify(workersThatRan(ended.id))}`,
+				);
+				expect(ended.status).not.toBe('success');
+				// Long enough for a retry on the other worker to have shown up at the fake.
+				await new Promise((resolve) => setTimeout(resolve, 5_000));
+				expect(workersThatRan(ended.id)).toEqual([worker]);
+				expect(refused() - before).toBe(1);
+			} finally {
+				sandboxes.boknett.answerDelayMs = 0;
+			}
+		});
+	});
+
+	it('leaves no secret in PostgreSQL (pg_dump) or in any process\'s log', async () => {
+		await c().stopN8n();
+		const dump = await c().postgres.dump();
+		expect(dump).toContain('execution_entity');
+		const logs = c().processes().map((process) => process.serverLog());
+		expect(logs.every((log) => log.length > 0)).toBe(true);
+		const redisLog = existsSync(c().redis.logFile) ? readFileSync(c().redis.logFile, 'utf8') : '';
+		const postgresLog = existsSync(c().postgres.logFile) ? readFileSync(c().postgres.logFile, 'utf8') : '';
+		expect(
+			leakedSecrets([dump, ...logs, redisLog, postgresLog], {
+				ssn: ALTINN_PERSON.ssn,
+				altinnUserPassword: ALTINN_PERSON.password,
+				altinnSystemPassword: ALTINN_PERSON.systemPassword ?? '',
+				altinnRestPassword: ALTINN_REST_USER.password,
+				boknettPassword: BOKNETT_USER.password,
+				wrongPassword: WRONG_PASSWORD,
+				reuseNodePassword: REUSE_NODE_USER.password,
+				reuseCredentialPassword: REUSE_CREDENTIAL_USER.password,
+				onlyofficePassword: ONLYOFFICE_USER.password,
+				altinn3PrivateKey: sandboxes.altinn3Client.privateKeyPem,
+				altinn3PrivateKeyLine: sandboxes.altinn3Client.privateKeyPem.split('\n')[1],
+				bokbasenClientSecret: BOKBASEN_CLIENT.clientSecret,
+				onlyofficeTotpSecret: ONLYOFFICE_TOTP_SECRET,
+				onlyofficeAppUserPassword: ONLYOFFICE_APP_2FA_USER.password,
+				onlyofficeSmsUserPassword: ONLYOFFICE_SMS_2FA_USER.password,
+			}),
+		).toEqual([]);
+	});
+});
