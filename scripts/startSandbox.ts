@@ -46,7 +46,7 @@ export function howToUse(baseUrl: string, workflows: Array<{ name: string }>, sa
 ✅ n8n is running at ${baseUrl} with n8n-nodes-login-tokens installed.
 
 First time: create the owner account n8n asks for (${ownerNote}).
-Then open Overview → the example workflows:
+n8n then opens its start page (in n8n 2.x an assistant); the examples are under Overview (left sidebar) → Workflows:
 ${workflows.map((workflow) => `  • ${workflow.name}`).join('\n')}
 Open one and press "Execute workflow". The credentials point at the local sandboxes.
 For the Altinn SMS PIN example, the PIN the sandbox "sends" is printed here and listed at
