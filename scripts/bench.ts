@@ -18,7 +18,7 @@ import { buildCreateTicketRequest } from '../nodes/Boknett/protocol/tickets';
 import { SYSTEM_CLOCK, TokenStore, replaceTokenStore } from '../nodes/shared/tokenStore';
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
 import { executeNode, n8nHttpRequestHelper, prepareExecution } from '../test/helpers/n8nRunner';
-import { REPO_ROOT } from './lib/runtime';
+import { REPO_ROOT } from '../test/support/runtime';
 
 const EXECUTIONS = 100;
 const SAMPLES = 300;

@@ -8,8 +8,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { createQueueCluster } from './lib/queue';
-import { SANDBOX_DIR, ensureRuntime } from './lib/runtime';
+import { createQueueCluster } from '../test/support/queue';
+import { SANDBOX_DIR, ensureRuntime } from '../test/support/runtime';
 import { howToUse, importExamples, phase, startPrintingSandboxes, stopOnSignals } from './startSandbox';
 
 export const QUEUE_PORTS = { main: 5678, webhook: 5679, workers: [5680, 5681] };

@@ -3,13 +3,13 @@
  * provider sandboxes on fixed local ports, and the example workflows with credentials that point
  * at them. Ctrl-C stops everything it started. A second run reuses what is installed.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { N8nInstance, installPackage } from './lib/n8n';
-import { REPO_ROOT, SANDBOX_DIR, ensureRuntime } from './lib/runtime';
-import { sandboxCredentials, startSandboxes } from './sandbox';
-import type { Sandboxes } from './sandbox';
+import { exampleWorkflows } from '../test/support/examples';
+import { N8nInstance, installPackage } from '../test/support/n8n';
+import { SANDBOX_DIR, ensureRuntime } from '../test/support/runtime';
+import { sandboxCredentials, startSandboxes } from '../test/fakes/sandbox';
+import type { Sandboxes } from '../test/fakes/sandbox';
 
 const N8N_PORT = 5678;
 
@@ -17,12 +17,6 @@ export function phase(text: string): void {
 	console.log(`\n▶ ${text}`);
 }
 
-export function exampleWorkflows(): Array<{ id: string; name: string }> {
-	const dir = join(REPO_ROOT, 'examples');
-	return readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
-		.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { id: string; name: string });
-}
 
 /** The provider sandboxes on their fixed ports, printing each PIN or code they "send by SMS". */
 export async function startPrintingSandboxes(): Promise<Sandboxes> {

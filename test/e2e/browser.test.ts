@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
-import { isInstalled, runtimePaths } from '../../scripts/lib/runtime';
-import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
-import type { Sandboxes } from '../../scripts/sandbox';
-import { exampleWorkflows } from '../../scripts/startSandbox';
+import { N8nInstance, freePort, installPackage } from '../support/n8n';
+import { isInstalled, runtimePaths } from '../support/runtime';
+import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
+import type { Sandboxes } from '../fakes/sandbox';
+import { exampleWorkflows } from '../support/examples';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';

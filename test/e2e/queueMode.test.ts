@@ -1,6 +1,6 @@
 /**
  * The package in n8n 2.41.1's queue mode, as users scale out: a real Redis and PostgreSQL on
- * loopback ports, a main process, two workers and a webhook processor (scripts/lib/queue.ts), the
+ * loopback ports, a main process, two workers and a webhook processor (test/support/queue.ts), the
  * package installed in each process's own user folder. Results are read from PostgreSQL.
  *
  * - every example workflow, run as the editor's "Execute workflow" does, runs on a worker and its
@@ -17,12 +17,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { N8nInstance, StoredExecution } from '../../scripts/lib/n8n';
-import type { QueueCluster } from '../../scripts/lib/queue';
-import { createQueueCluster } from '../../scripts/lib/queue';
-import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
-import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
-import type { Sandboxes } from '../../scripts/sandbox';
+import type { N8nInstance, StoredExecution } from '../support/n8n';
+import type { QueueCluster } from '../support/queue';
+import { createQueueCluster } from '../support/queue';
+import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../support/runtime';
+import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
+import type { Sandboxes } from '../fakes/sandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
@@ -154,7 +154,7 @@ function queueFlows(): Array<[Workflow, string]> {
 
 beforeAll(async () => {
 	if (!isInstalled(version)) {
-		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/scripts/lib/runtime.js ${version}" (npm test does it first)`);
+		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/test/support/runtime.js ${version}" (npm test does it first)`);
 	}
 	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
 	sandboxes.boknett.accounts.set(REUSE_NODE_USER.username, REUSE_NODE_USER.password);

@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { StoredExecution } from '../../scripts/lib/n8n';
-import { N8nInstance, freePort, installPackage } from '../../scripts/lib/n8n';
-import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../../scripts/lib/runtime';
-import { sandboxCredentials, startSandboxes } from '../../scripts/sandbox';
-import type { Sandboxes } from '../../scripts/sandbox';
+import type { StoredExecution } from '../support/n8n';
+import { N8nInstance, freePort, installPackage } from '../support/n8n';
+import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../support/runtime';
+import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
+import type { Sandboxes } from '../fakes/sandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
@@ -59,7 +59,7 @@ async function runWithCli(workflowId: string): Promise<StoredExecution> {
 
 beforeAll(async () => {
 	if (!isInstalled(version)) {
-		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/scripts/lib/runtime.js ${version}" (npm test does it first)`);
+		throw new Error(`n8n ${version} is not installed: run "node .sandbox/build/test/support/runtime.js ${version}" (npm test does it first)`);
 	}
 	sandboxes = await startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
 	inbox = await new FakeInbox().start();

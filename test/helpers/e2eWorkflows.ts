@@ -3,9 +3,9 @@
  * in a queue-mode cluster, browser.test.ts in a browser): the example workflows pointed at this run's fakes, reading a node's
  * output and an execution's outcome, and turning an example into a webhook-started flow.
  */
-import type { StoredExecution } from '../../scripts/lib/n8n';
-import type { Sandboxes } from '../../scripts/sandbox';
-import { exampleWorkflows } from '../../scripts/startSandbox';
+import type { StoredExecution } from '../support/n8n';
+import type { Sandboxes } from '../fakes/sandbox';
+import { exampleWorkflows } from '../support/examples';
 
 export type Workflow = { id: string; name: string; nodes: Array<Record<string, unknown>>; connections: Record<string, unknown> };
 

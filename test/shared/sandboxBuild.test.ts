@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..', '..');
 it('starts every provider sandbox from the compiled scripts npm start uses', async () => {
 	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.sandbox.json')], { cwd: ROOT });
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const compiled = require(join(ROOT, '.sandbox', 'build', 'scripts', 'sandbox.js')) as typeof import('../../scripts/sandbox');
+	const compiled = require(join(ROOT, '.sandbox', 'build', 'test', 'fakes', 'sandbox.js')) as typeof import('../fakes/sandbox');
 	const sandboxes = await compiled.startSandboxes({ boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 });
 	try {
 		const credentials = compiled.sandboxCredentials(sandboxes);

@@ -3,18 +3,18 @@
  * accounts, and the n8n credentials that point at them. A PIN or code the fakes "send by SMS" is
  * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
-import { ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from '../test/fakes/fakeAltinn';
-import { makeKeyClient } from '../test/fakes/fakeAltinn3';
-import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../test/fakes/fakeAltinnSystemUser';
-import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../test/fakes/fakeBokbasenAuth';
-import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
+import { ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
+import { makeKeyClient } from './fakeAltinn3';
+import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
+import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
+import { BOKNETT_USER, FakeBoknett } from './fakeBoknett';
 import {
 	FakeOnlyoffice,
 	ONLYOFFICE_APP_2FA_USER,
 	ONLYOFFICE_SMS_2FA_USER,
 	ONLYOFFICE_TOTP_SECRET,
 	ONLYOFFICE_USER,
-} from '../test/fakes/fakeOnlyoffice';
+} from './fakeOnlyoffice';
 
 export const SANDBOX_PORTS = { boknett: 5701, onlyoffice: 5702, altinn: 5703, altinn3: 5704, bokbasen: 5705 } as const;
 
@@ -151,7 +151,7 @@ export function sandboxCredentials(sandboxes: Omit<Sandboxes, 'stop'>) {
 	];
 }
 
-// Run directly (`node .sandbox/build/scripts/sandbox.js`): start the sandboxes until Ctrl-C.
+// Run directly (`node .sandbox/build/test/fakes/sandbox.js`): start the sandboxes until Ctrl-C.
 if (require.main === module) {
 	void (async () => {
 		const sandboxes = await startSandboxes();

@@ -118,7 +118,7 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	return paths;
 }
 
-// `node .sandbox/build/scripts/lib/runtime.js [version]` installs ahead of time.
+// `node .sandbox/build/test/support/runtime.js [version]` installs ahead of time.
 if (require.main === module) {
 	ensureRuntime(process.argv[2] ?? DEFAULT_N8N_VERSION).catch((error: Error) => {
 		console.error(error.message);
