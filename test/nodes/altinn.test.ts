@@ -35,19 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await fake.stop();
-	const secrets: Record<string, string> = {
-		restPassword: ALTINN_REST_USER.password,
-		ssn: ALTINN_PERSON.ssn,
-		userPassword: ALTINN_PERSON.password,
-		systemPassword: ALTINN_PERSON.systemPassword ?? '',
-		otherSsn: PERSON_WITHOUT_PHONE.ssn,
-		otherPassword: PERSON_WITHOUT_PHONE.password,
-	};
-	expect(leakedSecrets(produced, secrets)).toEqual([]);
-	// After use, a PIN may only stand in the PIN token item's own `token` (made before use).
-	const afterUse = produced.filter((value) => !JSON.stringify(value ?? null).includes('"provider":"altinn-sms"'));
-	const pins = Object.fromEntries(usedPins.map((pin, index) => [`pin${index}`, pin]));
-	expect(leakedSecrets(afterUse, pins)).toEqual([]);
 });
 beforeEach(() => {
 	fake.restFailure = 'none';
@@ -364,4 +351,23 @@ describe('Altinn SOAP Request', () => {
 		expect(output?.[0][0].json.error).toBe('No Altinn PIN reached this node');
 		expect(output?.[0][1].json.GetReporteeElementListBasicV2Response).toBeDefined();
 	});
+});
+
+// Runs last, over everything the tests above produced.
+it('leak check: no national ID number, password or used PIN in any output, error or page', () => {
+	// Something was produced, so the search below searched something.
+	expect(produced.length).toBeGreaterThan(0);
+	const secrets: Record<string, string> = {
+		restPassword: ALTINN_REST_USER.password,
+		ssn: ALTINN_PERSON.ssn,
+		userPassword: ALTINN_PERSON.password,
+		systemPassword: ALTINN_PERSON.systemPassword ?? '',
+		otherSsn: PERSON_WITHOUT_PHONE.ssn,
+		otherPassword: PERSON_WITHOUT_PHONE.password,
+	};
+	expect(leakedSecrets(produced, secrets)).toEqual([]);
+	// After use, a PIN may only stand in the PIN token item's own `token` (made before use).
+	const afterUse = produced.filter((value) => !JSON.stringify(value ?? null).includes('"provider":"altinn-sms"'));
+	const pins = Object.fromEntries(usedPins.map((pin, index) => [`pin${index}`, pin]));
+	expect(leakedSecrets(afterUse, pins)).toEqual([]);
 });
