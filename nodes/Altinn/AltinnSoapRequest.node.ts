@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { credentialFor, credentialTestFor, loginContext } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
-import { altinnSmsPinLogin, requirePin, smsPinBaseUrl } from './logins/smsPin';
+import { altinn2Step, altinnSmsPinLogin, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
 import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
 
@@ -118,10 +118,10 @@ export class AltinnSoapRequest implements INodeType {
 			});
 			const soapAction = (this.getNodeParameter('soapAction', itemIndex) as string).trim();
 			const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
-			const answer = await send(soapRequest(url, soapAction, envelope));
 			const format = this.getNodeParameter('options.responseFormat', itemIndex, 'json') as SoapResponseFormat;
+			const result = await altinn2Step(credential.environment, async () => readServiceAnswer(await send(soapRequest(url, soapAction, envelope)), format));
 			// Altinn may echo the person's own details: nothing secret leaves this node.
-			return secrets.redactor().redactJson(readServiceAnswer(answer, format)) as IDataObject;
+			return secrets.redactor().redactJson(result) as IDataObject;
 		});
 	}
 }

@@ -13,6 +13,7 @@ import {
 	hasCharactersAltinnMayRefuse,
 	readPasswordLoginAnswer,
 } from '../protocol/rest';
+import { altinn2Step } from './smsPin';
 
 export interface AltinnPasswordCredential {
 	environment: string;
@@ -30,13 +31,12 @@ export const altinnPasswordLogin: LoginModule<AltinnPasswordCredential> = {
 	async login({ send, now }, credential) {
 		const baseUrl = resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
 		const obtainedAt = now();
-		const answer = await send(
-			buildPasswordLoginRequest({ baseUrl, username: credential.username, password: credential.password, apiKey: credential.apiKey }),
+		const cookie = await altinn2Step(credential.environment, async () =>
+			readPasswordLoginAnswer(
+				await send(buildPasswordLoginRequest({ baseUrl, username: credential.username, password: credential.password, apiKey: credential.apiKey })),
+				{ now: obtainedAt, passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(credential.password) },
+			),
 		);
-		const cookie = readPasswordLoginAnswer(answer, {
-			now: obtainedAt,
-			passwordHasDoubtfulCharacters: hasCharactersAltinnMayRefuse(credential.password),
-		});
 		return makeTokenItem({
 			provider: 'altinn',
 			environment: credential.environment,

@@ -11,7 +11,14 @@ import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { makeTokenItem } from '../../shared/tokenItem';
 import { ALTINN_BASE_URLS } from '../protocol/rest';
 import type { AltinnAuthMethod } from '../protocol/soap';
-import { PIN_VALIDITY_MS, buildChallengeRequest, buildServiceCheckRequest, readChallengeAnswer, readServiceCheckAnswer } from '../protocol/soap';
+import {
+	ALTINN2_RETIRED,
+	PIN_VALIDITY_MS,
+	buildChallengeRequest,
+	buildServiceCheckRequest,
+	readChallengeAnswer,
+	readServiceCheckAnswer,
+} from '../protocol/soap';
 
 export interface AltinnSmsPinCredential {
 	environment: string;
@@ -21,6 +28,22 @@ export interface AltinnSmsPinCredential {
 	systemPassword?: string;
 	userSsn: string;
 	userPassword: string;
+}
+
+/**
+ * Runs an Altinn 2 step; when a real Altinn host (production or TT02, not a custom address) answers
+ * with something other than the documented shapes, the problem says that Altinn 2 is gone, since
+ * when, and what to use instead. Refusals and time-outs keep their own words.
+ */
+export async function altinn2Step<T>(environment: string, step: () => Promise<T>): Promise<T> {
+	const attempt = step();
+	const realHost = environment === 'production' || environment === 'test';
+	if (!realHost) return await attempt;
+	return await attempt.catch((error: unknown) => {
+		const code = error instanceof LoginProblem ? error.details.httpCode : undefined;
+		const gone = error instanceof LoginProblem && (error.details.kind === 'unexpectedAnswer' || code === 404 || code === 410);
+		return Promise.reject(gone ? new LoginProblem({ ...error.details, hint: `${ALTINN2_RETIRED} (${error.details.hint})` }) : error);
+	});
 }
 
 export function smsPinBaseUrl(credential: AltinnSmsPinCredential): string {
@@ -60,16 +83,19 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 	secrets: (credential) => [credential.userSsn, credential.userPassword, credential.systemPassword],
 	/** Makes Altinn send the PIN; the login stops there until a person hands it in. */
 	async login({ send }, credential) {
-		const answer = await send(
-			buildChallengeRequest({
-				baseUrl: smsPinBaseUrl(credential),
-				authMethod: credential.authMethod,
-				systemUserName: credential.systemUserName,
-				userSsn: credential.userSsn,
-				userPassword: credential.userPassword,
-			}),
+		const challenge = await altinn2Step(credential.environment, async () =>
+			readChallengeAnswer(
+				await send(
+					buildChallengeRequest({
+						baseUrl: smsPinBaseUrl(credential),
+						authMethod: credential.authMethod,
+						systemUserName: credential.systemUserName,
+						userSsn: credential.userSsn,
+						userPassword: credential.userPassword,
+					}),
+				),
+			),
 		);
-		const challenge = readChallengeAnswer(answer);
 		return {
 			pending: {
 				status: challenge.status,
