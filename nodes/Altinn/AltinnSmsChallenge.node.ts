@@ -24,7 +24,9 @@ export class AltinnSmsChallenge implements INodeType {
 		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "waitForPin" ? "Wait for PIN" : "Request PIN" }}',
+		// What the canvas name does not say: what happens, and for how long the execution waits.
+		subtitle:
+			'={{ $parameter["operation"] === "waitForPin" ? "Waits up to " + $parameter["timeLimitMinutes"] + " min for the PIN" : "Makes Altinn send a PIN" }}',
 		description: 'Make Altinn send a one-time PIN by SMS, then pause the workflow until someone hands the PIN in',
 		defaults: { name: 'Altinn SMS Challenge' },
 		inputs: [NodeConnectionTypes.Main],

@@ -34,7 +34,9 @@ export class OnlyofficeAuth implements INodeType {
 		// reach the step that sends the code page; version-1 workflows keep one output.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] === "waitForSmsCode" ? "Wait for SMS code" : "Log in" }}',
+		// What the canvas name does not say: the SMS-code handling, and for how long the execution waits.
+		subtitle:
+			'={{ $parameter["operation"] === "waitForSmsCode" ? "Waits up to " + $parameter["timeLimitMinutes"] + " min for the code" : $parameter["smsCodeHandling"] === "wait" ? "Log in; an SMS code is waited for" : "Log in" }}',
 		description: 'Log in to an ONLYOFFICE Workspace or DocSpace portal and get a token for later API calls',
 		defaults: { name: 'ONLYOFFICE Auth' },
 		inputs: [NodeConnectionTypes.Main],

@@ -162,6 +162,18 @@ function failureSentence(error: unknown, secrets: SecretCollector): string {
 }
 
 /**
+ * A failure as a credential dialog shows it: what went wrong, the provider's own words, and what to
+ * check, without the node's talk of retries (the dialog sends one login and no more).
+ */
+function testFailureSentence(error: unknown, secrets: SecretCollector): string {
+	if (!(error instanceof LoginProblem)) return failureSentence(error, secrets);
+	const { message, hint, providerMessage } = error.details;
+	const said = providerMessage ? ` The service said: "${providerMessage.replace(/[.\s]+$/, '')}".` : '';
+	const check = hint.replace(/\s*(The node does not retry|Nothing is retried)[^.]*\./g, '').trim();
+	return secrets.redactor().redact(`${message}.${said}${check ? ` ${check}` : ''}`);
+}
+
+/**
  * `preAuthentication` of a credential that logs in by itself: logs in and returns the session for
  * n8n to keep in the encrypted credential. A refusal is remembered for a minute, so n8n's second
  * call gets the same message without the password being sent again. The error is a plain one with
@@ -218,6 +230,6 @@ export async function testCredentialLogin<C, S extends Record<string, unknown>>(
 				: (module.testSuccessMessage ?? 'The login worked'),
 		};
 	} catch (error) {
-		return { status: 'Error', message: failureSentence(error, secrets) };
+		return { status: 'Error', message: testFailureSentence(error, secrets) };
 	}
 }

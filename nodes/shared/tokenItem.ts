@@ -8,6 +8,8 @@ export type ProviderId = 'boknett' | 'bokbasen' | 'onlyoffice' | 'altinn' | 'alt
 export type TokenItem = {
 	provider: ProviderId;
 	environment: string;
+	/** Where the service's API is for this environment, for the next node's URL; null where the login does not say (Boknett, Bokbasen: their APIs live elsewhere). */
+	apiBaseUrl: string | null;
 	token: string;
 	/** Ready to send as they are: HTTP Request → Send Headers → Using JSON → `{{ JSON.stringify($json.headers) }}`. */
 	headers: Record<string, string>;
@@ -22,6 +24,7 @@ export type TokenItem = {
 export interface TokenItemInput {
 	provider: ProviderId;
 	environment: string;
+	apiBaseUrl?: string | null;
 	token: string;
 	headers: Record<string, string>;
 	obtainedAt: Date;
@@ -31,7 +34,7 @@ export interface TokenItemInput {
 }
 
 /** The fields every token item has, in the order every item shows them; provider facts follow. */
-const STANDARD_FIELDS = ['provider', 'environment', 'token', 'headers', 'obtainedAt', 'expiresAt', 'reused'] as const;
+const STANDARD_FIELDS = ['provider', 'environment', 'apiBaseUrl', 'token', 'headers', 'obtainedAt', 'expiresAt', 'reused'] as const;
 
 export function makeTokenItem(input: TokenItemInput): TokenItem {
 	const extra = Object.fromEntries(
@@ -40,6 +43,7 @@ export function makeTokenItem(input: TokenItemInput): TokenItem {
 	return {
 		provider: input.provider,
 		environment: input.environment,
+		apiBaseUrl: input.apiBaseUrl ?? null,
 		token: input.token,
 		headers: { ...input.headers },
 		obtainedAt: input.obtainedAt.toISOString(),

@@ -19,6 +19,7 @@ describe('token item', () => {
 		expect(item).toEqual({
 			provider: 'boknett',
 			environment: 'production',
+			apiBaseUrl: null,
 			token: 'TGT-1',
 			headers: { Authorization: 'Boknett TGT-1' },
 			obtainedAt: '2026-11-23T10:00:00.000Z',

@@ -118,6 +118,7 @@ export function altinn3TokenItem(
 	return makeTokenItem({
 		provider: 'altinn3',
 		environment: credential.environment,
+		apiBaseUrl: altinn3Endpoints(credential).platformUrl,
 		token: token.token,
 		headers: bearerHeaders(token.token),
 		obtainedAt,

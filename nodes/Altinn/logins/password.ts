@@ -40,6 +40,7 @@ export const altinnPasswordLogin: LoginModule<AltinnPasswordCredential> = {
 		return makeTokenItem({
 			provider: 'altinn',
 			environment: credential.environment,
+			apiBaseUrl: baseUrl,
 			token: cookie.value,
 			headers: altinnRestHeaders(cookie, credential.apiKey),
 			obtainedAt,

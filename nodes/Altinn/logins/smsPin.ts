@@ -112,6 +112,7 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 		return makeTokenItem({
 			provider: 'altinn-sms',
 			environment: credential.environment,
+			apiBaseUrl: smsPinBaseUrl(credential),
 			token: pin,
 			headers: {},
 			obtainedAt,

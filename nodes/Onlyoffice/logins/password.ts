@@ -36,6 +36,7 @@ function tokenItem(credential: OnlyofficeCredential, token: { token: string; exp
 		provider: 'onlyoffice',
 		// The portal's whole address: two portals on one host are two environments.
 		environment: resolvePortalUrl(credential.portalUrl),
+		apiBaseUrl: resolvePortalUrl(credential.portalUrl),
 		token: token.token,
 		headers: onlyofficeAuthorizationHeaders(token.token),
 		obtainedAt,
