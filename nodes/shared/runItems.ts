@@ -35,7 +35,8 @@ export async function runForEachItem(
 
 /**
  * As `runForEachItem`, for a node with `outputCount` outputs: each item goes to the output its
- * handler names; a failed item (with "Continue On Fail") goes to the first.
+ * handler names; a failed item (with "Continue On Fail") goes to the first, from where n8n moves it
+ * to the error output when the node has one.
  */
 export async function runForEachItemRouted(
 	context: IExecuteFunctions,
@@ -56,7 +57,9 @@ export async function runForEachItemRouted(
 			if (!context.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.description = nodeError.description;
-			outputs[0].push({ json, pairedItem: { item: itemIndex } });
+			// The error itself rides on the item too: it is what sends the item to the node's error output
+			// when the node is set to "Continue (using error output)". It holds no secret (see toNodeError).
+			outputs[0].push({ json, error: nodeError, pairedItem: { item: itemIndex } });
 		}
 	}
 	return outputs;

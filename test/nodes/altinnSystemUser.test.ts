@@ -102,6 +102,8 @@ describe('Altinn Authenticate: Altinn 3 System User', () => {
 		expect(items.map((item) => item.json.orgNumber ?? null)).toEqual([CUSTOMER_ORG_NO, null, CUSTOMER_ORG_NO]);
 		expect(items[1].json.error).toBe(`This customer (org no ${THIRD_CUSTOMER}) has not approved a system user for your system`);
 		expect(String(items[1].json.description)).toMatch(/Create Request/);
+		// The error rides on the item, so "Continue (using error output)" sends it to the error output.
+		expect(items[1].error?.message).toBe(items[1].json.error);
 		// Token reuse is per customer: the third item reused the first one's token.
 		expect(items[2].json.reused).toBe(true);
 		expect(fake.requestsTo('/token')).toHaveLength(2);
