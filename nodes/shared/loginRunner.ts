@@ -53,6 +53,42 @@ export async function credentialFor<C, S extends Record<string, unknown>>(
 }
 
 /**
+ * The one path from a module's login through the token store: a refusal noted earlier in the same
+ * run (`run`) is given again without the password being sent; with a reuse `policy` a still-valid
+ * token of the same login is handed out (marked `reused`), and one login is shared by callers that
+ * ask at once; without one, the module logs in each time. A refusal is noted for the rest of `run`.
+ */
+async function loginThroughStore<C, S extends Record<string, unknown>>(
+	http: HttpCapableContext,
+	module: LoginModule<C, S>,
+	credential: C,
+	settings: S,
+	secrets: SecretCollector,
+	options: { policy: ReusePolicy | undefined; run?: object; timeoutMs?: number },
+): Promise<LoginOutcome> {
+	secrets.add(...module.secrets(credential));
+	const store = tokenStore();
+	const key = storeKey(module, credential, settings);
+	const { run } = options;
+	const refused = run ? store.refusalInRun(run, key) : undefined;
+	if (refused) throw refused;
+	const context = loginContext(http, secrets, options.timeoutMs);
+	const login = async () => (await module.login(context, credential, settings)) as unknown as Record<string, unknown>;
+	const policy = module.reusable === false ? undefined : options.policy;
+	const attempt = (async (): Promise<LoginOutcome> => {
+		if (!policy) return (await login()) as unknown as LoginOutcome;
+		const { item, reused } = await store.obtain(key, policy, login);
+		const outcome = item as unknown as LoginOutcome;
+		return reused && !isPendingLogin(outcome) ? { ...outcome, reused: true } : outcome;
+	})();
+	// Noted on the side; the caller still gets the error from `attempt` itself.
+	attempt.catch((error: unknown) => {
+		if (run && error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(run, key, error);
+	});
+	return await attempt;
+}
+
+/**
  * Logs in for one item of a node run, or hands out a still-valid token of the same login when the
  * node's Reuse Token option allows (the item then says `reused: true`). Once a login is refused,
  * the other items of the same run with the same login get that refusal without the password
@@ -66,25 +102,11 @@ export async function loginForItem<C, S extends Record<string, unknown>>(
 	settings: S,
 	secrets: SecretCollector,
 ): Promise<LoginOutcome> {
-	secrets.add(...module.secrets(credential));
-	const store = tokenStore();
-	const key = storeKey(module, credential, settings);
-	const refused = store.refusalInRun(node, key);
-	if (refused) throw refused;
-	const context = loginContext(node, secrets, timeoutOption(node, itemIndex));
-	const login = async () => (await module.login(context, credential, settings)) as unknown as Record<string, unknown>;
-	const policy = module.reusable === false ? undefined : reusePolicy(node, itemIndex);
-	const attempt = (async (): Promise<LoginOutcome> => {
-		if (!policy) return (await login()) as unknown as LoginOutcome;
-		const { item, reused } = await store.obtain(key, policy, login);
-		const outcome = item as unknown as LoginOutcome;
-		return reused && !isPendingLogin(outcome) ? { ...outcome, reused: true } : outcome;
-	})();
-	// Noted on the side; the caller still gets the error from `attempt` itself.
-	attempt.catch((error: unknown) => {
-		if (error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(node, key, error);
+	return await loginThroughStore(node, module, credential, settings, secrets, {
+		policy: reusePolicy(node, itemIndex),
+		run: node,
+		timeoutMs: timeoutOption(node, itemIndex),
 	});
-	return await attempt;
 }
 
 /**
@@ -102,24 +124,8 @@ export async function obtainToken<C, S extends Record<string, unknown>>(
 	secrets: SecretCollector,
 	options: { policy?: ReusePolicy; run?: object; timeoutMs?: number } = {},
 ): Promise<TokenItem> {
-	secrets.add(...module.secrets(credential));
-	const store = tokenStore();
-	const key = storeKey(module, credential, settings);
-	const refused = options.run ? store.refusalInRun(options.run, key) : undefined;
-	if (refused) throw refused;
-	const context = loginContext(http, secrets, options.timeoutMs);
-	const login = async () => tokenOf(module, await module.login(context, credential, settings), 'node') as unknown as Record<string, unknown>;
-	const attempt = (async (): Promise<TokenItem> => {
-		if (module.reusable === false) return (await login()) as unknown as TokenItem;
-		const { item, reused } = await store.obtain(key, options.policy ?? DEFAULT_REUSE_POLICY, login);
-		const token = item as unknown as TokenItem;
-		return reused ? { ...token, reused: true } : token;
-	})();
-	// Noted on the side; the caller still gets the error from `attempt` itself.
-	attempt.catch((error: unknown) => {
-		if (options.run && error instanceof LoginProblem && error.details.kind === 'rejected') store.noteRefusalInRun(options.run, key, error);
-	});
-	return await attempt;
+	const outcome = await loginThroughStore(http, module, credential, settings, secrets, { ...options, policy: options.policy ?? DEFAULT_REUSE_POLICY });
+	return tokenOf(module, outcome, 'node');
 }
 
 /** A node's `credentialTest` method that runs a login module's Test (see `testCredentialLogin`). */

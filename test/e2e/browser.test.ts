@@ -30,7 +30,7 @@ import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import type { Workflow } from '../helpers/e2eWorkflows';
-import { webhookStartedFlow } from '../helpers/e2eWorkflows';
+import { examplesFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
 
 const VERSION = '2.41.1';
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,14 +57,7 @@ async function shot(target: Page, step: string): Promise<void> {
 
 /** The example workflows with the sandbox URLs pointed at this run's fakes. */
 function examples(): Workflow[] {
-	const portFor: Record<string, string> = {
-		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
-		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
-		'127.0.0.1:5703': new URL(sandboxes.altinn.baseUrl).host,
-		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
-		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
-	};
-	return exampleWorkflows().map((workflow) => JSON.parse(JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host])) as Workflow);
+	return [...examplesFor(sandboxes).values()];
 }
 
 const PIN_FLOW = { id: 'browserAltinnPin', path: 'browser-altinn-pin', webhookId: '5b0c2a61-7a43-4c39-9d8e-2f4b7e1a0b01' };

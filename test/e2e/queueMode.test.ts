@@ -21,13 +21,11 @@ import type { N8nInstance, StoredExecution } from '../support/n8n';
 import type { QueueCluster } from '../support/queue';
 import { createQueueCluster } from '../support/queue';
 import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../support/runtime';
-import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
+import { sandboxCredentials, sandboxSecrets, startSandboxes } from '../fakes/sandbox';
 import type { Sandboxes } from '../fakes/sandbox';
-import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
-import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
+import { ALTINN_PERSON } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
-import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
 import { examplesFor, nodeOutput, outcome, waitFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
 import { leakedSecrets } from '../helpers/leaks';
@@ -450,21 +448,10 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		const postgresLog = existsSync(c().postgres.logFile) ? readFileSync(c().postgres.logFile, 'utf8') : '';
 		expect(
 			leakedSecrets([dump, ...logs, redisLog, postgresLog], {
-				ssn: ALTINN_PERSON.ssn,
-				altinnUserPassword: ALTINN_PERSON.password,
-				altinnSystemPassword: ALTINN_PERSON.systemPassword ?? '',
-				altinnRestPassword: ALTINN_REST_USER.password,
-				boknettPassword: BOKNETT_USER.password,
+				...sandboxSecrets(sandboxes),
 				wrongPassword: WRONG_PASSWORD,
 				reuseNodePassword: REUSE_NODE_USER.password,
 				reuseCredentialPassword: REUSE_CREDENTIAL_USER.password,
-				onlyofficePassword: ONLYOFFICE_USER.password,
-				altinn3PrivateKey: sandboxes.altinn3Client.privateKeyPem,
-				altinn3PrivateKeyLine: sandboxes.altinn3Client.privateKeyPem.split('\n')[1],
-				bokbasenClientSecret: BOKBASEN_CLIENT.clientSecret,
-				onlyofficeTotpSecret: ONLYOFFICE_TOTP_SECRET,
-				onlyofficeAppUserPassword: ONLYOFFICE_APP_2FA_USER.password,
-				onlyofficeSmsUserPassword: ONLYOFFICE_SMS_2FA_USER.password,
 			}),
 		).toEqual([]);
 	});

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import type { StoredExecution } from '../support/n8n';
 import { N8nInstance, freePort, installPackage } from '../support/n8n';
 import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../support/runtime';
-import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
+import { sandboxCredentials, sandboxSecrets, startSandboxes } from '../fakes/sandbox';
 import type { Sandboxes } from '../fakes/sandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
-import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import * as shared from '../helpers/e2eWorkflows';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
 import { examplesFor, nodeOutput, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
@@ -568,19 +568,8 @@ describe(`in a real n8n ${version}`, () => {
 		];
 		expect(
 			leakedSecrets(stored, {
-				ssn: ALTINN_PERSON.ssn,
-				altinnUserPassword: ALTINN_PERSON.password,
-				altinnSystemPassword: ALTINN_PERSON.systemPassword ?? '',
-				altinnRestPassword: ALTINN_REST_USER.password,
-				boknettPassword: BOKNETT_USER.password,
-				onlyofficePassword: ONLYOFFICE_USER.password,
+				...sandboxSecrets(sandboxes),
 				wrongPassword: 'Wrong&Password+1',
-				altinn3PrivateKey: sandboxes.altinn3Client.privateKeyPem,
-				altinn3PrivateKeyLine: sandboxes.altinn3Client.privateKeyPem.split('\n')[1],
-				bokbasenClientSecret: BOKBASEN_CLIENT.clientSecret,
-				onlyofficeTotpSecret: ONLYOFFICE_TOTP_SECRET,
-				onlyofficeAppUserPassword: ONLYOFFICE_APP_2FA_USER.password,
-				onlyofficeSmsUserPassword: ONLYOFFICE_SMS_2FA_USER.password,
 			}),
 		).toEqual([]);
 	});

@@ -3,7 +3,7 @@
  * accounts, and the n8n credentials that point at them. A PIN or code the fakes "send by SMS" is
  * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
-import { ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
+import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
 import { makeKeyClient } from './fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
@@ -90,6 +90,24 @@ export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS): Promi
 }
 
 /** n8n credentials (for `n8n import:credentials`, which encrypts them) matching the example workflows' ids. */
+/** Every secret the sandbox credentials hold, by name, for the leak searches of the end-to-end tests. */
+export function sandboxSecrets(sandboxes: Omit<Sandboxes, 'stop'>): Record<string, string> {
+	return {
+		ssn: ALTINN_PERSON.ssn,
+		altinnUserPassword: ALTINN_PERSON.password,
+		altinnSystemPassword: ALTINN_PERSON.systemPassword ?? '',
+		altinnRestPassword: ALTINN_REST_USER.password,
+		boknettPassword: BOKNETT_USER.password,
+		onlyofficePassword: ONLYOFFICE_USER.password,
+		altinn3PrivateKey: sandboxes.altinn3Client.privateKeyPem,
+		altinn3PrivateKeyLine: sandboxes.altinn3Client.privateKeyPem.split('\n')[1],
+		bokbasenClientSecret: BOKBASEN_CLIENT.clientSecret,
+		onlyofficeTotpSecret: ONLYOFFICE_TOTP_SECRET,
+		onlyofficeAppUserPassword: ONLYOFFICE_APP_2FA_USER.password,
+		onlyofficeSmsUserPassword: ONLYOFFICE_SMS_2FA_USER.password,
+	};
+}
+
 export function sandboxCredentials(sandboxes: Omit<Sandboxes, 'stop'>) {
 	return [
 		{

@@ -20,3 +20,14 @@ export function problemOf(action: () => unknown): LoginProblem {
 	}
 	throw new Error('expected a LoginProblem');
 }
+
+/** The LoginProblem an async action rejects with; fails the test if it resolves or rejects with something else. */
+export async function problemOfAsync(action: () => Promise<unknown>): Promise<LoginProblem> {
+	try {
+		await action();
+	} catch (error) {
+		if (error instanceof LoginProblem) return error;
+		throw error;
+	}
+	throw new Error('expected a LoginProblem');
+}

@@ -7,8 +7,8 @@ import { altinnPasswordLogin } from '../../nodes/Altinn/logins/password';
 import { altinnSmsPinLogin } from '../../nodes/Altinn/logins/smsPin';
 import type { LoginContext } from '../../nodes/shared/loginModule';
 import type { HttpAnswer, HttpRequestSpec } from '../../nodes/shared/protocol/http';
-import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
 import { SecretCollector } from '../../nodes/shared/secrets';
+import { problemOfAsync } from '../helpers/answers';
 
 /** What a retired address might answer now: a web page that is not Altinn's API. */
 const GONE_PAGE: HttpAnswer = { statusCode: 404, statusMessage: 'Not Found', headers: { 'content-type': 'text/html' }, body: '<html><body>Siden finnes ikke</body></html>' };
@@ -25,16 +25,6 @@ function contextAnswering(answer: HttpAnswer, sent: HttpRequestSpec[]): LoginCon
 	};
 }
 
-async function problemOf(action: () => Promise<unknown>): Promise<LoginProblem> {
-	try {
-		await action();
-	} catch (error) {
-		if (error instanceof LoginProblem) return error;
-		throw error;
-	}
-	throw new Error('expected a LoginProblem');
-}
-
 const restCredential = (environment: string) => ({ environment, baseUrl: 'http://127.0.0.1:1', username: 'regnskap@firma.no', password: 'Passord-1' });
 const pinCredential = (environment: string) => ({
 	environment,
@@ -47,20 +37,20 @@ const pinCredential = (environment: string) => ({
 describe('Altinn 2 after its shutdown', () => {
 	it.each(['production', 'test'])('the password login at the %s host says Altinn 2 is gone and what to use', async (environment) => {
 		const sent: HttpRequestSpec[] = [];
-		const problem = await problemOf(() => altinnPasswordLogin.login(contextAnswering(GONE_PAGE, sent), restCredential(environment), {}));
+		const problem = await problemOfAsync(() => altinnPasswordLogin.login(contextAnswering(GONE_PAGE, sent), restCredential(environment), {}));
 		expect(problem.details.hint).toMatch(/^Altinn shut Altinn 2 down on 19 June 2026.*Altinn 3 system user/);
 		expect(new URL(sent[0].url).host).toBe(environment === 'production' ? 'www.altinn.no' : 'tt02.altinn.no');
 	});
 
 	it('the PIN request at a real host says the same', async () => {
-		const problem = await problemOf(() => altinnSmsPinLogin.login(contextAnswering(GONE_PAGE, []), pinCredential('production'), {}));
+		const problem = await problemOfAsync(() => altinnSmsPinLogin.login(contextAnswering(GONE_PAGE, []), pinCredential('production'), {}));
 		expect(problem.details.hint).toMatch(/^Altinn shut Altinn 2 down on 19 June 2026/);
 	});
 
 	it('a custom address keeps the ordinary message, and a refusal keeps its own words', async () => {
-		const custom = await problemOf(() => altinnPasswordLogin.login(contextAnswering(GONE_PAGE, []), restCredential('custom'), {}));
+		const custom = await problemOfAsync(() => altinnPasswordLogin.login(contextAnswering(GONE_PAGE, []), restCredential('custom'), {}));
 		expect(custom.details.hint).not.toMatch(/19 June 2026/);
-		const refused = await problemOf(() => altinnPasswordLogin.login(contextAnswering(REFUSED, []), restCredential('production'), {}));
+		const refused = await problemOfAsync(() => altinnPasswordLogin.login(contextAnswering(REFUSED, []), restCredential('production'), {}));
 		expect(refused.details.kind).toBe('rejected');
 		expect(refused.details.hint).not.toMatch(/19 June 2026/);
 	});

@@ -45,7 +45,7 @@ import type { HttpAnswer, HttpRequestSpec } from '../../nodes/shared/protocol/ht
 import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
 import { makeKeyClient } from '../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
-import { answer, jsonAnswer, problemOf } from '../helpers/answers';
+import { answer, jsonAnswer, problemOf, problemOfAsync } from '../helpers/answers';
 import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
 
 const VENDOR_SCOPES = [SCOPE_SYSTEMUSER_REQUEST_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMREGISTER_WRITE].join(' ');
@@ -85,16 +85,6 @@ async function vendorToken(scopes = VENDOR_SCOPES, client = vendorClient): Promi
 
 function request(overrides: Partial<CreateSystemUserRequest> = {}): CreateSystemUserRequest {
 	return { systemId: SYSTEM_ID, partyOrgNo: CUSTOMER_ORG_NO, rights: [RIGHT], redirectUrl: 'https://vendor.example/altinn/back?id=1', ...overrides };
-}
-
-async function problemFrom(action: () => Promise<unknown>): Promise<LoginProblem> {
-	try {
-		await action();
-	} catch (error) {
-		if (error instanceof LoginProblem) return error;
-		throw error;
-	}
-	throw new Error('expected a LoginProblem');
 }
 
 beforeEach(async () => {
@@ -311,7 +301,7 @@ describe('system-user requests against the fake', () => {
 		const token = await vendorToken();
 		expect(readSystemUserRequestAnswer(await send(buildGetSystemUserRequest(fake.baseUrl, token, created.requestId))).status).toBe('Accepted');
 		// Asking again once approved: the system user exists (AUTH-00004).
-		const again = await problemFrom(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, token, request())), VENDOR_CALLS.createRequest));
+		const again = await problemOfAsync(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, token, request())), VENDOR_CALLS.createRequest));
 		expect(again.details.providerMessage).toMatch(/^AUTH-00004/);
 		expect(again.details.hint).toMatch(/already has a system user/);
 	});
@@ -331,7 +321,7 @@ describe('system-user requests against the fake', () => {
 
 	it('turns Altinn problem documents into problems with Altinn\'s code and words', async () => {
 		const token = await vendorToken();
-		const call = async (body: CreateSystemUserRequest) => await problemFrom(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, token, body)), VENDOR_CALLS.createRequest));
+		const call = async (body: CreateSystemUserRequest) => await problemOfAsync(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, token, body)), VENDOR_CALLS.createRequest));
 		const unknownSystem = await call(request({ systemId: `${VENDOR_ORG_NO}_ukjent` }));
 		expect(unknownSystem.details.providerMessage).toMatch(/^AUTH-00011: The Id does not refer to a Registered System/);
 		expect(unknownSystem.details.hint).toMatch(/system register/);
@@ -347,12 +337,12 @@ describe('system-user requests against the fake', () => {
 
 	it('says which scope is missing on 403, and what a token without the vendor is on 401', async () => {
 		const readOnly = await vendorToken(SCOPE_SYSTEMUSER_REQUEST_READ, readOnlyClient);
-		const forbidden = await problemFrom(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, readOnly, request())), VENDOR_CALLS.createRequest));
+		const forbidden = await problemOfAsync(async () => readSystemUserRequestAnswer(await send(buildCreateSystemUserRequest(fake.baseUrl, readOnly, request())), VENDOR_CALLS.createRequest));
 		expect(forbidden.details).toMatchObject({ kind: 'rejected', httpCode: 403 });
 		expect(forbidden.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_WRITE);
-		const list = await problemFrom(async () => readSystemUserListAnswer(await send(buildListSystemUsersRequest(fake.baseUrl, readOnly, SYSTEM_ID))));
+		const list = await problemOfAsync(async () => readSystemUserListAnswer(await send(buildListSystemUsersRequest(fake.baseUrl, readOnly, SYSTEM_ID))));
 		expect(list.details.hint).toContain(SCOPE_SYSTEMREGISTER_WRITE);
-		const unauthorized = await problemFrom(async () => readSystemUserRequestAnswer(await send(buildGetSystemUserRequest(fake.baseUrl, 'not-a-token', randomUUID()))));
+		const unauthorized = await problemOfAsync(async () => readSystemUserRequestAnswer(await send(buildGetSystemUserRequest(fake.baseUrl, 'not-a-token', randomUUID()))));
 		expect(unauthorized.details.httpCode).toBe(401);
 		expect(unauthorized.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_READ);
 		expect(problemOf(() => readSystemUserRequestAnswer(jsonAnswer(401, { code: 'AUTH-00023', title: "Can't resolve" }), VENDOR_CALLS.createRequest)).details.hint).toMatch(/Maskinporten token itself/);
@@ -360,7 +350,7 @@ describe('system-user requests against the fake', () => {
 
 	it('says "no such request" on 404, and refuses HTML, broken JSON and an unknown status', async () => {
 		const token = await vendorToken();
-		const missing = await problemFrom(async () => readSystemUserRequestAnswer(await send(buildGetSystemUserRequest(fake.baseUrl, token, randomUUID()))));
+		const missing = await problemOfAsync(async () => readSystemUserRequestAnswer(await send(buildGetSystemUserRequest(fake.baseUrl, token, randomUUID()))));
 		expect(missing.message).toMatch(/^There is no such system-user request \(404/);
 		expect(problemOf(() => readSystemUserRequestAnswer(answer(200, { 'content-type': 'text/html' }, '<html><body>Logg inn</body></html>'))).message).toMatch(/web page/);
 		expect(problemOf(() => readSystemUserRequestAnswer(answer(200, {}, '{"id":'))).message).toMatch(/not valid JSON/);
@@ -413,7 +403,7 @@ describe('change requests against the fake', () => {
 		const none = readChangeRequestAnswer(await send(buildCreateChangeRequest(fake.baseUrl, token, { correlationId: randomUUID(), systemUserId })), VENDOR_CALLS.createChangeRequest);
 		expect(none.status).toBe('NoChangeNeeded');
 		expect(none.confirmUrl).toBeNull();
-		const unknown = await problemFrom(async () =>
+		const unknown = await problemOfAsync(async () =>
 			readChangeRequestAnswer(await send(buildCreateChangeRequest(fake.baseUrl, token, { correlationId: randomUUID(), systemUserId: randomUUID(), requiredRights: [RIGHT] })), VENDOR_CALLS.createChangeRequest),
 		);
 		expect(unknown.message).toMatch(/^There is no such system user/);
@@ -448,7 +438,7 @@ describe('system register and the list of system users', () => {
 		const updated = readRegisterSystemAnswer(await send(buildUpdateSystemRequest(fake.baseUrl, token, { ...system, accessPackages: [PACKAGE] })));
 		expect(updated).toEqual({ internalId: null });
 		expect(fake.systems.get(system.id)?.accessPackages).toEqual([PACKAGE]);
-		const twice = await problemFrom(async () => readRegisterSystemAnswer(await send(buildRegisterSystemRequest(fake.baseUrl, token, system))));
+		const twice = await problemOfAsync(async () => readRegisterSystemAnswer(await send(buildRegisterSystemRequest(fake.baseUrl, token, system))));
 		expect(twice.details.providerMessage).toMatch(/AUTH\.VLD-00002: The system id already exists/);
 		expect(() => buildRegisterSystemRequest(fake.baseUrl, token, { ...system, id: 'regnskap' })).toThrow(/does not start with the vendor's organisation number/);
 	});
@@ -502,11 +492,11 @@ describe('the requests of a system', () => {
 		const writeOnly = await vendorToken(SCOPE_SYSTEMUSER_REQUEST_WRITE);
 		const refused = problemOf(() => readSystemUserRequestListAnswer(answerOf403()));
 		expect(refused.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_READ);
-		const live = await problemFrom(async () => readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, writeOnly, SYSTEM_ID))));
+		const live = await problemOfAsync(async () => readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, writeOnly, SYSTEM_ID))));
 		expect(live.details).toMatchObject({ kind: 'rejected', httpCode: 403 });
 		expect(live.message).toMatch(/list the system-user requests of the system/);
 		expect(live.details.hint).toContain(SCOPE_SYSTEMUSER_REQUEST_READ);
-		const unknown = await problemFrom(async () =>
+		const unknown = await problemOfAsync(async () =>
 			readSystemUserRequestListAnswer(await send(buildListSystemUserRequestsRequest(fake.baseUrl, await vendorToken(), `${VENDOR_ORG_NO}_ukjent`))),
 		);
 		expect(unknown.details.providerMessage).toMatch(/AUTH-00011/);

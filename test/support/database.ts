@@ -101,32 +101,39 @@ export class PostgresDatabase implements N8nDatabase {
 	}
 
 	async executions(runtime: Runtime, workflowId: string): Promise<StoredExecution[]> {
-		// The connection comes in the environment, so the password is on no command line.
-		const script = `
-const { Client } = require('pg');
-const { parse } = require('flatted');
-(async () => {
-	const client = new Client({ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: process.env.PGUSER, password: process.env.PGPASSWORD, database: process.env.PGDATABASE });
-	await client.connect();
-	const { rows } = await client.query('SELECT e.id, e.status, e.finished, e."waitTill", d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id DESC', [process.argv[1]]);
-	await client.end();
-	process.stdout.write(JSON.stringify(rows.map((row) => ({ ...row, id: Number(row.id), data: row.data ? parse(row.data) : null }))));
-})().catch((error) => { console.error(error.message); process.exit(1); });`;
-		return await readWithRuntime<StoredExecution[]>(runtime, script, [workflowId], this.clientEnv());
+		return await this.query<StoredExecution[]>(
+			runtime,
+			'SELECT e.id, e.status, e.finished, e."waitTill", d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id DESC',
+			workflowId,
+			"rows.map((row) => ({ ...row, id: Number(row.id), data: row.data ? require('flatted').parse(row.data) : null }))",
+		);
 	}
 
 	async staticData(runtime: Runtime, workflowId: string): Promise<Record<string, unknown> | null> {
+		return await this.query<Record<string, unknown> | null>(
+			runtime,
+			'SELECT "staticData" FROM workflow_entity WHERE id = $1',
+			workflowId,
+			"rows[0] && rows[0].staticData !== null ? (typeof rows[0].staticData === 'string' ? JSON.parse(rows[0].staticData) : rows[0].staticData) : null",
+		);
+	}
+
+	/**
+	 * Runs one query with n8n's own pg module and prints `result`, a JavaScript expression over
+	 * `rows`, as JSON. pg's client reads the connection from the environment, so the password is on
+	 * no command line.
+	 */
+	private async query<T>(runtime: Runtime, sql: string, parameter: string, result: string): Promise<T> {
 		const script = `
 const { Client } = require('pg');
 (async () => {
-	const client = new Client({ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: process.env.PGUSER, password: process.env.PGPASSWORD, database: process.env.PGDATABASE });
+	const client = new Client();
 	await client.connect();
-	const { rows } = await client.query('SELECT "staticData" FROM workflow_entity WHERE id = $1', [process.argv[1]]);
+	const { rows } = await client.query(${JSON.stringify(sql)}, [process.argv[1]]);
 	await client.end();
-	const value = rows[0] ? rows[0].staticData : null;
-	process.stdout.write(JSON.stringify(typeof value === 'string' ? JSON.parse(value) : value));
+	process.stdout.write(JSON.stringify(${result}));
 })().catch((error) => { console.error(error.message); process.exit(1); });`;
-		return await readWithRuntime<Record<string, unknown> | null>(runtime, script, [workflowId], this.clientEnv());
+		return await readWithRuntime<T>(runtime, script, [parameter], this.clientEnv());
 	}
 
 	/** The connection for pg's client, in the environment, so the password is on no command line. */
