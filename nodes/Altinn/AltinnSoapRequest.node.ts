@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { credentialFor, credentialTestFor, loginContext } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
-import { altinn2Step, altinnSmsPinLogin, requirePin, smsPinBaseUrl } from './logins/smsPin';
+import { altinn2Step, altinnSmsPinLogin, nationalIdNumberOf, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
 import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
 
@@ -111,7 +111,7 @@ export class AltinnSoapRequest implements INodeType {
 			const envelope = fillSoapTemplate(this.getNodeParameter('body', itemIndex) as string, {
 				systemUserName: credential.systemUserName ?? '',
 				systemPassword: credential.systemPassword ?? '',
-				userSSN: credential.userSsn,
+				userSSN: nationalIdNumberOf(credential),
 				userPassword: credential.userPassword,
 				userPinCode: rawPin,
 				authMethod: credential.authMethod,

@@ -52,7 +52,7 @@ export const ALTINN_PERSON: AltinnPerson = {
 	systemPassword: 'Sys&pass<1>',
 };
 
-/** The Altinn SMS PIN Login credential of ALTINN_PERSON, pointing at a fake (tests and the sandbox). */
+/** The Altinn SMS PIN API credential of ALTINN_PERSON, pointing at a fake (tests and the sandbox). */
 export function altinnSmsPinCredentialData(baseUrl: string, overrides: Record<string, string> = {}) {
 	return {
 		environment: 'custom',
@@ -60,7 +60,7 @@ export function altinnSmsPinCredentialData(baseUrl: string, overrides: Record<st
 		authMethod: 'SMSPin',
 		systemUserName: ALTINN_PERSON.systemUserName ?? '',
 		systemPassword: ALTINN_PERSON.systemPassword ?? '',
-		userSsn: ALTINN_PERSON.ssn,
+		secretNationalIdNumber: ALTINN_PERSON.ssn,
 		userPassword: ALTINN_PERSON.password,
 		...overrides,
 	};

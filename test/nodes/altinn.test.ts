@@ -148,6 +148,12 @@ describe('Altinn SMS Challenge: Request PIN', () => {
 		expect(request.body).toContain('<ns1:SystemUserName>fagsystem-42</ns1:SystemUserName>');
 	});
 
+	it('still reads the national ID number of a credential saved before 0.4.0 (field "userSsn")', async () => {
+		const { secretNationalIdNumber, ...older } = pinCredentials().altinnSmsPinApi;
+		await run(node, { credentials: { altinnSmsPinApi: { ...older, userSsn: secretNationalIdNumber } }, executionId: '124', resumeToken: 'tok' });
+		expect(fake.requestsTo('/AuthenticationExternal')[0].body).toContain(`<ns1:UserSSN>${ALTINN_PERSON.ssn}</ns1:UserSSN>`);
+	});
+
 	it('uses unsigned resume URLs where n8n (1.x) gives no signature', async () => {
 		const { output } = await run(node, { credentials: pinCredentials(), executionId: '77', resumeToken: null });
 		expect(output?.[0][0].json).toMatchObject({ pinFormUrl: `${FORM_WAITING_BASE_URL}/77`, pinWebhookUrl: `${WAITING_BASE_URL}/77` });
@@ -155,8 +161,8 @@ describe('Altinn SMS Challenge: Request PIN', () => {
 
 	it.each<[string, Record<string, string>, RegExp]>([
 		['InvalidCredentials', { userPassword: 'wrong-password' }, /refused the national ID number or password \(InvalidCredentials\)/],
-		['NoPhoneNumber', { userSsn: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password }, /no mobile phone number/],
-		['InvalidPinType', { userSsn: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password, authMethod: 'AltinnPin' }, /does not accept this PIN type/],
+		['NoPhoneNumber', { secretNationalIdNumber: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password }, /no mobile phone number/],
+		['InvalidPinType', { secretNationalIdNumber: PERSON_WITHOUT_PHONE.ssn, userPassword: PERSON_WITHOUT_PHONE.password, authMethod: 'AltinnPin' }, /does not accept this PIN type/],
 	])('fails %s with a clear English error and Altinn\'s Norwegian message', async (_status, overrides, message) => {
 		const error = await failure(node, { credentials: pinCredentials(overrides) });
 		expect(error.message).toMatch(message);
@@ -185,7 +191,7 @@ describe('Altinn SMS Challenge: Request PIN', () => {
 	});
 
 	it('refuses an SSN with a line break before sending', async () => {
-		const error = await failure(node, { credentials: pinCredentials({ userSsn: `${ALTINN_PERSON.ssn}\n` }) });
+		const error = await failure(node, { credentials: pinCredentials({ secretNationalIdNumber: `${ALTINN_PERSON.ssn}\n` }) });
 		expect(error.message).toMatch(/control character/);
 		expect(fake.requests).toHaveLength(0);
 	});
@@ -340,7 +346,7 @@ describe('Altinn SOAP Request', () => {
 
 	it('keeps a value from breaking out of its element (SOAP injection through the credential)', async () => {
 		fake.people.set('</ns:userSSN><x/>', { ...ALTINN_PERSON, ssn: '</ns:userSSN><x/>' });
-		const error = await failure(node, { credentials: pinCredentials({ userSsn: '</ns:userSSN><x/>' }), input: [await pinItem()] });
+		const error = await failure(node, { credentials: pinCredentials({ secretNationalIdNumber: '</ns:userSSN><x/>' }), input: [await pinItem()] });
 		// The fake parsed the escaped value back as the SSN it was, so the envelope stayed intact.
 		expect(error.message).toMatch(/error 989/);
 		expect(fake.requestsTo('/ServiceEngineExternal')[0].body).toContain('&lt;/ns:userSSN&gt;&lt;x/&gt;');

@@ -26,8 +26,16 @@ export interface AltinnSmsPinCredential {
 	authMethod: AltinnAuthMethod;
 	systemUserName?: string;
 	systemPassword?: string;
-	userSsn: string;
+	/** The person's national ID number (fødselsnummer), kept masked like a password. */
+	secretNationalIdNumber?: string;
+	/** Where credentials saved before version 0.4.0 keep the national ID number. */
+	userSsn?: string;
 	userPassword: string;
+}
+
+/** The national ID number, from the field of today's credential form or of one saved before 0.4.0. */
+export function nationalIdNumberOf(credential: AltinnSmsPinCredential): string {
+	return credential.secretNationalIdNumber || credential.userSsn || '';
 }
 
 /**
@@ -80,7 +88,7 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 	provider: 'altinn-sms',
 	credentialType: 'altinnSmsPinApi',
 	reusable: false,
-	secrets: (credential) => [credential.userSsn, credential.userPassword, credential.systemPassword],
+	secrets: (credential) => [credential.secretNationalIdNumber, credential.userSsn, credential.userPassword, credential.systemPassword],
 	/** Makes Altinn send the PIN; the login stops there until a person hands it in. */
 	async login({ send }, credential) {
 		const challenge = await altinn2Step(credential.environment, async () =>
@@ -90,7 +98,7 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 						baseUrl: smsPinBaseUrl(credential),
 						authMethod: credential.authMethod,
 						systemUserName: credential.systemUserName,
-						userSsn: credential.userSsn,
+						userSsn: nationalIdNumberOf(credential),
 						userPassword: credential.userPassword,
 					}),
 				),

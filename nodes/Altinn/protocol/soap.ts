@@ -123,15 +123,15 @@ export function soapRequest(
 
 export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
 	// Checked before trimming: a pasted line break is refused, not silently dropped.
-	requireLoginValues('Altinn SMS PIN Login', { 'national ID number (SSN)': login.userSsn, 'user password': login.userPassword });
-	if (login.systemUserName) requireLoginValues('Altinn SMS PIN Login', { 'system ID': login.systemUserName });
+	requireLoginValues('Altinn SMS PIN API', { 'national ID number (SSN)': login.userSsn, 'user password': login.userPassword });
+	if (login.systemUserName) requireLoginValues('Altinn SMS PIN API', { 'system ID': login.systemUserName });
 	const userSsn = login.userSsn.trim();
 	const systemUserName = (login.systemUserName ?? '').trim();
 	if (login.authMethod !== 'SMSPin' && login.authMethod !== 'AltinnPin') {
 		throw new LoginProblem({
 			kind: 'badInput',
 			message: `Unknown Altinn PIN type "${String(login.authMethod)}"`,
-			hint: 'Open the Altinn SMS PIN Login credential and choose SMS PIN or Altinn PIN (letter).',
+			hint: 'Open the Altinn SMS PIN API credential and choose SMS PIN or Altinn PIN (letter).',
 		});
 	}
 	// WCF data contracts are order-sensitive: the children must stay in alphabetical order.
@@ -245,7 +245,7 @@ export function faultProblem(fault: AltinnFault, httpCode: number, during: 'chal
 			hint:
 				during === 'service'
 					? 'Request a new PIN with Altinn SMS Challenge and use it within 30 minutes. If a new PIN fails too, check the credential. Nothing is retried, so the account is not locked by repeated attempts.'
-					: 'Check the national ID number and password in the Altinn SMS PIN Login credential, and that the user is not locked in Altinn. Nothing is retried, so the account is not locked by repeated attempts.',
+					: 'Check the national ID number and password in the Altinn SMS PIN API credential, and that the user is not locked in Altinn. Nothing is retried, so the account is not locked by repeated attempts.',
 			httpCode,
 			providerMessage,
 		});
@@ -254,7 +254,7 @@ export function faultProblem(fault: AltinnFault, httpCode: number, during: 'chal
 		return new LoginProblem({
 			kind: 'rejected',
 			message: 'Altinn refused the system login (error 5): wrong system ID or system password',
-			hint: 'Check the System ID (fagsystem-ID) and System Password in the Altinn SMS PIN Login credential; they are registered under Advanced settings in Altinn.',
+			hint: 'Check the System ID (fagsystem-ID) and System Password in the Altinn SMS PIN API credential; they are registered under Advanced settings in Altinn.',
 			httpCode,
 			providerMessage,
 		});
@@ -274,7 +274,7 @@ const CHALLENGE_STATUS_PROBLEMS: Record<string, { message: string; hint: string;
 	InvalidCredentials: {
 		kind: 'rejected',
 		message: 'Altinn refused the national ID number or password (InvalidCredentials)',
-		hint: 'Check the national ID number and password in the Altinn SMS PIN Login credential, and that the user allows login from applications with username and password (Advanced settings in Altinn). Nothing is retried, so the account is not locked by repeated attempts.',
+		hint: 'Check the national ID number and password in the Altinn SMS PIN API credential, and that the user allows login from applications with username and password (Advanced settings in Altinn). Nothing is retried, so the account is not locked by repeated attempts.',
 	},
 	NoPhoneNumber: {
 		kind: 'rejected',
@@ -284,7 +284,7 @@ const CHALLENGE_STATUS_PROBLEMS: Record<string, { message: string; hint: string;
 	InvalidPinType: {
 		kind: 'badInput',
 		message: 'Altinn does not accept this PIN type for the user (InvalidPinType)',
-		hint: 'Open the Altinn SMS PIN Login credential and choose another PIN type (SMS PIN or Altinn PIN).',
+		hint: 'Open the Altinn SMS PIN API credential and choose another PIN type (SMS PIN or Altinn PIN).',
 	},
 };
 
@@ -377,7 +377,7 @@ export function fillSoapTemplate(template: string, values: Record<SoapPlaceholde
 		});
 	}
 	refuseControlCharacters(
-		'Altinn SMS PIN Login',
+		'Altinn SMS PIN API',
 		Object.fromEntries(
 			[...template.matchAll(PLACEHOLDER_PATTERN)].map(([, name]) => [PLACEHOLDER_LABELS[name as SoapPlaceholder], values[name as SoapPlaceholder]]),
 		),

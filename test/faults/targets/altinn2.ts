@@ -164,7 +164,7 @@ export const altinnSmsChallenge: NodeTarget = {
 	fields: [
 		{
 			name: 'national ID number (SSN)',
-			set: (value) => ({ userSsn: value }),
+			set: (value) => ({ secretNationalIdNumber: value }),
 			readBack: (request) => soapValue(request.body, 'challengeRequest', 'UserSSN'),
 			injected: api(/\(InvalidCredentials\)$/, /Check the national ID number and password/),
 		},
@@ -244,7 +244,7 @@ export const altinnSoapRequest: NodeTarget = {
 	fields: [
 		{
 			name: 'national ID number (SSN)',
-			set: (value) => ({ userSsn: value }),
+			set: (value) => ({ secretNationalIdNumber: value }),
 			readBack: (request) => soapValue(request.body, 'GetReporteeElementListBasicV2', 'userSSN'),
 			injected: api(/\(error 989\)/, /Request a new PIN/),
 		},
