@@ -1,11 +1,21 @@
-import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
+import { altinnMaskinportenLogin } from '../nodes/Altinn/logins/maskinporten';
 import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
+import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 
 /**
- * Altinn 3 through Maskinporten. The Test button lives in the Altinn Authenticate node
- * (`testedBy`), because the grant must be signed with the private key, which a declarative
- * request cannot do.
+ * Altinn 3 through Maskinporten. Its own login (`preAuthentication`: the same login module as
+ * Altinn Authenticate) signs the grant, gets the Maskinporten token and exchanges it for an Altinn
+ * token, which n8n keeps in the credential and sends as a Bearer token: so the HTTP Request node
+ * can call Altinn 3 APIs with it, and the Test button checks the whole login.
  */
 export class AltinnMaskinportenApi implements ICredentialType {
 	name = 'altinnMaskinportenApi';
@@ -17,6 +27,7 @@ export class AltinnMaskinportenApi implements ICredentialType {
 	documentationUrl = 'https://docs.digdir.no/docs/Maskinporten/maskinporten_guide_apikonsument';
 
 	properties: INodeProperties[] = [
+		sessionProperty('sessionToken', 'Altinn Token'),
 		{
 			displayName: 'Environment',
 			name: 'environment',
@@ -72,13 +83,12 @@ export class AltinnMaskinportenApi implements ICredentialType {
 			description: 'The RSA private key (PEM) that signs the grant. Line breaks may be lost when pasting; the node restores them.',
 			required: true,
 		},
-		// A key ID and a certificate chain are public, but n8n's rules treat key-like fields as secrets:
-		// masking them costs only a glance at their value.
+		// A key ID is public (it names the registered public key). A certificate chain is public too, but
+		// n8n's rules treat certificate fields as secrets: masking it costs only a glance at its value.
 		{
 			displayName: 'Key ID',
 			name: 'keyId',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			description: 'The kid of the public key registered for the client in Maskinporten. Leave empty when you give a certificate chain.',
 		},
@@ -116,4 +126,20 @@ export class AltinnMaskinportenApi implements ICredentialType {
 			displayOptions: { hide: { enterpriseUsername: [''] } },
 		},
 	];
+
+	/** For the HTTP Request node and the Test button: n8n calls this when the token is missing or a request got 401. */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await loginForCredential(this, altinnMaskinportenLogin, credentials, {});
+	}
+
+	authenticate = BEARER_SESSION_TOKEN;
+
+	// Altinn's own token refresh (GET authentication/api/v1/refresh) answers 200 only for a valid Altinn token.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ $credentials.environment === "custom" ? $credentials.platformUrl.trim().replace(/\\/+$/, "") : $credentials.environment === "test" ? "${ALTINN3_ENVIRONMENTS.test.platformUrl}" : "${ALTINN3_ENVIRONMENTS.production.platformUrl}" }}`,
+			url: '/authentication/api/v1/refresh',
+			method: 'GET',
+		},
+	};
 }

@@ -1,11 +1,23 @@
-import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
+import { altinnSmsPinLogin } from '../nodes/Altinn/logins/smsPin';
 import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
-import { environmentProperties } from './environmentProperties';
+import { CHALLENGE_SERVICE_ENDPOINT } from '../nodes/Altinn/protocol/soap';
+import { checkServiceForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
- * The Altinn 2 SMS PIN login. The Test button lives in the Altinn SMS Challenge node (`testedBy`):
- * it checks the authentication service without requesting a PIN, which would send the person an SMS.
+ * The Altinn 2 SMS PIN login (Altinn 2 was shut down on 19 June 2026; kept for existing workflows).
+ * Its Test button must not request a PIN, which would send the person an SMS: n8n runs
+ * `preAuthentication` first, which checks Altinn's authentication service the way the nodes do (and
+ * says when a real Altinn host no longer has it), then reads the service's description.
  */
 export class AltinnSmsPinApi implements ICredentialType {
 	name = 'altinnSmsPinApi';
@@ -17,6 +29,7 @@ export class AltinnSmsPinApi implements ICredentialType {
 	documentationUrl = 'https://altinn.github.io/docs/api/';
 
 	properties: INodeProperties[] = [
+		sessionProperty('serviceCheckedAt', 'Service Checked At'),
 		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),
 		{
 			displayName: 'PIN Type',
@@ -64,4 +77,16 @@ export class AltinnSmsPinApi implements ICredentialType {
 		},
 	];
 
+	/** For the Test button: n8n calls this when the credential has not been checked yet. */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await checkServiceForCredential(this, altinnSmsPinLogin, credentials, 'serviceCheckedAt');
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: baseUrlExpression(ALTINN_BASE_URLS),
+			url: `${CHALLENGE_SERVICE_ENDPOINT}?wsdl`,
+			method: 'GET',
+		},
+	};
 }

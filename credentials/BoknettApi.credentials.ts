@@ -1,6 +1,7 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
@@ -10,11 +11,11 @@ import type {
 import { boknettTicketLogin, DEFAULT_TICKET_SETTINGS } from '../nodes/Boknett/logins/ticket';
 import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol/tickets';
 import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
-import { environmentProperties } from './environmentProperties';
+import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
- * Boknett's ticket login. Its Test button lives in the Boknett Ticket node (`testedBy`): it runs the
- * same login module as the node, then ends the test ticket again.
+ * Boknett's ticket login. The Test button is n8n's own: it runs `preAuthentication` (the same login
+ * module as the node) whenever the credential holds no ticket, then the Test request.
  */
 export class BoknettApi implements ICredentialType {
 	name = 'boknettApi';
@@ -61,4 +62,15 @@ export class BoknettApi implements ICredentialType {
 		},
 	};
 
+	// The check is the login itself (preAuthentication, above). Boknett's ticket service has only the
+	// login and the logout, and answers anything else with 405: this request only confirms that the
+	// address is that service, whatever status it gives.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: baseUrlExpression(BOKNETT_BASE_URLS),
+			url: '/v1/tickets',
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+		},
+	};
 }

@@ -1,6 +1,7 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
@@ -11,9 +12,10 @@ import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
 import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 
 /**
- * ONLYOFFICE's password login with its second factors. The Test button lives in the ONLYOFFICE Auth
- * node (`testedBy`): the same login module as the node, then a read of the user's profile; an
- * account that asks for an SMS code passes, since its password was accepted.
+ * ONLYOFFICE's password login with its second factors. The Test button is n8n's own: it runs
+ * `preAuthentication` (the same login module as the node) whenever the credential holds no token,
+ * then reads the user's profile with the token. An account that asks for an SMS code at each login
+ * fails it with a message that points to the ONLYOFFICE Auth node, which can wait for the code.
  */
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -76,4 +78,12 @@ export class OnlyofficeApi implements ICredentialType {
 		properties: { headers: { Authorization: '={{ $credentials.sessionToken }}' } },
 	};
 
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ $credentials.portalUrl.trim().replace(/\\/+$/, "") }}',
+			url: '/api/2.0/people/@self',
+			method: 'GET',
+			headers: { Accept: 'application/json' },
+		},
+	};
 }

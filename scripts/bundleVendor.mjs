@@ -72,6 +72,8 @@ for (const library of LIBRARIES) {
 		target: 'node20',
 		external: ['n8n-workflow'],
 		legalComments: 'none',
+		// Third-party code only: without its whitespace it is a third smaller, names and structure kept.
+		minifyWhitespace: true,
 		metafile: true,
 		write: false,
 		logLevel: 'warning',

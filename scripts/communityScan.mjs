@@ -17,6 +17,10 @@ import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+// eslint-plugin-n8n-nodes-base switches to its own test mode under NODE_ENV=test (as jest sets it),
+// where every file counts as a node file; n8n's scan runs without it, and so does this one.
+delete process.env.NODE_ENV;
+
 const require = createRequire(import.meta.url);
 const scannerFile = require.resolve('@n8n/scan-community-package/scanner/scanner.mjs');
 const fromScanner = createRequire(scannerFile);

@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { tokenOf } from '../shared/loginModule';
-import { credentialFor, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { credentialFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem } from '../shared/runItems';
 import { altinnMaskinportenLogin } from './logins/maskinporten';
@@ -36,11 +36,13 @@ export class AltinnAuthenticate implements INodeType {
 		defaults: { name: 'Altinn Authenticate' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Not a tool for AI agents. Its output is a live Altinn token, which an agent would hand to a
+		// language model; and logging in for an organisation or a customer is a person's decision.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
 		credentials: [
 			{
 				name: 'altinnMaskinportenApi',
 				required: true,
-				testedBy: 'altinnMaskinportenApiTest',
 				displayOptions: { show: { authentication: ['maskinporten', 'systemUser'] } },
 			},
 			{ name: 'altinnApi', required: true, displayOptions: { show: { authentication: ['password'] } } },
@@ -114,12 +116,6 @@ export class AltinnAuthenticate implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** Runs the credential's Test through the same login module as this node. */
-			altinnMaskinportenApiTest: credentialTestFor(altinnMaskinportenLogin, {}),
-		},
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {

@@ -10,9 +10,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
-import { optionsCollection } from '../shared/descriptions';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { isPendingLogin } from '../shared/loginModule';
-import { completeLoginWithCode, credentialFor, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
 import { runForEachItem } from '../shared/runItems';
 import type { AltinnSmsPinCredential } from './logins/smsPin';
 import { ALTINN_PIN_RULE, altinnSmsPinLogin } from './logins/smsPin';
@@ -31,7 +31,10 @@ export class AltinnSmsChallenge implements INodeType {
 		defaults: { name: 'Altinn SMS Challenge' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnSmsPinApi', required: true, testedBy: 'altinnSmsPinApiTest' }],
+		// Not a tool for AI agents. It sends a person an SMS and pauses the execution until that person
+		// answers, which an agent's tool call cannot wait for.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
+		credentials: [{ name: 'altinnSmsPinApi', required: true }],
 		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
 			{
@@ -101,12 +104,6 @@ export class AltinnSmsChallenge implements INodeType {
 		});
 	}
 
-	methods = {
-		credentialTest: {
-			/** Runs the credential's Test through the same login module as this node. */
-			altinnSmsPinApiTest: credentialTestFor(altinnSmsPinLogin, {}),
-		},
-	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCodeWebhook(this, {

@@ -7,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection } from '../shared/descriptions';
-import { credentialFor, credentialTestFor, loginContext } from '../shared/loginRunner';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
+import { credentialFor, loginContext } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { altinn2Step, altinnSmsPinLogin, nationalIdNumberOf, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
@@ -42,7 +42,10 @@ export class AltinnSoapRequest implements INodeType {
 		defaults: { name: 'Altinn SOAP Request' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnSmsPinApi', required: true, testedBy: 'altinnSmsPinApiTest' }],
+		// Not a tool for AI agents. It needs a PIN a person typed in, and Altinn 2 was shut down on 19
+		// June 2026.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
+		credentials: [{ name: 'altinnSmsPinApi', required: true }],
 		properties: [
 			{
 				displayName: 'Endpoint',
@@ -93,12 +96,6 @@ export class AltinnSoapRequest implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** Runs the credential's Test through the same login module as Altinn SMS Challenge. */
-			altinnSmsPinApiTest: credentialTestFor(altinnSmsPinLogin, {}),
-		},
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {

@@ -10,8 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection } from '../shared/descriptions';
-import { credentialFor, credentialTestFor } from '../shared/loginRunner';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
+import { credentialFor } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { altinnVendorLogin } from './logins/vendor';
@@ -102,9 +102,10 @@ export class AltinnSystemUser implements INodeType {
 		defaults: { name: 'Altinn System User' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// Not usable as an AI tool (no `usableAsTool`): Create Request and Create Change Request ask a
-		// third party for authority to act for it, a step a person should decide on, not a model.
-		credentials: [{ name: 'altinnMaskinportenApi', required: true, testedBy: 'altinnMaskinportenApiTest' }],
+		// Not a tool for AI agents: Create Request and Create Change Request ask a third party for
+		// authority to act for it, a step a person should decide on, not a model.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
+		credentials: [{ name: 'altinnMaskinportenApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -307,12 +308,6 @@ export class AltinnSystemUser implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** The vendor API takes the Maskinporten token itself, so the Test asks Maskinporten only. */
-			altinnMaskinportenApiTest: credentialTestFor(altinnVendorLogin, { scope: '' }),
-		},
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject | IDataObject[]> => {

@@ -15,13 +15,11 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
-import { credentialTestFor } from '../shared/loginRunner';
 import { toNodeError } from '../shared/nodeErrors';
 import { SecretCollector } from '../shared/secrets';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
-import { altinnVendorLogin } from './logins/vendor';
 import type { SystemUserRequest, SystemUserRequestStatus } from './protocol/systemUser';
 import { VENDOR_CALLS, buildListSystemUserRequestsRequest, checkOrganisationNumber } from './protocol/systemUser';
 import type { RequestType } from './vendorApi';
@@ -70,7 +68,7 @@ export class AltinnSystemUserTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'altinnMaskinportenApi', required: true, testedBy: 'altinnMaskinportenApiTest' }],
+		credentials: [{ name: 'altinnMaskinportenApi', required: true }],
 		properties: [
 			{
 				displayName:
@@ -125,12 +123,6 @@ export class AltinnSystemUserTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** The vendor API takes the Maskinporten token itself, so the Test asks Maskinporten only. */
-			altinnMaskinportenApiTest: credentialTestFor(altinnVendorLogin, { scope: '' }),
-		},
-	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const secrets = new SecretCollector();

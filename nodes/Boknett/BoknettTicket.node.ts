@@ -8,13 +8,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { bokbasenClientCredentialsLogin } from '../Bokbasen/logins/clientCredentials';
-import { optionsCollection } from '../shared/descriptions';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { tokenOf } from '../shared/loginModule';
-import { credentialFor, loginContext, loginForItem, credentialTestFor } from '../shared/loginRunner';
+import { credentialFor, loginContext, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { tokenStore } from '../shared/tokenStore';
-import { DEFAULT_TICKET_SETTINGS, boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
+import { boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
 import { TICKET_LIFETIME_MS, buildDeleteTicketRequest, readDeleteTicketAnswer } from './protocol/tickets';
 
 type BoknettOperation = 'create' | 'delete' | 'oauth2Token';
@@ -37,12 +37,14 @@ export class BoknettTicket implements INodeType {
 		defaults: { name: 'Boknett Ticket' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Not a tool for AI agents. Its output is a live Boknett ticket or Bokbasen token, which an agent
+		// would hand to a language model.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
 		credentials: [
-			{ name: 'boknettApi', required: true, testedBy: 'boknettApiTest', displayOptions: { show: { operation: ['create', 'delete'] } } },
+			{ name: 'boknettApi', required: true, displayOptions: { show: { operation: ['create', 'delete'] } } },
 			{
 				name: 'bokbasenOAuth2Api',
 				required: true,
-				testedBy: 'bokbasenOAuth2ApiTest',
 				displayOptions: { show: { operation: ['oauth2Token'] } },
 			},
 		],
@@ -99,14 +101,6 @@ export class BoknettTicket implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** Runs the credential's Test through the same login module as this node. */
-			bokbasenOAuth2ApiTest: credentialTestFor(bokbasenClientCredentialsLogin, {}),
-			/** Runs the credential's Test through the same login module as this node, then ends the test ticket. */
-			boknettApiTest: credentialTestFor(boknettTicketLogin, DEFAULT_TICKET_SETTINGS),
-		},
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {

@@ -9,10 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection, tokenItemNotice } from '../shared/descriptions';
+import { NOT_AN_AI_AGENT_TOOL, optionsCollection, tokenItemNotice } from '../shared/descriptions';
 import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
 import { isPendingLogin, tokenOf } from '../shared/loginModule';
-import { completeLoginWithCode, credentialFor, credentialTestFor, loginForItem } from '../shared/loginRunner';
+import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import type { RoutedItem } from '../shared/runItems';
 import { runForEachItemRouted } from '../shared/runItems';
@@ -41,7 +41,10 @@ export class OnlyofficeAuth implements INodeType {
 		defaults: { name: 'ONLYOFFICE Auth' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ ${SPLIT_OUTPUTS} ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Token" }, { type: "${NodeConnectionTypes.Main}", displayName: "Code Needed" }] : ["${NodeConnectionTypes.Main}"] }}`,
-		credentials: [{ name: 'onlyofficeApi', required: true, testedBy: 'onlyofficeApiTest' }],
+		// Not a tool for AI agents. Its output is a live ONLYOFFICE token, which an agent would hand to a
+		// language model, and its SMS login waits for a person.
+		usableAsTool: NOT_AN_AI_AGENT_TOOL,
+		credentials: [{ name: 'onlyofficeApi', required: true }],
 		webhooks: CODE_WAIT_WEBHOOKS,
 		properties: [
 			{
@@ -125,12 +128,6 @@ export class OnlyofficeAuth implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** Runs the credential's Test through the same login module as this node. */
-			onlyofficeApiTest: credentialTestFor(onlyofficePasswordLogin, {}),
-		},
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0, 'logIn') as 'logIn' | 'waitForSmsCode';

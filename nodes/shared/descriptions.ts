@@ -38,3 +38,10 @@ export function tokenItemNotice(headerNames: string, afterword = ''): INodePrope
 		default: '',
 	};
 }
+
+/**
+ * The value of `usableAsTool` for a node that AI agents must not call. n8n offers a node to agents
+ * when this is truthy, and its type has no `false`; naming the property (n8n's lint wants every
+ * node to decide) with this value says "no", and each node says why beside it.
+ */
+export const NOT_AN_AI_AGENT_TOOL = undefined;

@@ -29,8 +29,11 @@ export function isPendingLogin(outcome: LoginOutcome): outcome is PendingLogin {
 	return 'pending' in outcome;
 }
 
-/** The hidden credential fields that hold an HTTP Request node's session; they identify no login. */
-export const SESSION_FIELDS = ['sessionTicket', 'sessionCookie', 'sessionToken'] as const;
+/**
+ * The hidden credential fields n8n fills from `preAuthentication`: an HTTP Request node's session,
+ * or when a service was last checked; they identify no login.
+ */
+export const SESSION_FIELDS = ['sessionTicket', 'sessionCookie', 'sessionToken', 'serviceCheckedAt'] as const;
 
 export type SessionField = (typeof SESSION_FIELDS)[number];
 
@@ -64,17 +67,10 @@ export interface LoginModule<Credential, Settings extends Record<string, unknown
 	 */
 	codeNeededProblem?(where: 'node' | 'credential'): LoginProblem;
 	/**
-	 * What a Test button does with the token it got: proves it works (reads the user's profile) or
-	 * ends it, so testing leaves no session behind (a Boknett ticket).
+	 * For a credential whose login must not run unasked (it would send someone an SMS): what its
+	 * Test button checks instead. Throws a `LoginProblem` when the credential cannot work.
 	 */
-	afterTestLogin?(context: LoginContext, credential: Credential, token: TokenItem): Promise<void>;
-	/** What a Test button says when the login worked. */
-	testSuccessMessage?: string;
-	/**
-	 * A Test button that must not run the whole login (e.g. it would send someone an SMS) checks
-	 * this instead; it throws a `LoginProblem` when the credential cannot work.
-	 */
-	checkWithoutLoggingIn?(context: LoginContext, credential: Credential): Promise<string>;
+	checkWithoutLoggingIn?(context: LoginContext, credential: Credential): Promise<void>;
 }
 
 /** The token of an outcome; a login that stopped for a code fails with the module's reason. */

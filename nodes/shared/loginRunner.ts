@@ -4,19 +4,12 @@
  * (the HTTP Request node's session) and a credential's Test button. Every one calls the module's
  * single `login`.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestFunctions,
-	ICredentialsDecrypted,
-	IDataObject,
-	IExecuteFunctions,
-	INodeCredentialTestResult,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { OperationalError, UserError } from 'n8n-workflow';
 
 import type { LoginContext, LoginModule, LoginOutcome, SessionField } from './loginModule';
 import { SESSION_FIELDS, isPendingLogin, tokenOf } from './loginModule';
-import { LoginProblem, problemSentence } from './protocol/loginProblem';
+import { LoginProblem } from './protocol/loginProblem';
 import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
 import { SecretCollector } from './secrets';
@@ -24,7 +17,7 @@ import type { TokenItem } from './tokenItem';
 import type { ReusePolicy } from './tokenStore';
 import { DEFAULT_REUSE_POLICY, tokenStore } from './tokenStore';
 import type { HttpCapableContext } from './transport';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, contextFromLegacyRequest, transportFor } from './transport';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, transportFor } from './transport';
 
 /** What a login is given, over an n8n context's HTTP client, timed by the store's clock. */
 export function loginContext(http: HttpCapableContext, secrets: SecretCollector, timeoutMs = DEFAULT_TIMEOUT_MS): LoginContext {
@@ -128,15 +121,6 @@ export async function obtainToken<C, S extends Record<string, unknown>>(
 	return tokenOf(module, outcome, 'node');
 }
 
-/** A node's `credentialTest` method that runs a login module's Test (see `testCredentialLogin`). */
-export function credentialTestFor<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, settings: S) {
-	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-		// n8n gives credential tests only the legacy request helper; the adapter keeps our HTTP policy.
-		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-		return await testCredentialLogin(contextFromLegacyRequest(this.helpers.request), module, credential.data ?? {}, settings);
-	};
-}
-
 /**
  * Completes a login with the code a person handed in at a waiting execution, and stores the token
  * like any login's, so the next runs reuse it instead of asking for another code.
@@ -161,29 +145,44 @@ export function sessionProperty(name: SessionField, displayName: string): INodeP
 	return { displayName, name, type: 'hidden', typeOptions: { expirable: true }, default: '' };
 }
 
-/** A login's failure as one sentence with what to do, scrubbed of every secret the login touched. */
-function failureSentence(error: unknown, secrets: SecretCollector): string {
-	const text = error instanceof LoginProblem ? problemSentence(error) : error instanceof Error ? error.message : String(error);
-	return secrets.redactor().redact(text);
-}
+/** A credential's `authenticate` when its session is an OAuth2-style access token (`sessionToken`). */
+export const BEARER_SESSION_TOKEN: IAuthenticateGeneric = {
+	type: 'generic',
+	properties: { headers: { Authorization: '=Bearer {{ $credentials.sessionToken }}' } },
+};
 
 /**
- * A failure as a credential dialog shows it: what went wrong, the provider's own words, and what to
- * check, without the node's talk of retries (the dialog sends one login and no more).
+ * A failure as n8n shows a credential's own login, on the node that asked or in the credential
+ * dialog: what went wrong, the provider's own words, and what to check, scrubbed of every secret
+ * the login touched; without the nodes' talk of retries (a credential sends one login, no more).
  */
-function testFailureSentence(error: unknown, secrets: SecretCollector): string {
-	if (!(error instanceof LoginProblem)) return failureSentence(error, secrets);
+function credentialFailureSentence(error: unknown, secrets: SecretCollector): string {
+	if (!(error instanceof LoginProblem)) return secrets.redactor().redact(error instanceof Error ? error.message : String(error));
 	const { message, hint, providerMessage } = error.details;
-	const said = providerMessage ? ` The service said: "${providerMessage.replace(/[.\s]+$/, '')}".` : '';
+	const words = providerMessage?.replace(/[.\s]+$/, '');
+	// Not when the provider's words are only the status already in the message ("Bad Request").
+	const said = words && !message.includes(words) ? ` The service said: "${words}".` : '';
 	const check = hint.replace(/\s*(The node does not retry|Nothing is retried)[^.]*\./g, '').trim();
 	return secrets.redactor().redact(`${message}.${said}${check ? ` ${check}` : ''}`);
 }
 
 /**
+ * The error a credential's own login ends in. n8n gives `preAuthentication` no node to build a
+ * `NodeApiError` with, so it is n8n's node-free kind: a `UserError` for what the person must change
+ * (a refused login, a wrong value, a code needed), an `OperationalError` when the service failed.
+ * Its message is the finished sentence n8n shows on the node that asked or in the credential dialog.
+ */
+function credentialError(error: unknown, sentence: string): Error {
+	const kind = error instanceof LoginProblem ? error.details.kind : undefined;
+	return kind === 'unavailable' || kind === 'unexpectedAnswer' ? new OperationalError(sentence) : new UserError(sentence);
+}
+
+/**
  * `preAuthentication` of a credential that logs in by itself: logs in and returns the session for
- * n8n to keep in the encrypted credential. A refusal is remembered for a minute, so n8n's second
- * call gets the same message without the password being sent again. The error is a plain one with
- * a message that says what went wrong and what to do: n8n shows it on the node that asked.
+ * n8n to keep in the encrypted credential. n8n runs it for the HTTP Request node and before the
+ * credential's Test request, so the Test button checks the same login as the nodes. A refusal is
+ * remembered for a minute, so n8n's second call gets the same message without the password being
+ * sent again.
  */
 export async function loginForCredential<C, S extends Record<string, unknown>>(
 	http: HttpCapableContext,
@@ -192,50 +191,44 @@ export async function loginForCredential<C, S extends Record<string, unknown>>(
 	settings: S,
 ): Promise<IDataObject> {
 	const session = module.session;
-	if (!session) throw new Error(`The ${module.credentialType} credential keeps no session`);
+	if (!session) throw new UserError(`The ${module.credentialType} credential keeps no session`);
 	const credential = credentials as unknown as C;
 	const store = tokenStore();
 	const key = storeKey(module, credential, settings, 'session:');
 	const refused = store.recentCredentialRefusal(key);
-	if (refused) throw new Error(refused);
+	if (refused) throw new UserError(refused);
 	const secrets = new SecretCollector();
 	secrets.add(...module.secrets(credential));
-	let failure: { message: string; refused: boolean };
 	try {
 		const token = tokenOf(module, await module.login(loginContext(http, secrets), credential, settings), 'credential');
 		return { [session.field]: session.value(token) };
 	} catch (error) {
-		failure = { message: failureSentence(error, secrets), refused: error instanceof LoginProblem && error.details.kind === 'rejected' };
+		const sentence = credentialFailureSentence(error, secrets);
+		if (error instanceof LoginProblem && error.details.kind === 'rejected') store.noteCredentialRefusal(key, sentence);
+		throw credentialError(error, sentence);
 	}
-	if (failure.refused) store.noteCredentialRefusal(key, failure.message);
-	throw new Error(failure.message);
 }
 
 /**
- * A credential's Test button: runs the whole login once (or, for a login that would bother a
- * person, the module's check without logging in) and says in the credential's words what failed.
+ * `preAuthentication` of a credential whose login must not run unasked (it would send a person an
+ * SMS): checks the service with the module's `checkWithoutLoggingIn` and returns when, for the
+ * hidden field `field`. n8n runs it before the credential's Test request.
  */
-export async function testCredentialLogin<C, S extends Record<string, unknown>>(
+export async function checkServiceForCredential<C, S extends Record<string, unknown>>(
 	http: HttpCapableContext,
 	module: LoginModule<C, S>,
 	credentials: ICredentialDataDecryptedObject,
-	settings: S,
-): Promise<INodeCredentialTestResult> {
+	field: SessionField,
+): Promise<IDataObject> {
+	if (!module.checkWithoutLoggingIn) throw new UserError(`The ${module.credentialType} credential has no service check`);
 	const credential = credentials as unknown as C;
 	const secrets = new SecretCollector();
 	secrets.add(...module.secrets(credential));
 	const context = loginContext(http, secrets);
 	try {
-		if (module.checkWithoutLoggingIn) return { status: 'OK', message: await module.checkWithoutLoggingIn(context, credential) };
-		const outcome = await module.login(context, credential, settings);
-		if (!isPendingLogin(outcome) && module.afterTestLogin) await module.afterTestLogin(context, credential, outcome);
-		return {
-			status: 'OK',
-			message: isPendingLogin(outcome)
-				? 'The password was accepted; the account asks for a code by SMS at each login'
-				: (module.testSuccessMessage ?? 'The login worked'),
-		};
+		await module.checkWithoutLoggingIn(context, credential);
+		return { [field]: context.now().toISOString() };
 	} catch (error) {
-		return { status: 'Error', message: testFailureSentence(error, secrets) };
+		throw credentialError(error, credentialFailureSentence(error, secrets));
 	}
 }

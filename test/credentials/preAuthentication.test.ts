@@ -1,15 +1,22 @@
 /**
  * The credentials' own logins (`preAuthentication`), which n8n runs for an HTTP Request node with
- * "Predefined Credential Type": real HTTP through n8n's client to the fakes, and the session each
- * returns must be accepted by the fake's protected API with the credential's `authenticate` headers.
- * The 401 → log in again path runs in the real n8n (test/e2e).
+ * "Predefined Credential Type" and before each credential's Test request: real HTTP through n8n's
+ * client to the fakes, and the session each returns must be accepted by the fake's protected API
+ * and by the Test request, with the credential's `authenticate` headers. The whole Test button and
+ * the 401 → log in again path run in the real n8n (test/e2e).
  */
-import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestHelper } from 'n8n-workflow';
+import { OperationalError, UserError } from 'n8n-workflow';
 
 import { AltinnApi } from '../../credentials/AltinnApi.credentials';
+import { AltinnMaskinportenApi } from '../../credentials/AltinnMaskinportenApi.credentials';
+import { AltinnSmsPinApi } from '../../credentials/AltinnSmsPinApi.credentials';
+import { BokbasenOAuth2Api } from '../../credentials/BokbasenOAuth2Api.credentials';
 import { BoknettApi } from '../../credentials/BoknettApi.credentials';
 import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
-import { ALTINN_REST_USER, FakeAltinn } from '../fakes/fakeAltinn';
+import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from '../fakes/fakeAltinn';
+import { ENTERPRISE_USER, FakeAltinn3, altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
+import { BOKBASEN_CLIENT, FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice, ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
@@ -21,6 +28,9 @@ useFreshTokenStore();
 let boknett: FakeBoknett;
 let onlyoffice: FakeOnlyoffice;
 let altinn: FakeAltinn;
+let altinn3: FakeAltinn3;
+let bokbasen: FakeBokbasenAuth;
+const keyClient = makeKeyClient();
 let helper: IHttpRequestHelper;
 const produced: unknown[] = [];
 
@@ -39,8 +49,8 @@ async function preAuthenticate(
 }
 
 /** The headers of a credential's `authenticate`, with `{{ $credentials.x }}` filled in as n8n would. */
-function authenticateHeaders(credential: { authenticate: unknown }, data: Record<string, unknown>): Record<string, string> {
-	const headers = (credential.authenticate as { properties: { headers: Record<string, string> } }).properties.headers;
+function authenticateHeaders(credential: { authenticate?: unknown }, data: Record<string, unknown>): Record<string, string> {
+	const headers = (credential.authenticate as { properties: { headers: Record<string, string> } } | undefined)?.properties.headers ?? {};
 	return Object.fromEntries(
 		Object.entries(headers)
 			.filter(([, value]) => !value.includes('$now'))
@@ -48,14 +58,36 @@ function authenticateHeaders(credential: { authenticate: unknown }, data: Record
 	);
 }
 
+/** An expression of a Test request (`={{ … }}`, plain JavaScript over `$credentials`) evaluated for these values. */
+function evaluate(value: string | undefined, data: Record<string, unknown>): string {
+	if (!value?.startsWith('={{')) return value ?? '';
+	const body = value.slice(3, value.lastIndexOf('}}'));
+	return String(new Function('$credentials', `return (${body});`)(data));
+}
+
+/**
+ * What n8n's Test button does after the credential's own login: the Test request, to the address
+ * its expressions give for these values, with the `authenticate` headers of the session.
+ */
+async function sendTestRequest(credential: { test?: ICredentialTestRequest; authenticate?: unknown }, data: Record<string, unknown>): Promise<Response> {
+	const request = credential.test?.request;
+	if (!request) throw new Error('the credential has no Test request');
+	const url = `${evaluate(request.baseURL, data)}${request.url ?? ''}`;
+	const headers = { ...(request.headers as Record<string, string> | undefined), ...authenticateHeaders(credential, data) };
+	return await fetch(url, { method: request.method ?? 'GET', headers });
+}
+
 beforeAll(async () => {
 	boknett = await new FakeBoknett().start();
 	onlyoffice = await new FakeOnlyoffice().start();
 	altinn = await new FakeAltinn().start();
+	altinn3 = await new FakeAltinn3().start();
+	altinn3.registerKeyClient(keyClient.clientId, keyClient.keyId, keyClient.publicKey, keyClient.scopes);
+	bokbasen = await new FakeBokbasenAuth().start();
 	helper = n8nHttpRequestHelper();
 });
 afterAll(async () => {
-	await Promise.all([boknett.stop(), onlyoffice.stop(), altinn.stop()]);
+	await Promise.all([boknett.stop(), onlyoffice.stop(), altinn.stop(), altinn3.stop(), bokbasen.stop()]);
 });
 
 describe('Boknett API credential login', () => {
@@ -120,6 +152,100 @@ describe('Altinn API credential login', () => {
 	});
 });
 
+describe('Altinn 3 Maskinporten API credential login', () => {
+	const credential = new AltinnMaskinportenApi();
+	const data = (overrides: Record<string, string> = {}) => ({
+		...altinnMaskinportenCredentialData(keyClient, altinn3.baseUrl, 'altinn:serviceowner/instances.read', overrides),
+		sessionToken: '',
+	});
+
+	it('gets an Altinn token (grant, then exchange) that Altinn\'s API takes as a Bearer token', async () => {
+		altinn3.clearRequests();
+		const session = await preAuthenticate(credential, data());
+		expect(altinn3.requests.map((request) => request.path)).toEqual(['/token', '/authentication/api/v1/exchange/maskinporten']);
+		expect(altinn3.altinnTokens.has(String(session.sessionToken))).toBe(true);
+		const response = await fetch(`${altinn3.baseUrl}/storage/api/v1/applications`, { headers: authenticateHeaders(credential, session) });
+		expect(response.status).toBe(200);
+	});
+
+	it('says in the credential\'s words what is wrong, with the provider\'s reason and no talk of retries', async () => {
+		const wrongKey = await preAuthenticate(credential, data({ privateKey: makeKeyClient().privateKeyPem })).catch((error: Error) => error);
+		expect(wrongKey.message).toMatch(/^Maskinporten refused the login \(400 Bad Request\)\. The service said: "invalid_grant: [^"]*signature"\. Check the client ID/);
+		expect(wrongKey.message).not.toMatch(/retr(y|ied)/);
+		const enterprise = await preAuthenticate(credential, data({ enterpriseUsername: ENTERPRISE_USER.username, enterprisePassword: `${ENTERPRISE_USER.password}x` })).catch((error: Error) => error);
+		expect(enterprise.message).toMatch(/^Altinn did not accept the Maskinporten token/);
+	});
+});
+
+describe('Bokbasen OAuth2 API credential login', () => {
+	const credential = new BokbasenOAuth2Api();
+	const data = (overrides: Record<string, string> = {}) => ({ environment: 'custom', baseUrl: bokbasen.baseUrl, ...BOKBASEN_CLIENT, sessionToken: '', ...overrides });
+
+	it('gets a token the audience\'s API takes as a Bearer token', async () => {
+		const session = await preAuthenticate(credential, data());
+		const response = await fetch(`${bokbasen.baseUrl}/metadata/export`, { headers: authenticateHeaders(credential, session) });
+		expect(response.status).toBe(200);
+	});
+
+	it('fails a wrong client secret clearly, once, as a user error (n8n\'s kind for what the person must change)', async () => {
+		bokbasen.clearRequests();
+		await expect(preAuthenticate(credential, data({ clientSecret: 'wrong-secret-2' }))).rejects.toBeInstanceOf(UserError);
+		bokbasen.clearRequests();
+		await expect(preAuthenticate(credential, data({ clientSecret: 'wrong-secret' }))).rejects.toThrow(/^Bokbasen refused the login \(401 Unauthorized\)\. The service said: "access_denied: Unauthorized"\. Check the client ID and client secret/);
+		expect(bokbasen.requests).toHaveLength(1);
+	});
+});
+
+describe('Altinn SMS PIN API credential check', () => {
+	const credential = new AltinnSmsPinApi();
+
+	it('checks the authentication service without asking Altinn for a PIN (which would send an SMS)', async () => {
+		altinn.clearRequests();
+		const session = await preAuthenticate(credential, { ...altinnSmsPinCredentialData(altinn.baseUrl), serviceCheckedAt: '' });
+		expect(Date.parse(String(session.serviceCheckedAt))).toBeGreaterThan(Date.now() - 60_000);
+		expect(altinn.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /AuthenticationExternal/SystemAuthentication.svc']);
+		expect(altinn.lastPinFor(ALTINN_PERSON.ssn)).toBeUndefined();
+	});
+
+	it('says clearly when nothing answers at the address (an operational error: nothing for the person to fix in the values)', async () => {
+		await expect(preAuthenticate(credential, altinnSmsPinCredentialData('http://127.0.0.1:9'))).rejects.toBeInstanceOf(OperationalError);
+		await expect(preAuthenticate(credential, altinnSmsPinCredentialData('http://127.0.0.1:9'))).rejects.toThrow(/^127\.0\.0\.1:9 refused the connection .*Check the environment or Base URL in the credential/);
+	});
+});
+
+describe('each credential\'s Test request, after its own login', () => {
+	it.each([
+		['Boknett API', () => new BoknettApi(), () => ({ environment: 'custom', baseUrl: boknett.baseUrl, ...BOKNETT_USER })],
+		['ONLYOFFICE API', () => new OnlyofficeApi(), () => ({ portalUrl: `${onlyoffice.baseUrl}/`, ...ONLYOFFICE_USER, totpSecret: '' })],
+		['Altinn API', () => new AltinnApi(), () => ({ environment: 'custom', baseUrl: altinn.baseUrl, ...ALTINN_REST_USER })],
+		['Altinn 3 Maskinporten API', () => new AltinnMaskinportenApi(), () => altinnMaskinportenCredentialData(keyClient, altinn3.baseUrl, 'altinn:serviceowner/instances.read')],
+		['Bokbasen OAuth2 API', () => new BokbasenOAuth2Api(), () => ({ environment: 'custom', baseUrl: bokbasen.baseUrl, ...BOKBASEN_CLIENT })],
+		['Altinn SMS PIN API', () => new AltinnSmsPinApi(), () => altinnSmsPinCredentialData(altinn.baseUrl)],
+	] as const)('%s: the request reaches the service and passes with the new session', async (_name, make, values) => {
+		const credential = make();
+		const data: Record<string, unknown> = { ...values() };
+		Object.assign(data, await preAuthenticate(credential, data as ICredentialDataDecryptedObject));
+		const response = await sendTestRequest(credential, data);
+		// Boknett's ticket service has no read call: any answer of that service passes (see the credential).
+		if (credential instanceof BoknettApi) expect(credential.test.request.ignoreHttpStatusErrors).toBe(true);
+		else expect(response.status).toBe(200);
+		expect(boknett.requests.length + onlyoffice.requests.length + altinn.requests.length + altinn3.requests.length + bokbasen.requests.length).toBeGreaterThan(0);
+	});
+
+	it('Altinn 3: the Test request fails without a valid Altinn token, so n8n logs in again', async () => {
+		const response = await sendTestRequest(new AltinnMaskinportenApi(), { ...altinnMaskinportenCredentialData(keyClient, altinn3.baseUrl, ''), sessionToken: 'expired' });
+		expect(response.status).toBe(401);
+	});
+
+	it('for the standard environments, goes to the provider\'s own addresses', () => {
+		expect(evaluate(new AltinnMaskinportenApi().test.request.baseURL, { environment: 'test' })).toBe('https://platform.tt02.altinn.no');
+		expect(evaluate(new AltinnMaskinportenApi().test.request.baseURL, { environment: 'production' })).toBe('https://platform.altinn.no');
+		expect(evaluate(new BokbasenOAuth2Api().test.request.baseURL, { environment: 'production' })).toBe('https://auth.bokbasen.io');
+		expect(evaluate(new AltinnSmsPinApi().test.request.baseURL, { environment: 'production' })).toBe('https://www.altinn.no');
+		expect(evaluate(new BoknettApi().test.request.baseURL, { environment: 'production' })).toBe('https://login.boknett.no');
+	});
+});
+
 describe('a refused credential login', () => {
 	it('is sent once: n8n\'s second call within a minute gets the same error without a request', async () => {
 		const credential = new BoknettApi();
@@ -146,6 +272,12 @@ it('leak check: no password, secret or API key in any session or error', () => {
 			totp: ONLYOFFICE_TOTP_SECRET,
 			altinn: ALTINN_REST_USER.password,
 			apiKey: ALTINN_REST_USER.apiKey,
+			privateKey: keyClient.privateKeyPem,
+			privateKeyBody: keyClient.privateKeyPem.split('\n')[1],
+			enterprisePassword: ENTERPRISE_USER.password,
+			bokbasenSecret: BOKBASEN_CLIENT.clientSecret,
+			nationalId: ALTINN_PERSON.ssn,
+			pinUserPassword: ALTINN_PERSON.password,
 		}),
 	).toEqual([]);
 });

@@ -207,6 +207,9 @@ describe(`in a real n8n ${version}`, () => {
 		it.each([
 			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Anne Example' } }],
 			['altinnApi', 'sandboxAltinn001', () => `${sandboxes.altinn.baseUrl}/api/my/messages`, { _embedded: { messages: [{ MessageId: 'a1' }] } }],
+			// New in 0.4.0: the Altinn 3 and Bokbasen credentials log in by themselves too (Bearer tokens).
+			['altinnMaskinportenApi', 'sandboxAltinn3001', () => `${sandboxes.altinn3.baseUrl}/storage/api/v1/applications`, { applications: [{ id: 'ttd/example-app' }] }],
+			['bokbasenOAuth2Api', 'sandboxBokbasen01', () => `${sandboxes.bokbasen.baseUrl}/metadata/export`, { records: [{ isbn: '9788202000000' }] }],
 		] as const)('%s (%s): the HTTP Request node logs in and calls the API', async (type, credentialId, url, expected) => {
 			const example = examples().get('exBoknettHttpCred1') as Workflow;
 			const workflowId = `e2eHttpCred${type}`.slice(0, 16);
@@ -507,6 +510,8 @@ describe(`in a real n8n ${version}`, () => {
 	describe('each credential\'s Test button (n8n\'s credential test, as the editor calls it)', () => {
 		type Check = { status: string; message: string };
 		const altinn3Data = () => sandboxCredentials(sandboxes).find((candidate) => candidate.type === 'altinnMaskinportenApi')?.data ?? {};
+		// Also searched for by the leak check below.
+		const WRONG_PASSWORD = 'Wrong&Password+1';
 		let testCredential: (credential: { id: string; type: string; data: Record<string, unknown> }) => Promise<Check>;
 
 		beforeAll(async () => {
@@ -520,14 +525,15 @@ describe(`in a real n8n ${version}`, () => {
 		});
 
 		it.each([
-			// n8n first runs the credential's own login (preAuthentication), then the check request.
-			['boknettApi', 2],
-			['onlyofficeApi', 2],
-			['altinnApi', 2],
-			['altinnSmsPinApi', 1],
-			// The whole Altinn 3 login: Maskinporten token, then the exchange.
-			['altinnMaskinportenApi', 2],
-			['bokbasenOAuth2Api', 1],
+			// n8n first runs the credential's own login (preAuthentication), then the Test request.
+			['boknettApi', ['POST /v1/tickets', 'GET /v1/tickets']],
+			['onlyofficeApi', ['POST /api/2.0/authentication', 'GET /api/2.0/people/@self']],
+			['altinnApi', ['POST /api/authentication/authenticatewithpassword', 'GET /api/my/messages']],
+			// The service check (no PIN is requested: that would send an SMS), then the service description.
+			['altinnSmsPinApi', ['GET /AuthenticationExternal/SystemAuthentication.svc', 'GET /AuthenticationExternal/SystemAuthentication.svc']],
+			// The whole Altinn 3 login: Maskinporten token, then the exchange; then Altinn's token refresh.
+			['altinnMaskinportenApi', ['POST /token', 'GET /authentication/api/v1/exchange/maskinporten', 'GET /authentication/api/v1/refresh']],
+			['bokbasenOAuth2Api', ['POST /oauth/token', 'GET /.well-known/openid-configuration']],
 		] as const)('passes for the sandbox %s', async (type, requests) => {
 			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
 			const fake = {
@@ -539,20 +545,23 @@ describe(`in a real n8n ${version}`, () => {
 				bokbasenOAuth2Api: sandboxes.bokbasen,
 			}[type];
 			const before = fake.requests.length;
-			expect(await testCredential({ id: credential?.id ?? '', type, data: credential?.data ?? {} })).toMatchObject({ status: 'OK' });
-			// The check really reached the provider (the sandbox).
-			expect(fake.requests.length - before).toBe(requests);
+			expect(await testCredential({ id: credential?.id ?? '', type, data: credential?.data ?? {} })).toEqual({ status: 'OK', message: 'Connection successful!' });
+			// The check really reached the provider (the sandbox): the login, then the Test request.
+			expect(fake.requests.slice(before).map((request) => `${request.method} ${request.path}`)).toEqual(requests);
 		});
 
 		it.each([
-			['boknettApi', () => ({ environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, username: BOKNETT_USER.username, password: 'wrong' })],
-			['onlyofficeApi', () => ({ portalUrl: sandboxes.onlyoffice.baseUrl, username: ONLYOFFICE_USER.username, password: 'wrong' })],
-			['altinnApi', () => ({ environment: 'custom', baseUrl: sandboxes.altinn.baseUrl, ...ALTINN_REST_USER, password: 'wrong' })],
-			['bokbasenOAuth2Api', () => ({ environment: 'custom', baseUrl: sandboxes.bokbasen.baseUrl, ...BOKBASEN_CLIENT, clientSecret: 'wrong' })],
-			['altinnMaskinportenApi', () => ({ ...altinn3Data(), keyId: 'not-registered' })],
-		])('fails for %s with a wrong password or key', async (type, data) => {
+			['boknettApi', () => ({ environment: 'custom', baseUrl: sandboxes.boknett.baseUrl, username: BOKNETT_USER.username, password: WRONG_PASSWORD }), /^Boknett refused the login \(400 Bad Request\)\. Check the username and password/],
+			['onlyofficeApi', () => ({ portalUrl: sandboxes.onlyoffice.baseUrl, username: ONLYOFFICE_USER.username, password: WRONG_PASSWORD }), /^ONLYOFFICE refused the username or password/],
+			['altinnApi', () => ({ environment: 'custom', baseUrl: sandboxes.altinn.baseUrl, ...ALTINN_REST_USER, password: WRONG_PASSWORD }), /^Altinn did not log in \(401/],
+			['bokbasenOAuth2Api', () => ({ environment: 'custom', baseUrl: sandboxes.bokbasen.baseUrl, ...BOKBASEN_CLIENT, clientSecret: WRONG_PASSWORD }), /^Bokbasen refused the login \(401 Unauthorized\)/],
+			['altinnMaskinportenApi', () => ({ ...altinn3Data(), keyId: 'not-registered' }), /^Maskinporten refused the login \(400 Bad Request\)/],
+			['altinnSmsPinApi', () => ({ ...(sandboxCredentials(sandboxes).find((c) => c.type === 'altinnSmsPinApi')?.data ?? {}), baseUrl: `${sandboxes.boknett.baseUrl}/not-altinn` }), /^Altinn's SMS PIN authentication service did not answer as expected at this address/],
+		])('fails for %s with wrong values, in words that say what to check', async (type, data, message) => {
 			const credential = sandboxCredentials(sandboxes).find((candidate) => candidate.type === type);
-			expect(await testCredential({ id: credential?.id ?? '', type, data: data() })).toMatchObject({ status: 'Error' });
+			const result = await testCredential({ id: credential?.id ?? '', type, data: data() });
+			expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(message) });
+			expect(result.message).not.toContain(WRONG_PASSWORD);
 		});
 	});
 

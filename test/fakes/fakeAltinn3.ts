@@ -148,6 +148,7 @@ export class FakeAltinn3 extends FakeServer {
 		if (request.path === '/token') return this.token(request);
 		if (request.path === '/authentication/api/v1/exchange/maskinporten') return this.exchange(request);
 		if (request.path === '/storage/api/v1/applications') return this.api(request);
+		if (request.path === '/authentication/api/v1/refresh') return this.refresh(request);
 		return json(404, { title: 'Not Found', status: 404 });
 	}
 
@@ -264,6 +265,14 @@ export class FakeAltinn3 extends FakeServer {
 		this.altinnTokens.add(token);
 		if (this.failure === 'exchangeBareJwt') return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: token };
 		return json(200, token);
+	}
+
+	/** Altinn's AuthenticationController `GET refresh`: a new token for a valid Altinn token, 401 otherwise. */
+	private refresh(request: RecordedRequest): Reply {
+		const bearer = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
+		if (request.method !== 'GET') return { status: 405, reason: 'Method Not Allowed', body: '' };
+		if (!this.altinnTokens.has(bearer)) return { status: 401, reason: 'Unauthorized', body: '' };
+		return json(200, bearer);
 	}
 
 	private api(request: RecordedRequest): Reply {

@@ -32,6 +32,8 @@ export class FakeBokbasenAuth extends FakeServer {
 	protected handle(request: RecordedRequest): Reply {
 		if (request.path === '/oauth/token') return this.token(request);
 		if (request.path === '/metadata/export') return this.api(request);
+		// Published by the token server (an OpenID provider) for anyone; the credential's Test request reads it.
+		if (request.path === '/.well-known/openid-configuration') return json(200, { issuer: `${this.baseUrl}/`, token_endpoint: `${this.baseUrl}/oauth/token` });
 		return json(404, { error: 'not_found' });
 	}
 

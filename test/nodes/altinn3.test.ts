@@ -1,5 +1,3 @@
-import { CredentialTestContext } from 'n8n-core';
-import type { ICredentialsDecrypted, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { altinnMaskinportenCredentialData, certificateClient, ENTERPRISE_USER, FakeAltinn3, makeKeyClient } from '../fakes/fakeAltinn3';
@@ -159,32 +157,6 @@ describe('Altinn Authenticate: Altinn 3 (Maskinporten)', () => {
 		expect(items).toHaveLength(2);
 		expect(items[0].json.error).toBe('Maskinporten did not give this client access (400 Bad Request)');
 		expect(items[1].pairedItem).toEqual({ item: 1 });
-	});
-});
-
-describe('Altinn 3 (Maskinporten) credential test button', () => {
-	async function testCredential(data: Record<string, string>) {
-		const context = new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
-		const credentialTest = node.methods.credentialTest.altinnMaskinportenApiTest;
-		const decrypted: ICredentialsDecrypted = { id: '1', name: 'Altinn 3', type: 'altinnMaskinportenApi', data };
-		const result = await credentialTest.call(context, decrypted);
-		runner.produced.push(result);
-		return result;
-	}
-
-	it('runs the whole login through n8n\'s credential-test HTTP client and says OK', async () => {
-		expect(await testCredential(credential())).toEqual({ status: 'OK', message: 'Maskinporten and Altinn accepted the client' });
-		expect(fake.requests.map((request) => request.path)).toEqual(['/token', '/authentication/api/v1/exchange/maskinporten']);
-	});
-
-	it('says what is wrong, without secrets, when the login fails', async () => {
-		const wrongKey = await testCredential(credential({ privateKey: makeKeyClient().privateKeyPem }));
-		expect(wrongKey.status).toBe('Error');
-		// In the credential's words: what Maskinporten said, then what to check; no talk of the node's retries.
-		expect(wrongKey.message).toMatch(/^Maskinporten refused the login \(400 Bad Request\)\. The service said: "invalid_grant: [^"]*signature"\. Check the client ID/);
-		expect(wrongKey.message).not.toMatch(/retr(y|ied)/);
-		const enterprise = await testCredential(credential({ enterpriseUsername: ENTERPRISE_USER.username, enterprisePassword: `${ENTERPRISE_USER.password}x` }));
-		expect(enterprise.message).toMatch(/^Altinn did not accept the Maskinporten token/);
 	});
 });
 

@@ -54,6 +54,24 @@ describe('the built package', () => {
 		const credential = loadClass<ICredentialType>(file);
 		for (const icon of iconFiles(credential.icon)) expect(existsSync(join(root, dirname(file), icon))).toBe(true);
 	});
+
+	it.each(manifest.n8n.credentials)('%s has a Test button of n8n\'s own kind (a request after its own login), not a node\'s function', (file) => {
+		const credential = loadClass<ICredentialType>(file);
+		expect(credential.test?.request.url).toMatch(/^\//);
+		expect(typeof credential.preAuthentication).toBe('function');
+		for (const nodeFile of manifest.n8n.nodes) {
+			const node = loadClass<INodeType>(nodeFile);
+			expect((node.description.credentials ?? []).filter((entry) => entry.testedBy)).toEqual([]);
+		}
+	});
+
+	it.each(manifest.n8n.nodes)('%s says whether AI agents may use it: no (n8n offers a node to agents when usableAsTool is truthy)', (file) => {
+		const { description } = loadClass<INodeType>(file);
+		const isTrigger = description.group.includes('trigger');
+		// Every node but the trigger names the property; n8n would make a tool of none of them.
+		expect(Object.keys(description).includes('usableAsTool')).toBe(!isTrigger);
+		expect(Boolean(description.usableAsTool)).toBe(false);
+	});
 });
 
 describe('the packed tarball', () => {

@@ -136,5 +136,4 @@ export const altinnMaskinportenLogin: LoginModule<AltinnMaskinportenCredential> 
 		return altinn3TokenItem(credential, await maskinportenAltinnToken(context, credential), obtainedAt);
 	},
 	session: { field: 'sessionToken', value: (token) => token.token },
-	testSuccessMessage: 'Maskinporten and Altinn accepted the client',
 };

@@ -49,5 +49,4 @@ export const altinnPasswordLogin: LoginModule<AltinnPasswordCredential> = {
 		});
 	},
 	session: { field: 'sessionCookie', value: (token) => `${String(token.cookieName)}=${token.token}` },
-	testSuccessMessage: 'Altinn accepted the username and password',
 };

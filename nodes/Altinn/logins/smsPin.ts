@@ -131,6 +131,5 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 	/** Requesting a PIN would send the person an SMS: the Test button only checks that the service answers. */
 	async checkWithoutLoggingIn({ send }, credential) {
 		readServiceCheckAnswer(await send(buildServiceCheckRequest(smsPinBaseUrl(credential))));
-		return 'Altinn\'s authentication service answers at this address; the national ID number and password are checked when a PIN is requested';
 	},
 };

@@ -35,5 +35,4 @@ export const altinnSystemUserLogin: LoginModule<AltinnMaskinportenCredential, Sy
 			systemId: facts?.systemId ?? null,
 		});
 	},
-	testSuccessMessage: 'Maskinporten and Altinn accepted the client',
 };

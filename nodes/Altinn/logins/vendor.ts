@@ -39,5 +39,4 @@ export const altinnVendorLogin: LoginModule<AltinnMaskinportenCredential, Vendor
 		});
 	},
 
-	testSuccessMessage: 'Maskinporten accepted the client',
 };

@@ -39,5 +39,4 @@ export const bokbasenClientCredentialsLogin: LoginModule<BokbasenOAuth2Credentia
 		});
 	},
 	session: { field: 'sessionToken', value: (token) => token.token },
-	testSuccessMessage: 'Bokbasen issued a token for this client and audience',
 };

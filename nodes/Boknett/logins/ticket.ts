@@ -11,9 +11,7 @@ import {
 	TICKET_LIFETIME_MS,
 	boknettAuthorizationHeaders,
 	buildCreateTicketRequest,
-	buildDeleteTicketRequest,
 	readCreateTicketAnswer,
-	readDeleteTicketAnswer,
 } from '../protocol/tickets';
 
 export interface BoknettCredential {
@@ -53,8 +51,4 @@ export const boknettTicketLogin: LoginModule<BoknettCredential, BoknettTicketSet
 		});
 	},
 	session: { field: 'sessionTicket', value: (token) => token.token },
-	async afterTestLogin({ send }, credential, token) {
-		readDeleteTicketAnswer(await send(buildDeleteTicketRequest(boknettBaseUrl(credential), token.token)));
-	},
-	testSuccessMessage: 'Boknett accepted the username and password (the test ticket was ended again)',
 };

@@ -11,12 +11,10 @@ import type { TokenItem } from '../../shared/tokenItem';
 import { makeTokenItem } from '../../shared/tokenItem';
 import {
 	buildAuthenticationRequest,
-	buildProfileRequest,
 	buildCodeConfirmationRequest,
 	onlyofficeAuthorizationHeaders,
 	readAuthenticationAnswer,
 	readCodeConfirmationAnswer,
-	readProfileAnswer,
 	requireToken,
 	requireTokenProblem,
 	resolvePortalUrl,
@@ -82,8 +80,4 @@ export const onlyofficePasswordLogin: LoginModule<OnlyofficeCredential> = {
 				})
 			: requireTokenProblem('sms'),
 	session: { field: 'sessionToken', value: (token) => token.token },
-	async afterTestLogin({ send }, credential, token) {
-		readProfileAnswer(await send(buildProfileRequest(credential.portalUrl, token.token)));
-	},
-	testSuccessMessage: 'The portal accepted the login and the token reads your profile',
 };

@@ -254,22 +254,3 @@ export function onlyofficeAuthorizationHeaders(token: string): Record<string, st
 	return { Authorization: token };
 }
 
-/** The user's own profile: a light call that shows a token works. */
-export function buildProfileRequest(portalUrl: string, token: string): HttpRequestSpec {
-	return {
-		method: 'GET',
-		url: joinUrl(resolvePortalUrl(portalUrl), '/api/2.0/people/@self'),
-		headers: { ...onlyofficeAuthorizationHeaders(token), Accept: 'application/json' },
-	};
-}
-
-export function readProfileAnswer(answer: HttpAnswer): void {
-	if (answer.statusCode >= 200 && answer.statusCode < 300 && !looksLikeHtml(answer)) return;
-	throw new LoginProblem({
-		kind: answer.statusCode >= 500 ? 'unavailable' : 'unexpectedAnswer',
-		message: `The portal gave a token but did not accept it for the user's profile (${statusLine(answer)})`,
-		hint: 'Check the Portal URL in the credential: it must be the portal itself, not a proxy or another portal on the same host.',
-		httpCode: answer.statusCode,
-		providerMessage: providerErrorMessage(parseJson(answer)),
-	});
-}
