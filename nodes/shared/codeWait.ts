@@ -17,6 +17,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { SecretCollector } from './secrets';
 import { LoginProblem, problemSentence } from './protocol/loginProblem';
+import type { PinFormText } from './codePage';
+import { pinFormPage } from './codePage';
 
 /**
  * The resume URL (`/webhook-waiting/…`) takes JSON and form posts; the form URL
@@ -41,39 +43,6 @@ export function normalizePin(raw: unknown, rule: PinRule): string | undefined {
 	return rule.pattern.test(pin) ? pin : undefined;
 }
 
-function escapeHtml(value: string): string {
-	return value
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
-
-export interface PinFormText {
-	title: string;
-	prompt: string;
-}
-
-/** A self-contained page (no external assets) that posts the code back to the URL it came from. */
-export function pinFormPage(text: PinFormText, state: { error?: string; done?: boolean } = {}): string {
-	const body = state.done
-		? `<p class="done">Thank you. The code was received and the workflow goes on. You can close this page.</p>`
-		: `<form method="post" action="">
-  <label for="pin">${escapeHtml(text.prompt)}</label>
-  <input id="pin" name="pin" type="text" inputmode="text" autocomplete="one-time-code" required autofocus>
-  ${state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : ''}
-  <button type="submit">Send</button>
-</form>`;
-	return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(text.title)}</title>
-<style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
-label{display:block;margin-bottom:.5rem}input{font-size:1.5rem;width:100%;padding:.4rem;letter-spacing:.2em}
-button{margin-top:1rem;font-size:1rem;padding:.5rem 1.5rem}.error{color:#b00020}.done{color:#1b5e20}</style>
-</head><body><h1>${escapeHtml(text.title)}</h1>${body}</body></html>`;
-}
-
 /** Pauses the execution until the code arrives or `timeoutMinutes` pass; the input items go on meanwhile. */
 export async function waitForCode(context: IExecuteFunctions, timeoutMinutes: number): Promise<INodeExecutionData[][]> {
 	const minutes = Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 30;
@@ -88,6 +57,7 @@ function wantsJson(context: IWebhookFunctions): boolean {
 
 export interface CodeHandling {
 	rule: PinRule;
+	/** What the page says; its `word` ("PIN", "code") is also the word of every message, JSON answers included. */
 	text: PinFormText;
 	/**
 	 * Builds the node's output item from a well-formed code. It may use the code at once (e.g. to
@@ -113,7 +83,7 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 	const body = context.getBodyData();
 	const code = normalizePin(body.pin ?? body.code, handling.rule);
 	if (!code) {
-		const error = `That is not a valid code: it must be ${handling.rule.description}. The workflow is still waiting; please try again.`;
+		const error = `That is not a valid ${handling.text.word}: it must be ${handling.rule.description}. The workflow is still waiting; please try again.`;
 		if (json) {
 			response.status(400).json({ accepted: false, error });
 		} else {
@@ -133,7 +103,7 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 			throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
 		}
 		const said = redactor.redact(problemSentence(error));
-		const message = `${said} The workflow is still waiting; you can send another code.`;
+		const message = `${said} The workflow is still waiting; you can send another ${handling.text.word}.`;
 		const status = error.details.kind === 'unavailable' ? 502 : 400;
 		if (json) {
 			response.status(status).json({ accepted: false, error: message });

@@ -8,7 +8,9 @@
  * - Each credential of the package opens; its Test button (n8n tests on opening, "Retry" tests again)
  *   shows success with the sandbox values and "Couldn't connect" with wrong ones.
  * - The Altinn PIN page and the ONLYOFFICE code page served by the waiting execution, on a 360-pixel
- *   wide screen with the keyboard alone: a malformed code gets a message and the execution keeps
+ *   wide screen with the keyboard alone: each names the service, the account (masked) and until when
+ *   the code is valid (read from the earlier step of the same execution, in the workflow's time zone),
+ *   in the provider's own word (PIN, code); a malformed code gets a message and the execution keeps
  *   waiting; the right code gets the confirmation and the execution finishes.
  * Screenshots of every step go to test-results/browser-e2e/ (git-ignored); their names carry no secrets.
  */
@@ -28,7 +30,7 @@ import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
-import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import type { Workflow } from '../helpers/e2eWorkflows';
 import { examplesFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
 
@@ -62,6 +64,9 @@ function examples(): Workflow[] {
 
 const PIN_FLOW = { id: 'browserAltinnPin', path: 'browser-altinn-pin', webhookId: '5b0c2a61-7a43-4c39-9d8e-2f4b7e1a0b01' };
 const CODE_FLOW = { id: 'browserOnlySms01', path: 'browser-onlyoffice-sms', webhookId: '5b0c2a61-7a43-4c39-9d8e-2f4b7e1a0b02' };
+// Each flow has a time zone of its own (neither is n8n's default), so the page's "Valid until" proves it uses the workflow's.
+const PIN_FLOW_ZONE = 'Europe/Oslo';
+const CODE_FLOW_ZONE = 'Asia/Tokyo';
 
 /** A credential per type with values the provider refuses (or, for the SMS PIN login, no service at the address). */
 function wrongCredentials(closedPort: number) {
@@ -99,19 +104,25 @@ beforeAll(async () => {
 	const all = examples();
 	const byId = (id: string) => all.find((workflow) => workflow.id === id) as Workflow;
 	const flows = [
-		webhookStartedFlow(byId('exAltinnSmsSoap1'), inbox.baseUrl, {
-			...PIN_FLOW,
-			name: 'Browser: Altinn PIN page',
-			notifyNode: 'Send PIN Link',
-			notifyBody: '={{ { "pinFormUrl": $json.pinFormUrl } }}',
-		}),
-		webhookStartedFlow(byId('exOnlyofficeSms01'), inbox.baseUrl, {
-			...CODE_FLOW,
-			name: 'Browser: ONLYOFFICE code page',
-			notifyNode: 'Send Code Link',
-			keepConnections: true,
-			notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl } }}',
-		}),
+		{
+			...webhookStartedFlow(byId('exAltinnSmsSoap1'), inbox.baseUrl, {
+				...PIN_FLOW,
+				name: 'Browser: Altinn PIN page',
+				notifyNode: 'Send PIN Link',
+				notifyBody: '={{ { "pinFormUrl": $json.pinFormUrl } }}',
+			}),
+			settings: { timezone: PIN_FLOW_ZONE },
+		},
+		{
+			...webhookStartedFlow(byId('exOnlyofficeSms01'), inbox.baseUrl, {
+				...CODE_FLOW,
+				name: 'Browser: ONLYOFFICE code page',
+				notifyNode: 'Send Code Link',
+				keepConnections: true,
+				notifyBody: '={{ { "codeFormUrl": $json.codeFormUrl } }}',
+			}),
+			settings: { timezone: CODE_FLOW_ZONE },
+		},
 	];
 	// One import for all workflows: each n8n CLI command takes seconds to start.
 	const file = join(userFolder, 'browser-workflows.json');
@@ -167,7 +178,7 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 	});
 
 	it.each([
-		['Altinn', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Altinn SOAP Request']],
+		['Altinn', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Altinn SOAP Request', 'Altinn System User']],
 		['Boknett', ['Boknett Ticket']],
 		['ONLYOFFICE', ['ONLYOFFICE Auth']],
 	])('the node panel finds the package\'s %s nodes, each with its icon', async (search, names) => {
@@ -190,15 +201,31 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 				};
 			}),
 		);
+		// What the panel listed, for a person checking how it names the package's nodes (a trigger among them).
+		writeFileSync(join(SCREENSHOTS, `node-panel-${search.toLowerCase()}.json`), JSON.stringify(found, null, '\t'));
 		expect(found).toEqual(expect.arrayContaining(names.map((name) => ({ name, icon: expect.stringContaining(PACKAGE_ICONS), loaded: true }))));
+		if (search === 'Altinn') {
+			// A new workflow opens the panel at "What triggers this workflow?". Seen there (screenshot and DOM): one
+			// entry "Altinn System User" with the trigger's description (n8n drops "Trigger" from the name), and no
+			// separate entry for the Altinn System User node.
+			expect(found.map((item) => item.name).filter((name) => name.startsWith('Altinn System User'))).toEqual(['Altinn System User']);
+		}
 	});
 
 	it.each(exampleWorkflows().map((workflow) => [workflow.name, workflow.id] as const))('the example "%s" opens with all its nodes and icons', async (_name, id) => {
 		const workflow = examples().find((candidate) => candidate.id === id) as Workflow;
 		await page.goto(`${n8n.baseUrl}/workflow/${id}`);
-		await page.waitForFunction((count) => document.querySelectorAll('[data-test-id="canvas-node"]').length === count, workflow.nodes.length);
-		const names = await page.$$eval('[data-test-id="canvas-node"]', (nodes) => nodes.map((node) => node.getAttribute('data-node-name')));
-		expect(names.sort()).toEqual(workflow.nodes.map((node) => String(node.name)).sort());
+		// n8n draws sticky notes apart from the nodes: as data-test-id="sticky", not "canvas-node".
+		const isSticky = (node: Record<string, unknown>) => node.type === 'n8n-nodes-base.stickyNote';
+		const nodes = workflow.nodes.filter((node) => !isSticky(node));
+		const stickies = workflow.nodes.length - nodes.length;
+		await page.waitForFunction(
+			([count, stickyCount]) =>
+				document.querySelectorAll('[data-test-id="canvas-node"]').length === count && document.querySelectorAll('[data-test-id="sticky"]').length === stickyCount,
+			[nodes.length, stickies],
+		);
+		const names = await page.$$eval('[data-test-id="canvas-node"]', (elements) => elements.map((element) => element.getAttribute('data-node-name')));
+		expect(names.sort()).toEqual(nodes.map((node) => String(node.name)).sort());
 		const ours = workflow.nodes.filter((node) => String(node.type).startsWith('n8n-nodes-login-tokens.')).length;
 		const icons = await iconsLoaded(page, `[data-test-id="canvas-node"] img[src*="${PACKAGE_ICONS}"]`);
 		expect(icons.length).toBe(ours);
@@ -297,10 +324,53 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			await Promise.all([target.waitForNavigation(), target.keyboard.press('Enter')]);
 		}
 
-		it.each([
-			['Altinn PIN', PIN_FLOW, 'pinFormUrl', 'x!', () => sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? ''],
-			['ONLYOFFICE code', CODE_FLOW, 'codeFormUrl', '12ab', () => sandboxes.onlyoffice.lastSmsCode ?? ''],
-		] as const)('%s page: a malformed code gets a message and the wait goes on; the right one finishes the execution', async (label, flow, urlField, malformed, rightCode) => {
+		/** The clock time an instant shows in a time zone, as HH:MM, with its date when that is not today there. */
+		const clock = (instant: number, timeZone: string) => {
+			const day = (at: number) => new Date(at).toLocaleDateString('sv-SE', { timeZone });
+			const time = new Date(instant).toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+			return day(instant) === day(Date.now()) ? time : `${time} on ${day(instant)}`;
+		};
+
+		const pages = [
+			{
+				label: 'Altinn PIN',
+				flow: PIN_FLOW,
+				urlField: 'pinFormUrl',
+				malformed: 'x!',
+				rightCode: () => sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? '',
+				word: 'PIN',
+				otherWord: /\bcode\b/i,
+				// The sandboxes start in beforeAll, after this list is made: their addresses are read when the test runs.
+				service: () => `Altinn (custom address ${new URL(sandboxes.altinn.baseUrl).host})`,
+				account: 'national ID number ending in 45',
+				hidden: [ALTINN_PERSON.ssn, ALTINN_PERSON.ssn.slice(-3)],
+				// The validTo Altinn (here its fake) gave the Request PIN step of this execution, in the flow's time zone.
+				validUntil: () => {
+					const issued = sandboxes.altinn.sentPins.filter((pin) => pin.ssn === ALTINN_PERSON.ssn).at(-1);
+					return `Valid until ${clock(issued?.validTo ?? 0, PIN_FLOW_ZONE)}`;
+				},
+				zone: PIN_FLOW_ZONE,
+			},
+			{
+				label: 'ONLYOFFICE code',
+				flow: CODE_FLOW,
+				urlField: 'codeFormUrl',
+				malformed: '12ab',
+				rightCode: () => sandboxes.onlyoffice.lastSmsCode ?? '',
+				word: 'code',
+				otherWord: /\bPIN\b/,
+				service: () => `ONLYOFFICE (${new URL(sandboxes.onlyoffice.baseUrl).host})`,
+				// The example logs in as the sandbox's SMS-code account.
+				account: `${ONLYOFFICE_SMS_2FA_USER.username[0]}…@${ONLYOFFICE_SMS_2FA_USER.username.split('@')[1]}`,
+				hidden: [ONLYOFFICE_SMS_2FA_USER.username, ONLYOFFICE_SMS_2FA_USER.username.split('@')[0]],
+				// The fake portal's SMS answer says the code expires 2030-01-01T10:10:00+01:00.
+				validUntil: () => `Valid until ${clock(Date.parse('2030-01-01T10:10:00+01:00'), CODE_FLOW_ZONE)}`,
+				zone: CODE_FLOW_ZONE,
+			},
+		];
+
+		it.each(pages.map((page) => [page.label, page] as const))('%s page: it says which service, account and until when; a malformed code gets a message and the wait goes on; the right one finishes the execution', async (_title, page) => {
+			const { label, flow, urlField, malformed, rightCode, word, otherWord, service, account, hidden, validUntil, zone } = page;
 			const slug = label.toLowerCase().replace(/\s+/g, '-');
 			const [previous] = await n8n.executions(flow.id);
 			const started = await fetch(`${n8n.baseUrl}/webhook/${flow.path}`, { method: 'POST' });
@@ -314,17 +384,27 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			await person.goto(formUrl);
 			const layoutProblems = await layoutOn360(person, 'the page');
 			await shot(person, `${slug}-page`);
+			const shown = await person.locator('body').innerText();
+			writeFileSync(join(SCREENSHOTS, `${slug}-page.txt`), shown);
+			expect(shown).toMatch(new RegExp(`Service\\s+${service().replace(/[.()]/g, '\\$&')}`));
+			expect(shown).toMatch(new RegExp(`Account\\s+${account}`));
+			for (const secret of hidden) expect(shown).not.toContain(secret);
+			// Read by the waiting node from the step before the link was sent, in this execution.
+			expect(shown).toContain(`${validUntil()} (${zone})`);
+			expect(shown).toMatch(new RegExp(`\\b${word}\\b`));
+			expect(shown).not.toMatch(otherWord);
 
 			await sendWithKeyboard(person, malformed);
 			const alert = person.getByRole('alert');
-			await expect(alert.innerText()).resolves.toMatch(/not a valid code.*still waiting/s);
+			await expect(alert.innerText()).resolves.toMatch(new RegExp(`^That is not a valid ${word}: .*still waiting`, 's'));
 			layoutProblems.push(...(await layoutOn360(person, 'the message')));
 			await shot(person, `${slug}-malformed`);
 			const [stillWaiting] = await n8n.executions(flow.id);
 			expect({ id: stillWaiting.id, status: stillWaiting.status }).toEqual({ id: waiting.id, status: 'waiting' });
 
 			await sendWithKeyboard(person, rightCode());
-			await expect(person.locator('.done').innerText()).resolves.toMatch(/code was received/);
+			await expect(person.locator('.done').innerText()).resolves.toMatch(new RegExp(`^Thank you\\. The ${word} was received`));
+			expect(await person.locator('body').innerText()).not.toMatch(otherWord);
 			layoutProblems.push(...(await layoutOn360(person, 'the confirmation')));
 			await shot(person, `${slug}-accepted`);
 			const done = await n8n.waitForExecution(flow.id, ['success', 'error'], waiting.id - 1);

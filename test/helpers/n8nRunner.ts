@@ -17,6 +17,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	ICredentials,
+	IConnections,
 	IExecuteData,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
@@ -97,6 +98,21 @@ export interface RunOptions {
 	resumeToken?: string | null;
 	/** The node's version in the workflow; 1 unless a test says otherwise. */
 	typeVersion?: number;
+	/** Nodes before the node under test, a chain in this order ending at it, with what each output in this execution. */
+	upstream?: UpstreamNode[];
+	/** The workflow's time zone setting. */
+	timezone?: string;
+}
+
+export interface UpstreamNode {
+	name: string;
+	/** The node's type; the node under test's own type unless given. */
+	type?: string;
+	parameters?: INodeParameters;
+	/** The items it output in this execution; it did not run when absent. */
+	output?: IDataObject[];
+	/** The output those items left from and the next node is connected to; 0 unless given. */
+	outputIndex?: number;
 }
 
 export interface NodeHarness {
@@ -131,13 +147,29 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		credentials: nodeCredentials,
 		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
+	const upstream = options.upstream ?? [];
+	const upstreamNodes: INode[] = upstream.map((before, index) => ({
+		id: `upstream-${index}`,
+		name: before.name,
+		type: before.type ?? node.type,
+		typeVersion: node.typeVersion,
+		position: [0, 0],
+		parameters: before.parameters ?? {},
+	}));
+	const connections: IConnections = {};
+	upstream.forEach((before, index) => {
+		const outputs: IConnections[string]['main'] = Array.from({ length: (before.outputIndex ?? 0) + 1 }, () => []);
+		outputs[before.outputIndex ?? 0] = [{ node: upstream[index + 1]?.name ?? NODE_NAME, type: 'main', index: 0 }];
+		connections[before.name] = { main: outputs };
+	});
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'Test workflow',
-		nodes: [node],
-		connections: {},
+		nodes: [...upstreamNodes, node],
+		connections,
 		active: false,
 		nodeTypes: makeNodeTypes(nodeType),
+		settings: options.timezone ? { timezone: options.timezone } : undefined,
 	});
 	const statusChanges: string[] = [];
 	const executionId = options.executionId ?? '4711';
@@ -162,6 +194,12 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const runExecutionData = createRunExecutionData({ resumeToken: options.resumeToken ?? undefined });
 	if (options.resumeToken === null) delete runExecutionData.resumeToken;
+	upstream.forEach((before, index) => {
+		if (!before.output) return;
+		const main: INodeExecutionData[][] = Array.from({ length: (before.outputIndex ?? 0) + 1 }, () => []);
+		main[before.outputIndex ?? 0] = before.output.map((json) => ({ json }));
+		runExecutionData.resultData.runData[before.name] = [{ startTime: 0, executionTime: 0, executionIndex: index, source: [], data: { main } }];
+	});
 	return { workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
 }
 

@@ -26,6 +26,11 @@ function restCredentials(overrides: Record<string, string> = {}) {
 	return { altinnApi: { environment: 'custom', baseUrl: fake.baseUrl, ...ALTINN_REST_USER, ...overrides } };
 }
 
+/** What a person reads on a page: its text without the style sheet and the markup. */
+function visibleText(html: string): string {
+	return html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]*>/g, ' ');
+}
+
 function pinCredentials(overrides: Record<string, string> = {}) {
 	return { altinnSmsPinApi: altinnSmsPinCredentialData(fake.baseUrl, overrides) };
 }
@@ -236,7 +241,7 @@ describe('Altinn SMS Challenge: Wait for PIN', () => {
 		expect(refused.response.statusCode).toBe(400);
 		expect(JSON.parse(refused.response.body)).toEqual({
 			accepted: false,
-			error: 'That is not a valid code: it must be 4 to 12 letters or digits. The workflow is still waiting; please try again.',
+			error: 'That is not a valid PIN: it must be 4 to 12 letters or digits. The workflow is still waiting; please try again.',
 		});
 		const before = Date.now();
 		const accepted = await callWebhook(harness, node, { method: 'POST', body: { pin: '48213' } });
@@ -256,15 +261,65 @@ describe('Altinn SMS Challenge: Wait for PIN', () => {
 			body: { pin: ' 482 13 ' },
 		});
 		expect(formPost.result.workflowData?.[0][0].json.token).toBe('48213');
-		expect(formPost.response.body).toMatch(/The code was received/);
+		expect(formPost.response.body).toMatch(/Thank you\. The PIN was received/);
+		expect(visibleText(formPost.response.body)).not.toMatch(/\bcode\b/i);
 		const badForm = await callWebhook(harness, node, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
 			body: { pin: '' },
 		});
 		expect(badForm.response.statusCode).toBe(400);
-		expect(badForm.response.body).toMatch(/class="error"/);
+		expect(badForm.response.body).toMatch(/<p class="error" role="alert">That is not a valid PIN: /);
 		expect(badForm.response.body).toMatch(/name="pin"/);
+	});
+
+	it('names the service, the person by the last digits of the national ID number only, and until when the PIN is valid', async () => {
+		const requested = await run(node, { credentials: pinCredentials() });
+		const requestItem = requested.output?.[0][0].json ?? {};
+		const validTo = String(requestItem.validTo);
+		const { harness } = await run(node, {
+			credentials: pinCredentials(),
+			parameters: { operation: 'waitForPin' },
+			input: [{ json: { sent: true } }],
+			timezone: 'Europe/Oslo',
+			// As in the examples: Request PIN, a node sending the link, then this one.
+			upstream: [
+				{ name: 'Request PIN', parameters: {}, output: [requestItem] },
+				{ name: 'Send PIN Link', type: 'n8n-nodes-base.noOp', output: [{ sent: true }] },
+			],
+		});
+		const { response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		produced.push(response.body);
+		expect(response.statusCode).toBe(200);
+		expect(response.body).toContain(`<dt>Service</dt><dd>Altinn (custom address ${new URL(fake.baseUrl).host})</dd>`);
+		expect(response.body).toContain('<dt>Account</dt><dd>national ID number ending in 45</dd>');
+		expect(response.body).not.toContain(ALTINN_PERSON.ssn.slice(-3));
+		const hhmm = new Date(validTo).toLocaleTimeString('en-GB', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		expect(response.body).toContain(`<p class="validity">Valid until ${hhmm} (Europe/Oslo)</p>`);
+		expect(response.body).toContain('<title>Altinn PIN</title>');
+		expect(response.body).toContain('<label for="pin">Type the one-time PIN Altinn sent you:</label>');
+		expect(visibleText(response.body)).not.toMatch(/\bcode\b/i);
+	});
+
+	it.each([
+		['no Request PIN step before it', []],
+		['a Request PIN step that did not run', [{ name: 'Request PIN', parameters: { operation: 'requestPin' } }]],
+		['an empty validTo (.NET\'s 0001-01-01)', [{ name: 'Request PIN', output: [{ validTo: '0001-01-01T00:00:00' }] }]],
+		['an unreadable validTo', [{ name: 'Request PIN', output: [{ validTo: 'soon' }] }]],
+	])('without a usable time (%s) the page says how long a PIN lasts', async (_case, upstream) => {
+		const { harness } = await run(node, { credentials: pinCredentials(), parameters: { operation: 'waitForPin' }, input, upstream });
+		const { response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(response.statusCode).toBe(200);
+		expect(response.body).toContain('<p class="validity">A PIN is valid for 30 minutes after it was sent.</p>');
+		expect(response.body).not.toContain('Valid until');
+	});
+
+	it('shows the page even when the credential cannot be read, without the service and account', async () => {
+		const { harness } = await run(node, { parameters: { operation: 'waitForPin' }, input });
+		const { response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(response.statusCode).toBe(200);
+		expect(response.body).not.toContain('<dl>');
+		expect(response.body).toMatch(/<input id="pin"/);
 	});
 
 	it('escapes nothing it echoes: the error page never repeats what was posted', async () => {

@@ -89,14 +89,14 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 
 		const malformed = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: '12ab' } });
 		expect(malformed.response.statusCode).toBe(400);
-		expect(JSON.parse(malformed.response.body).error).toMatch(/must be 6 digits/);
+		expect(JSON.parse(malformed.response.body).error).toBe('That is not a valid code: it must be 6 digits. The workflow is still waiting; please try again.');
 
 		const wrongCode = smsCodes.at(-1) === '000000' ? '111111' : '000000';
 		const refused = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: wrongCode } });
 		runner.produced.push(refused.response.body);
 		expect(refused.result.workflowData).toBeUndefined();
 		expect(refused.response.statusCode).toBe(400);
-		expect(JSON.parse(refused.response.body).error).toMatch(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)\. .* The workflow is still waiting/);
+		expect(JSON.parse(refused.response.body).error).toMatch(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)\. .* The workflow is still waiting; you can send another code\.$/);
 
 		const accepted = await callWebhook(waiting.harness, node, {
 			method: 'POST',
@@ -104,11 +104,46 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 			body: { pin: ` ${String(smsCodes.at(-1)).slice(0, 3)} ${String(smsCodes.at(-1)).slice(3)}` },
 		});
 		runner.produced.push(accepted.result);
-		expect(accepted.response.body).toMatch(/The code was received/);
+		expect(accepted.response.body).toMatch(/<p class="done">Thank you\. The code was received/);
 		const item = accepted.result.workflowData?.[0][0].json as Record<string, unknown>;
 		expect(item.provider).toBe('onlyoffice');
 		expect(fake.liveTokens.has(String(item.token))).toBe(true);
 		expect(fake.requestsTo('/api/2.0/authentication/')).toHaveLength(2);
+	});
+
+	it('the code page names the portal and the account (masked), and until when the code is valid, read from the Log In step before it', async () => {
+		fake.failure = 'twoFactorSms';
+		const parameters = { operation: 'logIn', smsCodeHandling: 'wait' };
+		const pending = await run({ parameters, typeVersion: 2 });
+		const sent = pending.output?.[1][0].json ?? {};
+		expect(sent.codeExpiresAt).toBe('2030-01-01T09:10:00.000Z');
+		const waiting = await run({
+			parameters: { operation: 'waitForSmsCode' },
+			typeVersion: 2,
+			input: [{ json: { sent: true } }],
+			timezone: 'Asia/Tokyo',
+			// As in the example: Log In's Code Needed output, a node sending the link, then this one.
+			upstream: [
+				{ name: 'Log In', parameters, output: [sent], outputIndex: 1 },
+				{ name: 'Send Code Link', type: 'n8n-nodes-base.noOp', output: [{ sent: true }] },
+			],
+		});
+		const page = await callWebhook(waiting.harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		runner.produced.push(page.response.body);
+		expect(page.response.statusCode).toBe(200);
+		expect(page.response.body).toContain(`<dt>Service</dt><dd>ONLYOFFICE (${new URL(fake.baseUrl).host})</dd>`);
+		expect(page.response.body).toContain('<dt>Account</dt><dd>a…@example.no</dd>');
+		expect(page.response.body).not.toContain(ONLYOFFICE_USER.username);
+		expect(page.response.body).not.toContain('anne');
+		expect(page.response.body).toContain('<p class="validity">Valid until 18:10 on 2030-01-01 (Asia/Tokyo)</p>');
+		expect(page.response.body).toContain('<title>ONLYOFFICE code</title>');
+
+		const malformed = await callWebhook(waiting.harness, node, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { pin: 'x' } });
+		expect(malformed.response.body).toContain('<p class="error" role="alert">That is not a valid code: it must be 6 digits.');
+
+		const withoutTime = await run({ parameters: { operation: 'waitForSmsCode' }, input: [{ json: { sent: true } }], upstream: [{ name: 'Log In', parameters, output: [{ ...sent, codeExpiresAt: null }] }] });
+		const fallback = await callWebhook(withoutTime.harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(fallback.response.body).toContain('<p class="validity">The code is valid for a few minutes.</p>');
 	});
 
 	it('version 2 sends a login that needs a code to the Code Needed output, and a reused token to the Token output', async () => {

@@ -4,6 +4,16 @@ import { bodyExcerpt, headerValues, joinUrl, looksLikeHtml } from '../../nodes/s
 import { leakedSecrets } from '../helpers/leaks';
 import { REDACTED, SecretCollector, SecretRedactor } from '../../nodes/shared/secrets';
 import { makeTokenItem } from '../../nodes/shared/tokenItem';
+import type { AncestorContext } from '../../nodes/shared/codePage';
+import {
+	fieldOfStartingStep,
+	hostOf,
+	maskNationalIdNumber,
+	maskUsername,
+	parseInstant,
+	pinFormPage,
+	validUntilSentence,
+} from '../../nodes/shared/codePage';
 
 describe('token item', () => {
 	it('has one shape for every provider, with ISO dates and null for an unknown expiry', () => {
@@ -114,5 +124,142 @@ describe('resolveBaseUrl', () => {
 
 	it('refuses an unknown environment', () => {
 		expect(() => resolveBaseUrl('staging', undefined, known, 'X')).toThrow(/Unknown X environment "staging"/);
+	});
+});
+
+describe('the code page', () => {
+	const text = {
+		title: 'Altinn PIN',
+		prompt: 'Type the PIN:',
+		word: 'PIN',
+		facts: [
+			{ label: 'Service', value: 'Altinn <TT02> & "test"' },
+			{ label: 'Account', value: 'national ID number ending in 45' },
+		],
+		validity: 'Valid until 14:32 (Europe/Oslo)',
+	};
+
+	it('shows the service, the account and the validity, escaped, with the form the tests and people use', () => {
+		const page = pinFormPage(text);
+		expect(page).toContain('<dt>Service</dt><dd>Altinn &lt;TT02&gt; &amp; &quot;test&quot;</dd>');
+		expect(page).toContain('<dd>national ID number ending in 45</dd>');
+		expect(page).toContain('<p class="validity">Valid until 14:32 (Europe/Oslo)</p>');
+		expect(page).toMatch(/<input id="pin" name="pin"/);
+		expect(page).toMatch(/<button type="submit">Send<\/button>/);
+		expect(page).not.toMatch(/role="alert"/);
+		expect(page).toContain('box-sizing:border-box');
+		// Self-contained: nothing is loaded from elsewhere.
+		expect(page).not.toMatch(/https?:\/\/|@import|url\(/);
+	});
+
+	it('says the error in an alert, and thanks with the provider\'s word', () => {
+		expect(pinFormPage(text, { error: 'Bad <b>' })).toContain('<p class="error" role="alert">Bad &lt;b&gt;</p>');
+		const done = pinFormPage(text, { done: true });
+		expect(done).toContain('<p class="done">Thank you. The PIN was received and the workflow goes on. You can close this page.</p>');
+		expect(done).not.toContain('<form');
+		expect(pinFormPage({ ...text, word: 'code' }, { done: true })).toContain('The code was received');
+	});
+
+	it.each([
+		['01017012345', 'national ID number ending in 45'],
+		[' 010170 12345 ', 'national ID number ending in 45'],
+		['12345', undefined],
+		['', undefined],
+		[undefined, undefined],
+	])('masks the national ID number %p to its last two digits', (value, masked) => {
+		expect(maskNationalIdNumber(value)).toBe(masked);
+		if (masked) expect(masked.replace(/\D/g, '')).toHaveLength(2);
+	});
+
+	it.each([
+		['anne@example.no', 'a…@example.no'],
+		[' Øystein.berg@firma.example ', 'Ø…@firma.example'],
+		['a@example.no', '…@example.no'],
+		['admin', 'a…'],
+		['', undefined],
+		[undefined, undefined],
+	])('masks the username %p to its first letter and domain', (value, masked) => {
+		expect(maskUsername(value)).toBe(masked);
+	});
+
+	it('names the host of an http(s) address only, never its user part', () => {
+		expect(hostOf('https://user:secret@portal.example.com:8443/path')).toBe('portal.example.com:8443');
+		expect(hostOf('ftp://portal.example.com')).toBeUndefined();
+		expect(hostOf('not a url')).toBeUndefined();
+	});
+
+	it('reads instants with a zone as given, wall-clock times only in the zone it is told, and refuses empty dates', () => {
+		expect(parseInstant('2030-01-01T10:10:00+01:00')?.toISOString()).toBe('2030-01-01T09:10:00.000Z');
+		expect(parseInstant('2013-04-11T13:55:42.1347006+02:00')?.toISOString()).toBe('2013-04-11T11:55:42.134Z');
+		expect(parseInstant('2030-06-01T14:00:00', 'Europe/Oslo')?.toISOString()).toBe('2030-06-01T12:00:00.000Z');
+		expect(parseInstant('2030-01-01T14:00:00.123', 'Europe/Oslo')?.toISOString()).toBe('2030-01-01T13:00:00.000Z');
+		expect(parseInstant('2030-06-01T14:00:00')).toBeUndefined();
+		expect(parseInstant('0001-01-01T00:00:00', 'Europe/Oslo')).toBeUndefined();
+		expect(parseInstant('0001-01-01T00:00:00Z')).toBeUndefined();
+		for (const unusable of ['', 'soon', null, undefined, 1893456000000, '2030-13-45T99:00:00Z']) expect(parseInstant(unusable)).toBeUndefined();
+	});
+
+	it('says until when in the workflow\'s time zone, with the date when it is not today there', () => {
+		const now = new Date('2030-06-01T11:50:00Z');
+		expect(validUntilSentence(new Date('2030-06-01T12:20:00Z'), 'Europe/Oslo', now)).toBe('Valid until 14:20 (Europe/Oslo)');
+		expect(validUntilSentence(new Date('2030-06-01T12:20:00Z'), 'America/New_York', now)).toBe('Valid until 08:20 (America/New_York)');
+		expect(validUntilSentence(new Date('2030-06-01T22:20:00Z'), 'Europe/Oslo', now)).toBe('Valid until 00:20 on 2030-06-02 (Europe/Oslo)');
+		expect(validUntilSentence(new Date('2030-06-01T12:20:00Z'), 'Not/A_Zone', now)).toBeUndefined();
+		expect(validUntilSentence(undefined, 'Europe/Oslo', now)).toBeUndefined();
+	});
+
+	describe('finding the step that started the login', () => {
+		type Parent = { name: string; type: string; parameters?: Record<string, string>; disabled?: boolean; depth: number };
+		/** A stand-in for n8n's webhook context: parents by depth, and what each node output. */
+		function context(parents: Parent[], outputs: Record<string, Record<string, unknown>>, evaluated: string[] = []): AncestorContext {
+			return {
+				getNode: () => ({ id: 'w', name: 'Wait', type: 'pkg.challenge', typeVersion: 1, position: [0, 0], parameters: {} }),
+				getParentNodes: (_name: string, options?: { depth?: number }) =>
+					parents
+						.filter((parent) => parent.depth <= (options?.depth ?? Infinity))
+						.map((parent) => ({ name: parent.name, type: parent.type, typeVersion: 1, disabled: parent.disabled ?? false, parameters: parent.parameters ?? {} })),
+				evaluateExpression: (expression: string) => {
+					evaluated.push(expression);
+					const match = /\$\((".*?")\)\.first\(\)\.json\[(".*?")\]/.exec(expression);
+					const output = match ? outputs[JSON.parse(match[1]) as string] : undefined;
+					if (!output || !match) throw new Error('Referenced node is unexecuted');
+					return output[JSON.parse(match[2]) as string] as string;
+				},
+			} as AncestorContext;
+		}
+		const isStart = (parameters: Record<string, unknown>) => (parameters.operation ?? 'requestPin') === 'requestPin';
+
+		it('takes the nearest earlier node of the same type that started the login, skipping other nodes and waiting ones', () => {
+			const evaluated: string[] = [];
+			const found = fieldOfStartingStep(
+				context(
+					[
+						{ name: 'Send "Link"', type: 'n8n-nodes-base.noOp', depth: 1 },
+						{ name: 'Earlier Wait', type: 'pkg.challenge', parameters: { operation: 'waitForPin' }, depth: 2 },
+						{ name: 'Request PIN', type: 'pkg.challenge', depth: 3 },
+						{ name: 'Older Request', type: 'pkg.challenge', parameters: { operation: 'requestPin' }, depth: 4 },
+					],
+					{ 'Request PIN': { validTo: 'near' }, 'Older Request': { validTo: 'far' }, 'Earlier Wait': { validTo: 'wrong' } },
+					evaluated,
+				),
+				'validTo',
+				isStart,
+			);
+			expect(found).toBe('near');
+			expect(evaluated).toEqual(['{{ $("Request PIN").first().json["validTo"] }}']);
+		});
+
+		it('looks further back when the nearest did not run, and gives up without throwing', () => {
+			const parents = [
+				{ name: 'Request PIN', type: 'pkg.challenge', depth: 1 },
+				{ name: 'Older Request', type: 'pkg.challenge', depth: 2 },
+			];
+			expect(fieldOfStartingStep(context(parents, { 'Older Request': { validTo: 'far' } }), 'validTo', isStart)).toBe('far');
+			expect(fieldOfStartingStep(context(parents, {}), 'validTo', isStart)).toBeUndefined();
+			expect(fieldOfStartingStep(context(parents, { 'Request PIN': { validTo: null } }), 'validTo', isStart)).toBeUndefined();
+			expect(fieldOfStartingStep(context([{ ...parents[0], disabled: true }], { 'Request PIN': { validTo: 'x' } }), 'validTo', isStart)).toBeUndefined();
+			const broken = { ...context(parents, {}), getParentNodes: () => { throw new Error('no workflow'); } } as AncestorContext;
+			expect(fieldOfStartingStep(broken, 'validTo', isStart)).toBeUndefined();
+		});
 	});
 });

@@ -5,6 +5,8 @@
  * credential's values. Used by Altinn SMS Challenge, Altinn SOAP Request and the credential's Test
  * button, which checks the service without sending anyone an SMS.
  */
+import type { PageFact, PinFormText } from '../../shared/codePage';
+import { hostOf, maskNationalIdNumber, parseInstant, validUntilSentence } from '../../shared/codePage';
 import type { LoginModule } from '../../shared/loginModule';
 import { resolveBaseUrl } from '../../shared/protocol/inputChecks';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
@@ -56,6 +58,37 @@ export async function altinn2Step<T>(environment: string, step: () => Promise<T>
 
 export function smsPinBaseUrl(credential: AltinnSmsPinCredential): string {
 	return resolveBaseUrl(credential.environment, credential.baseUrl, ALTINN_BASE_URLS, 'Altinn');
+}
+
+/** Which Altinn the credential logs in to, as the PIN page names it. */
+export function altinnServiceName(credential: Pick<AltinnSmsPinCredential, 'environment' | 'baseUrl'>): string {
+	if (credential.environment === 'production') return 'Altinn (production)';
+	if (credential.environment === 'test') return 'Altinn (TT02 test)';
+	const host = hostOf(credential.baseUrl);
+	return host ? `Altinn (custom address ${host})` : 'Altinn (custom address)';
+}
+
+/**
+ * What the PIN page says: the service, the person by the last digits of the national ID number
+ * only, and until when the PIN is valid (Request PIN's `validTo`; Altinn's times without a zone are
+ * Norwegian), in the workflow's time zone; without a usable time, how long a PIN lasts.
+ */
+export function altinnPinPageText(credential: AltinnSmsPinCredential | undefined, validTo: unknown, timeZone: string, now: Date = new Date()): PinFormText {
+	const facts: PageFact[] = [];
+	if (credential) {
+		facts.push({ label: 'Service', value: altinnServiceName(credential) });
+		const person = maskNationalIdNumber(nationalIdNumberOf(credential));
+		if (person) facts.push({ label: 'Account', value: person });
+	}
+	return {
+		title: 'Altinn PIN',
+		prompt: 'Type the one-time PIN Altinn sent you:',
+		word: 'PIN',
+		facts,
+		validity:
+			validUntilSentence(parseInstant(validTo, 'Europe/Oslo'), timeZone, now) ??
+			`A PIN is valid for ${Math.round(PIN_VALIDITY_MS / 60_000)} minutes after it was sent.`,
+	};
 }
 
 /**

@@ -4,6 +4,8 @@
  * workflow needs to ask a person for the code (`completeWithCode` then finishes it). Used by
  * ONLYOFFICE Auth, the ONLYOFFICE API credential's preAuthentication and its Test button.
  */
+import type { PageFact, PinFormText } from '../../shared/codePage';
+import { hostOf, maskUsername, parseInstant, validUntilSentence } from '../../shared/codePage';
 import type { LoginModule } from '../../shared/loginModule';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { totpCodeForSecret } from '../../shared/protocol/totp';
@@ -28,6 +30,28 @@ export interface OnlyofficeCredential {
 }
 
 export const ONLYOFFICE_CREDENTIAL_NAME = 'ONLYOFFICE API';
+
+/**
+ * What the SMS code page says: the portal's host, the username masked to its first letter and
+ * domain, and until when the code is valid (the Log In item's `codeExpiresAt`) in the workflow's
+ * time zone; without a usable time, that a code lasts a few minutes.
+ */
+export function onlyofficeCodePageText(credential: OnlyofficeCredential | undefined, codeExpiresAt: unknown, timeZone: string, now: Date = new Date()): PinFormText {
+	const facts: PageFact[] = [];
+	if (credential) {
+		const host = hostOf(credential.portalUrl);
+		facts.push({ label: 'Service', value: host ? `ONLYOFFICE (${host})` : 'ONLYOFFICE' });
+		const account = maskUsername(credential.username);
+		if (account) facts.push({ label: 'Account', value: account });
+	}
+	return {
+		title: 'ONLYOFFICE code',
+		prompt: 'Type the code the ONLYOFFICE portal sent you by SMS:',
+		word: 'code',
+		facts,
+		validity: validUntilSentence(parseInstant(codeExpiresAt), timeZone, now) ?? 'The code is valid for a few minutes.',
+	};
+}
 
 function tokenItem(credential: OnlyofficeCredential, token: { token: string; expiresAt: Date | null }, obtainedAt: Date): TokenItem {
 	return makeTokenItem({
