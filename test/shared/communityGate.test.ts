@@ -137,10 +137,10 @@ process.stdout.write(JSON.stringify({ cookie: [cookie.key, cookie.value, cookie.
 		expect(JSON.parse(output)).toEqual({ cookie: ['.AspxAuthProd', 'abc', 60], xml: { a: { b: 1 } } });
 	});
 
-	// Measured in 0.4.0: 142 kB of bundled libraries and a 127 kB tarball; the limits catch real growth.
-	it('stays small: the bundled libraries add under 160 kB unpacked, and the tarball is under 140 kB', () => {
+	// Measured in 0.4.0: 139 kB of bundled libraries and a 132 kB tarball; the limits catch real growth.
+	it('stays small: the bundled libraries add under 160 kB unpacked, and the tarball is under 150 kB', () => {
 		const vendor = readdirSync(join(unpacked, 'dist', 'vendor')).reduce((sum, name) => sum + statSync(join(unpacked, 'dist', 'vendor', name)).size, 0);
 		expect(vendor).toBeLessThan(160 * 1024);
-		expect(tarball.size).toBeLessThan(140 * 1024);
+		expect(tarball.size).toBeLessThan(150 * 1024);
 	});
 });
