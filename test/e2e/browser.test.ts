@@ -276,12 +276,13 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			const dialog = await openCredential(id);
 			await dialog.getByText(FAILURE).first().waitFor();
 			expect(await dialog.locator(SUCCESS).isVisible()).toBe(false);
+			await shot(page, `credential-${type}-wrong`);
+			// Under n8n's heading, "More details" opens the login's message; the wrong value itself never shows.
+			await dialog.getByText('More details').click();
+			await dialog.getByText(sentence).first().waitFor();
 			const text = (await dialog.innerText()).replace(/\s+/g, ' ');
-			// Beside n8n's heading: the login's message, and never the wrong value itself.
 			expect(text).toMatch(sentence);
 			expect(text).not.toContain(WRONG_VALUE);
-			await shot(page, `credential-${type}-wrong`);
-			await dialog.getByText('More details').click();
 			await shot(page, `credential-${type}-wrong-details`);
 			await page.keyboard.press('Escape');
 		});
