@@ -314,6 +314,12 @@ describe('Altinn SMS Challenge: Wait for PIN', () => {
 		expect(response.body).not.toContain('Valid until');
 	});
 
+	it('asks for the PIN from the letter of codes when the credential uses Altinn PIN (letter)', async () => {
+		const { harness } = await run(node, { credentials: pinCredentials({ authMethod: 'AltinnPin' }), parameters: { operation: 'waitForPin' }, input });
+		const { response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+		expect(response.body).toContain('<label for="pin">Type the PIN from the letter of codes Altinn sent you by post (Altinn says which one):</label>');
+	});
+
 	it('shows the page even when the credential cannot be read, without the service and account', async () => {
 		const { harness } = await run(node, { parameters: { operation: 'waitForPin' }, input });
 		const { response } = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });

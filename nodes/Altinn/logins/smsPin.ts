@@ -82,7 +82,10 @@ export function altinnPinPageText(credential: AltinnSmsPinCredential | undefined
 	}
 	return {
 		title: 'Altinn PIN',
-		prompt: 'Type the one-time PIN Altinn sent you:',
+		prompt:
+			credential?.authMethod === 'AltinnPin'
+				? 'Type the PIN from the letter of codes Altinn sent you by post (Altinn says which one):'
+				: 'Type the one-time PIN Altinn sent you:',
 		word: 'PIN',
 		facts,
 		validity:
