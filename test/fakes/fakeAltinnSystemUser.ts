@@ -216,6 +216,16 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 		this.vendorOfClient.set(clientId, vendorOrgNo);
 	}
 
+	/**
+	 * A Maskinporten token for a vendor client, as if Maskinporten had issued it for `scope`: for a
+	 * test that scripts the token answer and wants the vendor API to accept the token that follows.
+	 */
+	issueVendorToken(clientId: string, scope: string, seconds: number = this.maskinportenTokenSeconds): string {
+		const token = randomUUID();
+		this.maskinportenTokens.set(token, { clientId, scope, expiresAt: Date.now() + seconds * 1000 });
+		return token;
+	}
+
 	/** Puts a system in the register directly, as if registered earlier. */
 	addSystem(system: Partial<FakeSystem> & Pick<FakeSystem, 'id' | 'clientId'>): FakeSystem {
 		const stored: FakeSystem = {

@@ -17,6 +17,7 @@ import { replaceTokenStore, TokenStore } from '../../nodes/shared/tokenStore';
 import type { Clock } from '../../nodes/shared/tokenStore';
 import { FakeAltinn } from '../fakes/fakeAltinn';
 import { FakeAltinn3 } from '../fakes/fakeAltinn3';
+import { FakeAltinnSystemUser } from '../fakes/fakeAltinnSystemUser';
 import { FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
 import { FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice } from '../fakes/fakeOnlyoffice';
@@ -73,6 +74,7 @@ beforeAll(async () => {
 		onlyoffice: await new FakeOnlyoffice().start(),
 		altinn: await new FakeAltinn().start(),
 		altinn3: await new FakeAltinn3().start(),
+		altinnSystemUser: await new FakeAltinnSystemUser().start(),
 		bokbasen: await new FakeBokbasenAuth().start(),
 	};
 	elsewhere = await new Elsewhere().start();
@@ -87,7 +89,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), fakes.altinn3.stop(), fakes.bokbasen.stop(), elsewhere.stop()]);
+	await Promise.all([fakes.boknett.stop(), fakes.onlyoffice.stop(), fakes.altinn.stop(), fakes.altinn3.stop(), fakes.altinnSystemUser.stop(), fakes.bokbasen.stop(), elsewhere.stop()]);
 	reportFigures();
 });
 
@@ -116,7 +118,7 @@ async function runCase(
 	waits.length = 0;
 	logLines.length = 0;
 	const baseUrl = script === 'refused' ? refusedUrl : fake.baseUrl;
-	if (script !== 'refused') fake.serveNext(...(script.length > 0 ? [...(target.scriptPrefix?.() ?? []), ...script] : []));
+	if (script !== 'refused') fake.serveNext(...(script.length > 0 ? [...(target.scriptPrefix?.(fakes) ?? []), ...script] : []));
 	const options = target.options(baseUrl, overrides);
 	if (timeoutMs) options.parameters = { ...options.parameters, options: { timeout: timeoutMs } };
 	const consoleLines: string[] = [];

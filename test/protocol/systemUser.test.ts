@@ -218,6 +218,20 @@ describe('the system-user grant and token', () => {
 		expect(problemOf(() => readSystemUserFacts(bad)).details.kind).toBe('unexpectedAnswer');
 	});
 
+	it('refuses a token that says it acts for another customer than the one asked for', () => {
+		const answerFor = (orgNo: string) =>
+			jsonAnswer(200, {
+				access_token: 'opaque-token',
+				token_type: 'Bearer',
+				expires_in: 120,
+				authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_id: ['su-1'], systemuser_org: { authority: 'iso6523-actorid-upis', ID: `0192:${orgNo}` } }],
+			});
+		const problem = problemOf(() => readSystemUserTokenAnswer(answerFor(OTHER_CUSTOMER_ORG_NO), CUSTOMER_ORG_NO, new Date()));
+		expect(problem.details.kind).toBe('unexpectedAnswer');
+		expect(problem.message).toBe(`Maskinporten's system-user token acts for org no ${OTHER_CUSTOMER_ORG_NO}, not for org no ${CUSTOMER_ORG_NO} that was asked for`);
+		expect(readSystemUserTokenAnswer(answerFor(CUSTOMER_ORG_NO), CUSTOMER_ORG_NO, new Date()).systemUser.orgNumber).toBe(CUSTOMER_ORG_NO);
+	});
+
 	it('explains invalid_authorization_details, and leaves other refusals to the Maskinporten reader', async () => {
 		const malformed = await maskinportenAnswer(APP_SCOPE, { authorizationDetails: [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'x', ID: '1' } }] });
 		expect(problemOf(() => readSystemUserTokenAnswer(malformed, CUSTOMER_ORG_NO, new Date())).message).toMatch(/did not accept the system-user details/);
@@ -360,6 +374,19 @@ describe('system-user requests against the fake', () => {
 		expect(problemOf(() => readSystemUserRequestAnswer(jsonAnswer(200, { status: 'New' }))).message).toMatch(/no request ID/);
 		expect(problemOf(() => readSystemUserRequestAnswer(answer(503, {}, '', 'Service Unavailable'))).details.kind).toBe('unavailable');
 		expect(readSystemUserRequestAnswer(jsonAnswer(200, { id: 'x', status: 'accepted' })).status).toBe('Accepted');
+	});
+
+	it("reads a gateway's error page (502) as Altinn being down, not as a wrong address; a web page with a 4xx still points at the address", () => {
+		const page = '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>';
+		const down = problemOf(() => readSystemUserRequestAnswer(answer(502, { 'content-type': 'text/html' }, page, 'Bad Gateway')));
+		expect(down.details.kind).toBe('unavailable');
+		expect(down.message).toBe('Altinn failed to read the system-user request (502 Bad Gateway)');
+		expect(down.details.hint).toMatch(/Try again later/);
+		expect(down.details.providerMessage).toBeUndefined();
+		const login = problemOf(() => readSystemUserRequestAnswer(answer(403, { 'content-type': 'text/html' }, page, 'Forbidden')));
+		expect(login.details.kind).toBe('unexpectedAnswer');
+		expect(login.message).toBe('Altinn answered with a web page when asked to read the system-user request (403 Forbidden)');
+		expect(login.details.hint).toMatch(/platform address/);
 	});
 
 	it('checks its own input before sending', () => {

@@ -257,7 +257,17 @@ export function readSystemUserTokenAnswer(
 		});
 	}
 	const token = readMaskinportenTokenAnswer(answer, now);
-	return { token, systemUser: readSystemUserFacts(token.accessToken, answer.body) };
+	const systemUser = readSystemUserFacts(token.accessToken, answer.body);
+	// A token that says it acts for another organisation is never exchanged or handed on as this customer's.
+	if (systemUser.orgNumber !== null && systemUser.orgNumber !== customerOrgNo) {
+		throw new LoginProblem({
+			kind: 'unexpectedAnswer',
+			message: `Maskinporten's system-user token acts for org no ${systemUser.orgNumber}, not for org no ${customerOrgNo} that was asked for`,
+			hint: 'The token was not used. Check the Maskinporten address in the credential (a proxy may be in the way), and report it to the maintainers of this node if it persists.',
+			httpCode: answer.statusCode,
+		});
+	}
+	return { token, systemUser };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -771,9 +781,10 @@ function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 	const problem = readProblemDocument(answer);
 	const providerMessage = problem ? problemWords(problem) : textExcerpt(answer);
 	const knownHint = problem?.code ? PROBLEM_HINTS[problem.code] : undefined;
-	if (looksLikeHtml(answer)) {
+	// A gateway's error page (502, 504) is Altinn being down, not a wrong address: it falls to the 5xx answer below.
+	if (looksLikeHtml(answer) && code < 500) {
 		return new LoginProblem({
-			kind: code >= 500 ? 'unavailable' : 'unexpectedAnswer',
+			kind: 'unexpectedAnswer',
 			message: `Altinn answered with a web page when asked to ${call.action} (${statusLine(answer)})`,
 			hint: 'Check the platform address (e.g. https://platform.tt02.altinn.no for test); a proxy or login page may be in the way.',
 			httpCode: code,

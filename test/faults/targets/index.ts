@@ -5,6 +5,7 @@
  */
 import { altinnAuthenticate, altinnSmsChallenge, altinnSoapRequest } from './altinn2';
 import { altinn3Authenticate } from './altinn3';
+import { altinn3SystemUserAuthenticate, altinn3SystemUserGetRequest } from './altinn3SystemUser';
 import { bokbasenToken } from './bokbasen';
 import { boknettCreate, boknettDelete } from './boknett';
 import { onlyofficeAuth, onlyofficeAuthenticator } from './onlyoffice';
@@ -22,6 +23,8 @@ export const TARGETS: NodeTarget[] = [
 	altinnSmsChallenge,
 	altinnSoapRequest,
 	altinn3Authenticate,
+	altinn3SystemUserAuthenticate,
+	altinn3SystemUserGetRequest,
 	bokbasenToken,
 	onlyofficeAuthenticator,
 ];

@@ -9,6 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { FakeAltinn } from '../../fakes/fakeAltinn';
 import { FakeBoknett } from '../../fakes/fakeBoknett';
 import { FakeAltinn3 } from '../../fakes/fakeAltinn3';
+import { FakeAltinnSystemUser } from '../../fakes/fakeAltinnSystemUser';
 import { FakeBokbasenAuth } from '../../fakes/fakeBokbasenAuth';
 import { FakeOnlyoffice } from '../../fakes/fakeOnlyoffice';
 import type { FakeServer, RecordedRequest, Reply } from '../../fakes/fakeServer';
@@ -20,6 +21,7 @@ export interface Fakes {
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
 	altinn3: FakeAltinn3;
+	altinnSystemUser: FakeAltinnSystemUser;
 	bokbasen: FakeBokbasenAuth;
 }
 
@@ -72,9 +74,10 @@ export interface NodeTarget {
 	utf8: { overrides: Overrides; check: (request: RecordedRequest, requests: RecordedRequest[]) => void; requests?: number };
 	/**
 	 * Normal answers served before each scripted fault, so the fault hits a later step of a login of
-	 * several requests (e.g. the code after the password). They count as requests.
+	 * several requests (e.g. the code after the password). They count as requests. Called after
+	 * `prepare`, so a prefix may hold something the fake issued (e.g. a token it will accept).
 	 */
-	scriptPrefix?: () => Reply[];
+	scriptPrefix?: (fakes: Fakes) => Reply[];
 }
 
 export const api = (message: RegExp, hint: RegExp, requests = 1): Expected => ({ error: 'NodeApiError', message, hint, requests });
