@@ -106,6 +106,14 @@ const TOKEN_ANSWER = (accessToken: string): Reply => json(200, { access_token: a
 
 // ---------------------------------------------------------------- Altinn Authenticate → system user
 
+/** Both rows sign a Maskinporten grant first: the client ID is the credential value that reaches it. */
+const CLIENT_ID_FIELD: NodeTarget['fields'][number] = {
+	name: 'client ID',
+	set: (value) => ({ clientId: value }),
+	readBack: grantIssuer,
+	injected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID/),
+};
+
 export const altinn3SystemUserAuthenticate: NodeTarget = {
 	name: 'Altinn Authenticate (Altinn 3 System User)',
 	node: new AltinnAuthenticate(),
@@ -225,14 +233,7 @@ export const altinn3SystemUserAuthenticate: NodeTarget = {
 			expected: api(/^Altinn answered the token exchange with a web page instead of a token \(200 OK\)$/, /a proxy or a login page/, 2),
 		},
 	],
-	fields: [
-		{
-			name: 'client ID',
-			set: (value) => ({ clientId: value }),
-			readBack: grantIssuer,
-			injected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID/),
-		},
-	],
+	fields: [CLIENT_ID_FIELD],
 	utf8: {
 		// The customer's system user was asked for with an external reference in æøå: the grant carries it.
 		overrides: { externalRef: UTF8_REFERENCE },
@@ -361,14 +362,7 @@ export const altinn3SystemUserGetRequest: NodeTarget = {
 			expected: api(new RegExp(`^Altinn's answer when asked to ${VENDOR_CALL} has no request ID$`), /changed its API/, 2),
 		},
 	],
-	fields: [
-		{
-			name: 'client ID',
-			set: (value) => ({ clientId: value }),
-			readBack: grantIssuer,
-			injected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID/),
-		},
-	],
+	fields: [CLIENT_ID_FIELD],
 	utf8: {
 		// Looked up by an external reference in æøå: percent-encoded UTF-8 in the path.
 		overrides: { externalRef: UTF8_REFERENCE },
