@@ -116,7 +116,6 @@ export class AltinnAuthenticate implements INodeType {
 		],
 	};
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const login = this.getNodeParameter('authentication', itemIndex) as AltinnLogin;

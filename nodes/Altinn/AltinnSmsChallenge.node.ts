@@ -106,7 +106,6 @@ export class AltinnSmsChallenge implements INodeType {
 		});
 	}
 
-
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCodeWebhook(this, {
 			rule: ALTINN_PIN_RULE,

@@ -96,7 +96,6 @@ export class AltinnSoapRequest implements INodeType {
 		],
 	};
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const credential = await credentialFor(this, altinnSmsPinLogin, itemIndex);

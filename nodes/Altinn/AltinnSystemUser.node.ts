@@ -308,7 +308,6 @@ export class AltinnSystemUser implements INodeType {
 		],
 	};
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject | IDataObject[]> => {
 			const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();

@@ -123,7 +123,6 @@ export class AltinnSystemUserTrigger implements INodeType {
 		],
 	};
 
-
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const secrets = new SecretCollector();
 		try {

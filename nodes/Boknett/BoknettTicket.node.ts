@@ -101,7 +101,6 @@ export class BoknettTicket implements INodeType {
 		],
 	};
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
 			const operation = this.getNodeParameter('operation', itemIndex) as BoknettOperation;

@@ -130,7 +130,6 @@ export class OnlyofficeAuth implements INodeType {
 		],
 	};
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0, 'logIn') as 'logIn' | 'waitForSmsCode';
 		if (operation === 'waitForSmsCode') {

@@ -2,7 +2,7 @@
 import { AltinnAuthenticate } from '../../../nodes/Altinn/AltinnAuthenticate.node';
 import { ENTERPRISE_USER, makeKeyClient } from '../../fakes/fakeAltinn3';
 import type { Reply } from '../../fakes/fakeServer';
-import { api, retried, oauth2Expectations, retriedThenOk } from './shared';
+import { api, grantAndExchangeOverrides, retried, oauth2Expectations } from './shared';
 import type { NodeTarget } from './shared';
 
 const altinn3Client = makeKeyClient();
@@ -46,10 +46,7 @@ export const altinn3Authenticate: NodeTarget = {
 	succeeded: (json) => json.provider === 'altinn3' && typeof json.token === 'string',
 	token: (json) => String(json.token),
 	provider: oauth2Expectations('Maskinporten'),
-	overrides: {
-		...retriedThenOk(2),
-		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 1),
-	},
+	overrides: grantAndExchangeOverrides(),
 	own: [
 		{
 			id: 'wrongKey',

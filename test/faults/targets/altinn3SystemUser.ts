@@ -17,7 +17,7 @@ import type { RecordedRequest, Reply } from '../../fakes/fakeServer';
 import { HTML_ERROR_PAGE, json } from '../../fakes/fakeServer';
 import type { Expected, GenericCaseId, ProviderCaseId } from '../cases';
 import { GENERIC_CASES } from '../cases';
-import { api, retried, oauth2Expectations, retriedThenOk } from './shared';
+import { api, grantAndExchangeOverrides, retried, oauth2Expectations, retriedThenOk } from './shared';
 import type { Fakes, NodeTarget, Overrides } from './shared';
 
 const vendor = makeKeyClient();
@@ -106,6 +106,16 @@ const TOKEN_ANSWER = (accessToken: string): Reply => json(200, { access_token: a
 
 // ---------------------------------------------------------------- Altinn Authenticate → system user
 
+/** Both rows: a grant signed with a key Maskinporten does not know. */
+const WRONG_KEY_CASE: NodeTarget['own'][number] = {
+	id: 'wrongKey',
+	description: 'a key that is not the registered one (invalid_client)',
+	retryAllowed: false,
+	script: () => [],
+	overrides: { privateKey: makeKeyClient().privateKeyPem },
+	expected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID, the Key ID/),
+};
+
 /** Both rows sign a Maskinporten grant first: the client ID is the credential value that reaches it. */
 const CLIENT_ID_FIELD: NodeTarget['fields'][number] = {
 	name: 'client ID',
@@ -136,10 +146,7 @@ export const altinn3SystemUserAuthenticate: NodeTarget = {
 	token: (item) => String(item.token),
 	// The grant's answer is read by the system-user reader first, then as any Maskinporten token answer.
 	provider: oauth2Expectations('Maskinporten'),
-	overrides: {
-		...retriedThenOk(2),
-		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 1),
-	},
+	overrides: grantAndExchangeOverrides(),
 	own: [
 		{
 			id: 'notApproved',
@@ -163,14 +170,7 @@ export const altinn3SystemUserAuthenticate: NodeTarget = {
 			script: () => [json(400, { error: 'invalid_authorization_details', error_description: 'Unknown authorization_details type' })],
 			expected: api(/^Maskinporten did not accept the system-user details in the login for org no 310547891$/, /external reference.*does not retry a refused login/),
 		},
-		{
-			id: 'wrongKey',
-			description: 'a key that is not the registered one (invalid_client)',
-			retryAllowed: false,
-			script: () => [],
-			overrides: { privateKey: makeKeyClient().privateKeyPem },
-			expected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID, the Key ID/),
-		},
+		WRONG_KEY_CASE,
 		{
 			id: 'scopeNotGranted',
 			description: 'a scope the client does not have (invalid_scope)',
@@ -339,14 +339,7 @@ export const altinn3SystemUserGetRequest: NodeTarget = {
 			overrides: { clientId: LIMITED_CLIENT_ID },
 			expected: api(/^Maskinporten did not give this client access \(400 Bad Request\)$/, /systemuser\.request\.read/, 1),
 		},
-		{
-			id: 'wrongKey',
-			description: 'a key that is not the registered one (invalid_client)',
-			retryAllowed: false,
-			script: () => [],
-			overrides: { privateKey: makeKeyClient().privateKeyPem },
-			expected: api(/^Maskinporten refused the login \(400 Bad Request\)$/, /Check the client ID, the Key ID/),
-		},
+		WRONG_KEY_CASE,
 		{
 			id: 'unknownStatus',
 			description: 'a request in a status the node does not know',

@@ -155,3 +155,14 @@ export function retriedThenOk(requests: number): Partial<Record<GenericCaseId, E
 	};
 }
 
+/**
+ * The Altinn 3 logins (Maskinporten grant, then Altinn's exchange): a retried fault is followed by both
+ * requests, and a redirect is refused at the first.
+ */
+export function grantAndExchangeOverrides(): Partial<Record<GenericCaseId, Expected>> {
+	return {
+		...retriedThenOk(2),
+		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 1),
+	};
+}
+
