@@ -363,30 +363,3 @@ export async function sendRequest(
 		await policy.sleep(askedWait ?? policy.firstDelayMs * 2 ** (attempt - 1));
 	}
 }
-
-/** The legacy `request` helper, the only HTTP client n8n gives a node's credential test method. */
-export type LegacyRequest = (uriOrObject: string | object, options?: object) => Promise<unknown>;
-
-/**
- * Lets `sendRequest` run on the legacy `request` helper, so a credential test speaks the same
- * protocol code as the node. Same policy: answers of every status, no redirects, a time-out.
- */
-export function contextFromLegacyRequest(request: LegacyRequest): HttpCapableContext {
-	return {
-		helpers: {
-			httpRequest: async (options: IHttpRequestOptions) =>
-				await request({
-					method: options.method,
-					uri: options.url,
-					headers: options.headers,
-					body: options.body,
-					resolveWithFullResponse: true,
-					simple: false,
-					followRedirect: false,
-					followAllRedirects: false,
-					encoding: null,
-					timeout: options.timeout,
-				}),
-		},
-	};
-}
