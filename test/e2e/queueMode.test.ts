@@ -65,6 +65,25 @@ function workersThatRan(executionId: number): number[] {
 		.map((worker) => worker.index);
 }
 
+/** The Bull job a worker ran an execution as, read from its log line "Worker started execution N (job J)". */
+function jobOf(executionId: number): string {
+	const line = new RegExp(`Worker started execution ${executionId} \\(job (\\w+)`);
+	for (const worker of c().workers) {
+		const found = line.exec(worker.serverLog());
+		if (found) return found[1];
+	}
+	throw new Error(`No worker logged execution ${executionId}`);
+}
+
+/** Bull's lists a worker takes a job from or holds it in (n8n's queue "jobs", Bull's default prefix), each holding the job or not. */
+async function bullListsHolding(jobId: string): Promise<string[]> {
+	const lists = ['wait', 'active', 'paused', 'delayed'];
+	const replies = await Promise.all(
+		lists.map((list) => (list === 'delayed' ? c().redis.command('ZRANGE', `bull:jobs:${list}`, '0', '-1') : c().redis.command('LRANGE', `bull:jobs:${list}`, '0', '-1'))),
+	);
+	return lists.filter((_list, index) => replies[index].includes(`\r\n${jobId}\r\n`));
+}
+
 function startedOn(executionId: number): Record<number, number> {
 	const line = new RegExp(`Worker started execution ${executionId} \\(job`, 'g');
 	return Object.fromEntries(c().workers.map((worker, index) => [index + 1, (worker.serverLog().match(line) ?? []).length]));
@@ -420,6 +439,8 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 				const [running] = await executions(workflowId);
 				expect(running.status).toBe('running');
 				const [worker] = workersThatRan(running.id);
+				const job = jobOf(running.id);
+				expect(await bullListsHolding(job)).toEqual(['active']);
 				await c().workers[worker - 1].kill('SIGKILL');
 				killedAt = Date.now();
 				const ended = await waitForExecution(workflowId, ['error', 'crashed', 'success', 'canceled'], running.id - 1, 90_000);
@@ -428,8 +449,9 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 						`its error: ${JSON.stringify(ended.data?.resultData.error?.message ?? null)}; workers that started it: ${JSON.stringify(workersThatRan(ended.id))}`,
 				);
 				expect(ended.status).not.toBe('success');
-				// Long enough for a retry on the other worker to have shown up at the fake.
-				await new Promise((resolve) => setTimeout(resolve, 5_000));
+				// Bull's stalled-job check (every 5 s here) either gives the job to the other worker or fails it:
+				// once no list holds it, a run on the other worker would already be in that worker's log.
+				await waitFor(async () => (await bullListsHolding(job)).length === 0, 60_000, 'Bull to let go of the killed worker\'s job');
 				expect(workersThatRan(ended.id)).toEqual([worker]);
 				expect(refused() - before).toBe(1);
 			} finally {

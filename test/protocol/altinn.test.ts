@@ -195,6 +195,17 @@ describe('Altinn Basic SOAP requests', () => {
 		expect(broken.message).not.toContain('a&b');
 	});
 
+	it('refuses XML the validator passes but the parser cannot read (an unclosed CDATA after the root), as a template and as an answer', () => {
+		const unclosed = '<a>{{userPassword}}</a><![CDATA[</b>';
+		const template = problemOf(() => fillSoapTemplate(unclosed, values));
+		expect(template.details.kind).toBe('badInput');
+		expect(template.message).toBe('The SOAP body cannot be sent: it is not well-formed XML');
+		const envelope = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"></s:Envelope><![CDATA[</AltinnFault>';
+		const read = problemOf(() => readServiceAnswer(answer(200, {}, envelope), 'json'));
+		expect(read.details.kind).toBe('unexpectedAnswer');
+		expect(read.message).toBe("Altinn's answer to the SOAP request cannot be read: it is not well-formed XML (200)");
+	});
+
 	it('returns the Body as JSON or the raw XML, and reads faults as PIN problems', () => {
 		const ok = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><XResponse><XResult>007</XResult></XResponse></s:Body></s:Envelope>';
 		expect(readServiceAnswer(answer(200, {}, ok), 'json')).toEqual({ XResponse: { XResult: '007' } });

@@ -87,7 +87,23 @@ async function tcpAnswers(port: number, send: string, expect: RegExp): Promise<b
 export interface RedisServer {
 	port: number;
 	logFile: string;
+	/** Sends one command and resolves with Redis's raw reply (RESP), for tests that read Bull's state. */
+	command(...args: string[]): Promise<string>;
 	stop(): Promise<void>;
+}
+
+/** One Redis command in RESP, its whole reply read until the connection is closed by QUIT. */
+async function redisCommand(port: number, args: string[]): Promise<string> {
+	const encode = (parts: string[]) => `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`;
+	return await new Promise((resolve, reject) => {
+		const socket = new Socket();
+		let reply = '';
+		socket.setTimeout(5_000, () => socket.destroy(new Error(`Redis did not answer ${args[0]} within 5 s`)));
+		socket.once('error', reject);
+		socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+		socket.once('close', () => resolve(reply.replace(/\+OK\r\n$/, '')));
+		socket.connect(port, '127.0.0.1', () => socket.write(encode(args) + encode(['QUIT'])));
+	});
 }
 
 /** A Redis on a free loopback port, without persistence, its files in a temporary folder. */
@@ -122,7 +138,7 @@ export async function startRedis(binaries: QueueServiceBinaries): Promise<RedisS
 	};
 	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline && child.exitCode === null) {
-		if (await tcpAnswers(port, 'PING\r\n', /\+PONG/)) return { port, logFile, stop };
+		if (await tcpAnswers(port, 'PING\r\n', /\+PONG/)) return { port, logFile, command: (...args) => redisCommand(port, args), stop };
 		await sleep(200);
 	}
 	const text = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';

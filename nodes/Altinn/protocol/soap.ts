@@ -167,12 +167,20 @@ function text(value: unknown): string {
 	return '';
 }
 
-/** Why XML from Altinn could not be read, or undefined when it can be. DOCTYPEs are refused outright. */
-function xmlProblem(body: string): string | undefined {
-	if (/<!DOCTYPE|<!ENTITY/i.test(body)) return 'it contains a document type declaration, which is refused for safety';
+/**
+ * The parsed document, or why the XML (Altinn's answer, or a SOAP body to send) cannot be read. DOCTYPEs are refused outright. The
+ * validator passes some documents the parser then refuses (an unclosed CDATA section after the root
+ * element), so the parser's own failure is an unreadable answer too, never its raw error.
+ */
+function readXmlDocument(body: string): { document: XmlObject } | { problem: string } {
+	if (/<!DOCTYPE|<!ENTITY/i.test(body)) return { problem: 'it contains a document type declaration, which is refused for safety' };
 	const validation = XMLValidator.validate(body);
-	if (validation !== true) return `it is not well-formed XML (line ${validation.err.line}: ${validation.err.msg})`;
-	return undefined;
+	if (validation !== true) return { problem: `it is not well-formed XML (line ${validation.err.line}: ${validation.err.msg})` };
+	try {
+		return { document: parseXml(body) };
+	} catch {
+		return { problem: 'it is not well-formed XML' };
+	}
 }
 
 export interface AltinnFault {
@@ -186,13 +194,17 @@ export interface AltinnFault {
 /** The SOAP Body of an answer, or a problem explaining why there is none to read. */
 function readEnvelopeBody(answer: HttpAnswer, what: string): XmlObject {
 	const html = looksLikeHtml(answer);
-	const problem = html ? 'it is a web page' : answer.body.trim() ? xmlProblem(answer.body) : 'it is empty';
-	if (problem) {
+	const parsed: { document: XmlObject } | { problem: string } = html
+		? { problem: 'it is a web page' }
+		: answer.body.trim()
+			? readXmlDocument(answer.body)
+			: { problem: 'it is empty' };
+	if ('problem' in parsed) {
 		throw new LoginProblem({
 			kind: answer.statusCode >= 500 && !html ? 'unavailable' : 'unexpectedAnswer',
 			message: html
 				? `Altinn answered ${what} with a web page instead of SOAP (${statusLine(answer)})`
-				: `Altinn's answer to ${what} cannot be read: ${problem} (${statusLine(answer)})`,
+				: `Altinn's answer to ${what} cannot be read: ${parsed.problem} (${statusLine(answer)})`,
 			hint:
 				answer.statusCode >= 500
 					? 'Altinn has a problem. Try again later. Note that Altinn 2 SOAP services were announced to shut down on 19 June 2026.'
@@ -200,7 +212,7 @@ function readEnvelopeBody(answer: HttpAnswer, what: string): XmlObject {
 			httpCode: answer.statusCode,
 		});
 	}
-	const document = parseXml(answer.body);
+	const { document } = parsed;
 	const envelope = document.Envelope;
 	const body = isObject(envelope) ? envelope.Body : undefined;
 	if (!isObject(body)) {
@@ -382,11 +394,11 @@ export function fillSoapTemplate(template: string, values: Record<SoapPlaceholde
 			[...template.matchAll(PLACEHOLDER_PATTERN)].map(([, name]) => [PLACEHOLDER_LABELS[name as SoapPlaceholder], values[name as SoapPlaceholder]]),
 		),
 	);
-	const problem = xmlProblem(withStandIns);
-	if (problem) {
+	const checked = readXmlDocument(withStandIns);
+	if ('problem' in checked) {
 		throw new LoginProblem({
 			kind: 'badInput',
-			message: `The SOAP body cannot be sent: ${problem}`,
+			message: `The SOAP body cannot be sent: ${checked.problem}`,
 			hint: 'Fix the XML in the SOAP Body parameter. Keep the placeholders as they are; they are filled in when the request is sent.',
 		});
 	}
