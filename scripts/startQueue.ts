@@ -10,7 +10,8 @@ import { join } from 'node:path';
 
 import { createQueueCluster } from '../test/support/queue';
 import { SANDBOX_DIR, ensureRuntime } from '../test/support/runtime';
-import { howToUse, importExamples, phase, startPrintingSandboxes, stopOnSignals } from './startSandbox';
+import { importExamples } from '../test/support/examples';
+import { howToUse, phase, startPrintingSandboxes, stopOnSignals } from './startSandbox';
 
 export const QUEUE_PORTS = { main: 5678, webhook: 5679, workers: [5680, 5681] };
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
 		sandboxes = await startPrintingSandboxes();
 
 		phase('5/6 Importing the sandbox credentials and the example workflows into PostgreSQL');
-		const workflows = await importExamples(cluster.main, sandboxes);
+		const workflows = await importExamples(cluster.main, sandboxes, console.log);
 
 		phase('6/6 Starting n8n: main :5678, worker 1 and 2 (health :5680, :5681), webhook processor :5679');
 		await cluster.start();

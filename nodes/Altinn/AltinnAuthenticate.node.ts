@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
+	INodeProperties,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
@@ -12,6 +13,7 @@ import { tokenOf } from '../shared/loginModule';
 import { credentialFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem } from '../shared/runItems';
+import { customerOrgNumberProperty } from './descriptions';
 import { altinnMaskinportenLogin } from './logins/maskinporten';
 import { altinnPasswordLogin } from './logins/password';
 import { altinnSystemUserLogin } from './logins/systemUser';
@@ -19,7 +21,40 @@ import { altinnSystemUserLogin } from './logins/systemUser';
 type AltinnLogin = 'maskinporten' | 'systemUser' | 'password';
 
 const PASSWORD_NOTICE =
-	'Altinn shut Altinn 2, with this password login, down on 19 June 2026: use Altinn 3 System User (for customers) or Altinn 3 (Maskinporten) (for your own organisation).';
+	'Altinn shut Altinn 2, with this password login, down on 19 June 2026: use Altinn 3 (Maskinporten), acting for your organisation or for a customer.';
+
+const PASSWORD_DESCRIPTION = 'Username and password for the Altinn 2 REST API (auth cookie)';
+
+/** The customer a system-user login acts for (shown for version 2's and version 3's system-user choice). */
+const CUSTOMER_FIELDS: INodeProperties[] = [
+	customerOrgNumberProperty(
+		"The customer to act for: 9 digits. Use an expression that reads each item's organisation number to get one token per customer, item by item. The customer must have approved a system user for your system.",
+	),
+	{
+		displayName: 'External Reference',
+		name: 'externalRef',
+		type: 'string',
+		default: '',
+		description: 'Only when the request to the customer was made with an external reference: the same reference',
+	},
+];
+
+const SYSTEM_USER_ITEM_NOTICE = tokenItemNotice(
+	'Authorization',
+	'The item also carries <code>actsFor</code>, <code>orgNumber</code>, <code>systemUserId</code> and <code>systemId</code>. Tokens are reused per customer.',
+);
+
+const ORGANISATION_ITEM_NOTICE = tokenItemNotice('Authorization', 'The item also carries <code>actsFor</code>.');
+
+/**
+ * Which login a node runs. From version 3 the login (one per credential type, so that n8n's editor,
+ * which folds "Authentication" into the credential selector, can tell them apart) and whom it acts
+ * for are two fields; versions 1 and 2 kept both in "Authentication", as their workflows were saved.
+ */
+export function altinnLoginOf(version: number, authentication: string, actFor: string): AltinnLogin {
+	if (version >= 3 && authentication === 'maskinporten') return actFor === 'customer' ? 'systemUser' : 'maskinporten';
+	return authentication as AltinnLogin;
+}
 
 export class AltinnAuthenticate implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,11 +62,12 @@ export class AltinnAuthenticate implements INodeType {
 		name: 'altinnAuthenticate',
 		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
-		// Version 2 makes Altinn 3 the default; workflows made with version 1 keep the password login.
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 2 made Altinn 3 the default; version 3 asks whom Altinn 3 acts for in a field of its own.
+		// Workflows made with earlier versions keep running as they were saved.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle:
-			'={{ $parameter["authentication"] === "systemUser" ? "System user for " + $parameter["customerOrgNumber"] : $parameter["authentication"] === "maskinporten" ? "Altinn 3 (Maskinporten)" : "Altinn 2 password login (retired)" }}',
+			'={{ $parameter["authentication"] === "systemUser" || ($parameter["authentication"] === "maskinporten" && $parameter["actFor"] === "customer") ? "System user for customer " + $parameter["customerOrgNumber"] : $parameter["authentication"] === "maskinporten" ? "Altinn 3, as your organisation" : "Altinn 2 password login (retired)" }}',
 		description: 'Log in to Altinn 3 through Maskinporten, as your organisation or as a customer\'s system user (or the retired Altinn 2 password login)',
 		defaults: { name: 'Altinn Authenticate' },
 		inputs: [NodeConnectionTypes.Main],
@@ -56,6 +92,21 @@ export class AltinnAuthenticate implements INodeType {
 					{
 						name: 'Altinn 3 (Maskinporten)',
 						value: 'maskinporten',
+						description: 'Maskinporten token exchanged for an Altinn token (Bearer), for your organisation or for a customer',
+					},
+					{ name: 'Altinn 2 Password (Retired)', value: 'password', description: PASSWORD_DESCRIPTION },
+				],
+				default: 'maskinporten',
+				displayOptions: { show: { '@version': [3] } },
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Altinn 3 (Maskinporten)',
+						value: 'maskinporten',
 						description: 'As your own organisation: Maskinporten token exchanged for an Altinn token (Bearer)',
 					},
 					{
@@ -63,11 +114,7 @@ export class AltinnAuthenticate implements INodeType {
 						value: 'systemUser',
 						description: 'For a customer who approved a system user for your system: a token per customer, unattended',
 					},
-					{
-						name: 'Altinn 2 Password (Retired)',
-						value: 'password',
-						description: 'Username and password for the Altinn 2 REST API (auth cookie)',
-					},
+					{ name: 'Altinn 2 Password (Retired)', value: 'password', description: PASSWORD_DESCRIPTION },
 				],
 				default: 'maskinporten',
 				displayOptions: { show: { '@version': [2] } },
@@ -84,47 +131,59 @@ export class AltinnAuthenticate implements INodeType {
 				displayOptions: { show: { '@version': [1] } },
 			},
 			{
-				displayName: 'Customer Organisation Number',
-				name: 'customerOrgNumber',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: '310547891',
-				description:
-					'The customer to act for: 9 digits. Use an expression that reads each item\'s organisation number to get one token per customer, item by item. The customer must have approved a system user for your system.',
-				displayOptions: { show: { authentication: ['systemUser'] } },
+				displayName: 'Act For',
+				name: 'actFor',
+				type: 'options',
+				options: [
+					{
+						name: 'Your Organisation',
+						value: 'organisation',
+						description: 'The organisation that owns the Maskinporten client (or the enterprise user in the credential)',
+					},
+					{
+						name: 'A Customer (System User)',
+						value: 'customer',
+						description: 'A customer who approved a system user for your system in Altinn: one token per customer, unattended',
+					},
+				],
+				default: 'organisation',
+				description: 'Whom the Altinn token acts for',
+				displayOptions: { show: { '@version': [3], authentication: ['maskinporten'] } },
 			},
 			{
-				displayName: 'External Reference',
-				name: 'externalRef',
-				type: 'string',
+				displayName:
+					'This is version 2 of the node, whose Authentication field holds the system-user choice; n8n\'s editor shows that field as the credential, so choosing the credential again sets the node back to acting for your organisation. Replace it with a new Altinn Authenticate node, which has an Act For field.',
+				name: 'version2Notice',
+				type: 'notice',
 				default: '',
-				description: 'Only when the request to the customer was made with an external reference: the same reference',
-				displayOptions: { show: { authentication: ['systemUser'] } },
+				displayOptions: { show: { '@version': [2], authentication: ['systemUser'] } },
 			},
-			{
-				...tokenItemNotice(
-					'Authorization',
-					'The item also carries <code>orgNumber</code>, <code>systemUserId</code> and <code>systemId</code>. Tokens are reused per customer.',
-				),
-				name: 'systemUserNotice',
-				displayOptions: { show: { authentication: ['systemUser'] } },
-			},
-			{ ...tokenItemNotice('Authorization'), name: 'bearerNotice', displayOptions: { show: { authentication: ['maskinporten'] } } },
+			...CUSTOMER_FIELDS.map((field) => ({ ...field, displayOptions: { show: { '@version': [2], authentication: ['systemUser'] } } })),
+			...CUSTOMER_FIELDS.map((field) => ({ ...field, displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['customer'] } } })),
+			{ ...SYSTEM_USER_ITEM_NOTICE, name: 'systemUserNotice', displayOptions: { show: { '@version': [2], authentication: ['systemUser'] } } },
+			{ ...SYSTEM_USER_ITEM_NOTICE, name: 'systemUserNotice', displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['customer'] } } },
+			{ ...ORGANISATION_ITEM_NOTICE, name: 'bearerNotice', displayOptions: { show: { '@version': [1, 2], authentication: ['maskinporten'] } } },
+			{ ...ORGANISATION_ITEM_NOTICE, name: 'bearerNotice', displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['organisation'] } } },
 			{ ...tokenItemNotice('Cookie, ApiKey, Accept', PASSWORD_NOTICE), displayOptions: { show: { authentication: ['password'] } } },
 			optionsCollection(tokenReuseOptions()),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
-			const login = this.getNodeParameter('authentication', itemIndex) as AltinnLogin;
+		return await runForEachItem(this, async (itemIndex, secrets, identify): Promise<IDataObject> => {
+			const login = altinnLoginOf(
+				this.getNode().typeVersion,
+				this.getNodeParameter('authentication', itemIndex) as string,
+				this.getNodeParameter('actFor', itemIndex, 'organisation') as string,
+			);
 			if (login === 'systemUser') {
 				const credential = await credentialFor(this, altinnSystemUserLogin, itemIndex);
 				const settings = {
 					orgNumber: String(this.getNodeParameter('customerOrgNumber', itemIndex, '')).trim(),
 					externalRef: String(this.getNodeParameter('externalRef', itemIndex, '')).trim(),
 				};
+				// A customer who has not approved fails with its number, for a workflow to ask that customer.
+				identify({ actsFor: 'customer', orgNumber: settings.orgNumber, ...(settings.externalRef ? { externalRef: settings.externalRef } : {}) });
 				return tokenOf(altinnSystemUserLogin, await loginForItem(this, itemIndex, altinnSystemUserLogin, credential, settings, secrets), 'node');
 			}
 			if (login === 'maskinporten') {

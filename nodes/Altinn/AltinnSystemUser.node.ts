@@ -12,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { credentialFor } from '../shared/loginRunner';
+import type { IdentifyItem } from '../shared/runItems';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { altinnVendorLogin } from './logins/vendor';
@@ -35,6 +36,7 @@ import {
 } from './protocol/systemUser';
 import type { RequestType, VendorRequest } from './vendorApi';
 import { checkVendorRequest, listAllSystemUserRequests, listAllSystemUsers, systemUserRequestItem, vendorSession } from './vendorApi';
+import { customerOrgNumberProperty } from './descriptions';
 
 type Operation = 'createRequest' | 'getRequest' | 'listRequests' | 'listSystemUsers' | 'createChangeRequest' | 'getChangeRequest';
 
@@ -62,16 +64,9 @@ const SYSTEM_ID: INodeProperties = {
 	description: "Your system's ID in Altinn's system register: your organisation number, an underscore and a name",
 };
 
-const CUSTOMER_ORG_NUMBER: INodeProperties = {
-	displayName: 'Customer Organisation Number',
-	name: 'customerOrgNumber',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: '310547891',
-	description:
-		"The customer (for Client (Agent): the accountant or other facilitator) who is to approve: 9 digits. Use an expression that reads each item's organisation number for one request per item. Checked before anything is sent.",
-};
+const CUSTOMER_ORG_NUMBER = customerOrgNumberProperty(
+	"The customer (for Client (Agent): the accountant or other facilitator) who is to approve: 9 digits. Use an expression that reads each item's organisation number for one request per item. Checked before anything is sent.",
+);
 
 const EXTERNAL_REFERENCE_LOOKUP: INodeProperties = {
 	displayName: 'External Reference',
@@ -309,7 +304,7 @@ export class AltinnSystemUser implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject | IDataObject[]> => {
+		return await runForEachItem(this, async (itemIndex, secrets, identify): Promise<IDataObject | IDataObject[]> => {
 			const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 			const operation = this.getNodeParameter('operation', itemIndex) as Operation;
 			const credential = await credentialFor(this, altinnVendorLogin, itemIndex);
@@ -342,6 +337,7 @@ export class AltinnSystemUser implements INodeType {
 					call = VENDOR_CALLS.createRequest;
 					// Checked here, before the rights, so a wrong number is what the person hears about first.
 					const partyOrgNo = checkOrganisationNumber(text('customerOrgNumber'), "customer's organisation number");
+					identify({ partyOrgNo, ...(text('externalRef') ? { externalRef: text('externalRef') } : {}) });
 					const request = {
 						systemId: text('systemId'),
 						partyOrgNo,
@@ -356,7 +352,7 @@ export class AltinnSystemUser implements INodeType {
 							: buildCreateSystemUserRequest(platformUrl, token, { ...request, rights });
 				} else {
 					call = VENDOR_CALLS.getRequest;
-					build = lookUp(this, itemIndex, (token, lookup) =>
+					build = lookUp(this, itemIndex, identify, (token, lookup) =>
 						lookup.by === 'requestId'
 							? buildGetSystemUserRequest(platformUrl, token, lookup.requestId, agent)
 							: buildGetSystemUserRequestByExternalRef(platformUrl, token, { ...lookup, agent }),
@@ -364,7 +360,7 @@ export class AltinnSystemUser implements INodeType {
 				}
 				checkVendorRequest(build);
 				const vendor = await session(call.scope);
-				return systemUserRequestItem(readSystemUserRequestAnswer(await vendor.send(build), call), requestType);
+				return systemUserRequestItem(readSystemUserRequestAnswer(await vendor.send(build), call), requestType, operation === 'createRequest');
 			}
 
 			let build: VendorRequest;
@@ -383,7 +379,7 @@ export class AltinnSystemUser implements INodeType {
 				build = (token) => buildCreateChangeRequest(platformUrl, token, change);
 			} else {
 				call = VENDOR_CALLS.getChangeRequest;
-				build = lookUp(this, itemIndex, (token, lookup) =>
+				build = lookUp(this, itemIndex, identify, (token, lookup) =>
 					lookup.by === 'requestId'
 						? buildGetChangeRequest(platformUrl, token, lookup.requestId)
 						: buildGetChangeRequestByExternalRef(platformUrl, token, lookup),
@@ -399,7 +395,12 @@ export class AltinnSystemUser implements INodeType {
 type Lookup = { by: 'requestId'; requestId: string } | { by: 'externalRef'; systemId: string; orgNo: string; externalRef?: string };
 
 /** The request to read, by its ID or by system, organisation and external reference. */
-function lookUp(context: IExecuteFunctions, itemIndex: number, build: (token: string, lookup: Lookup) => ReturnType<VendorRequest>): VendorRequest {
+function lookUp(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	identify: IdentifyItem,
+	build: (token: string, lookup: Lookup) => ReturnType<VendorRequest>,
+): VendorRequest {
 	const text = (name: string) => String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const lookup: Lookup =
 		context.getNodeParameter('lookupBy', itemIndex, 'requestId') === 'externalRef'
@@ -410,6 +411,12 @@ function lookUp(context: IExecuteFunctions, itemIndex: number, build: (token: st
 					externalRef: text('externalRef') || undefined,
 				}
 			: { by: 'requestId', requestId: text('requestId') };
+	// A request that cannot be read fails with what it was looked up by.
+	identify(
+		lookup.by === 'requestId'
+			? { requestId: lookup.requestId }
+			: { systemId: lookup.systemId, partyOrgNo: lookup.orgNo, ...(lookup.externalRef ? { externalRef: lookup.externalRef } : {}) },
+	);
 	return (token) => build(token, lookup);
 }
 

@@ -5,9 +5,10 @@
  * from a browser coming back to a redirect URL (anyone can open that address).
  *
  * State (the workflow's static data for this node) holds request IDs and their statuses only, never
- * a token: `{ watching, reported: { <request id>: <status> } }`. `watching` names the system and
- * request types the list was taken for; when it is missing or different (the first poll after
- * activation, or the parameters changed) the poll records what is already decided without firing,
+ * a token: `{ watching, reported: { <request id>: <status> } }`. `watching` names the Altinn (platform
+ * address and Maskinporten client), the system and the request types the list was taken for; when it
+ * is missing or different (the first poll after activation, the parameters changed, or the credential
+ * now points at another Altinn, e.g. production instead of TT02) the poll records what is already decided without firing,
  * so old decisions do not flood the workflow. Entries Altinn no longer lists are dropped, so the
  * state stays as small as the system's list.
  */
@@ -24,6 +25,12 @@ import type { SystemUserRequest, SystemUserRequestStatus } from './protocol/syst
 import { VENDOR_CALLS, buildListSystemUserRequestsRequest, checkOrganisationNumber } from './protocol/systemUser';
 import type { RequestType } from './vendorApi';
 import { checkVendorRequest, listAllSystemUserRequests, systemUserRequestItem, vendorSession } from './vendorApi';
+
+const PUBLISH_HINT =
+	'Publish (activate) the workflow: the trigger then checks Altinn at its poll times and starts the workflow once for each decision.';
+
+/** What a test event without any decision says, on the newest request still waiting. */
+const NO_DECISION_YET = `No customer has decided yet: this is the newest request still waiting (status New). ${PUBLISH_HINT}`;
 
 /** The statuses a person (or Altinn's time limit) has put an end to; `New` is still waiting. */
 export const DECIDED_STATUSES: readonly SystemUserRequestStatus[] = ['Accepted', 'Rejected', 'Denied', 'Timedout'];
@@ -72,7 +79,7 @@ export class AltinnSystemUserTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Fires once per request that is decided (Accepted, Rejected, Denied, Timedout), read from Altinn. The first poll after activation only notes what is already decided. Needs the scope altinn:authentication/systemuser.request.read.',
+					'Fires once per request that is decided (Accepted, Rejected, Denied, Timedout), read from Altinn, once the workflow is published (active): it checks at the Poll Times below. The first check after publishing only notes what is already decided. Fetching a test event shows the latest decision, or the newest request still waiting. Needs the scope altinn:authentication/systemuser.request.read.',
 				name: 'triggerNotice',
 				type: 'notice',
 				default: '',
@@ -152,27 +159,32 @@ async function pollDecisions(context: IPollFunctions, secrets: SecretCollector):
 	const vendor = await vendorSession(context, credential, VENDOR_CALLS.listRequests.scope, secrets, {
 		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
 	});
-	const decided: Array<{ request: SystemUserRequest; requestType: RequestType }> = [];
+	const listed: Array<{ request: SystemUserRequest; requestType: RequestType }> = [];
 	for (const requestType of requestTypes) {
-		for (const request of await listAllSystemUserRequests(vendor, systemId, requestType === 'agent')) {
-			if (DECIDED_STATUSES.includes(request.status)) decided.push({ request, requestType });
-		}
+		for (const request of await listAllSystemUserRequests(vendor, systemId, requestType === 'agent')) listed.push({ request, requestType });
 	}
+	const decided = listed.filter(({ request }) => DECIDED_STATUSES.includes(request.status));
 	const wanted = ({ request }: { request: SystemUserRequest }) => statuses.includes(request.status) && (!customer || request.partyOrgNo === customer);
 
 	if (context.getMode() === 'manual') {
-		// A person testing the trigger sees the latest decision; the state is neither read nor changed.
+		// A person testing the trigger sees the latest decision, or else the newest request still waiting
+		// (marked so), never an error for a customer who has simply not decided yet. The state is neither read nor changed.
 		const latest = decided.filter(wanted).sort((a, b) => newestFirst(a.request, b.request))[0];
-		if (!latest) {
-			throw new NodeOperationError(context.getNode(), `No decided system-user request for ${systemId} matches the trigger's settings yet`, {
-				description: 'Create a request with the Altinn System User node, have the customer accept or reject it at its confirmUrl, then fetch again.',
-			});
+		if (latest) return [[{ json: systemUserRequestItem(latest.request, latest.requestType) }]];
+		const newest = listed
+			.filter(({ request }) => request.status === 'New' && (!customer || request.partyOrgNo === customer))
+			.sort((a, b) => newestFirst(a.request, b.request))[0];
+		if (newest) {
+			return [[{ json: { ...systemUserRequestItem(newest.request, newest.requestType), testEvent: NO_DECISION_YET } }]];
 		}
-		return [[{ json: systemUserRequestItem(latest.request, latest.requestType) }]];
+		throw new NodeOperationError(context.getNode(), `No system-user request for ${systemId} matches the trigger's settings yet`, {
+			description: `Create a request with the Altinn System User node and send its confirmUrl to the customer. ${PUBLISH_HINT}`,
+		});
 	}
 
 	const staticData = context.getWorkflowStaticData('node');
-	const watching = `${systemId}|${requestTypes.join(',')}`;
+	// Another Altinn (platform or client) is another list: its decisions so far are a new baseline, not news.
+	const watching = `${platformUrl}|${credential.clientId.trim()}|${systemId}|${requestTypes.join(',')}`;
 	const previous = readState(staticData, watching);
 	writeState(staticData, { watching, reported: Object.fromEntries(decided.map(({ request }) => [request.requestId, request.status])) });
 	// First poll for what is watched now: the decisions so far are the baseline, not news.

@@ -104,6 +104,12 @@ export async function listAllSystemUsers(session: VendorSession, systemId: strin
 export type RequestType = 'standard' | 'agent';
 
 /** A request as an output item: Altinn's fields (`requestId` for its `id`) and which kind of request it is. */
-export function systemUserRequestItem(request: SystemUserRequest, requestType: RequestType): IDataObject {
-	return { ...request, requestType } as unknown as IDataObject;
+/**
+ * A system-user request as an item. The customer is `orgNumber`, as in every Altinn token item (Altinn's own
+ * name, `partyOrgNo`, is kept beside it); `newRequest` says whether this call made the request (Altinn answers an
+ * identical request with the one it has), and is left out where nothing was asked to be made (reads, the trigger).
+ */
+export function systemUserRequestItem(request: SystemUserRequest, requestType: RequestType, madeByThisCall = false): IDataObject {
+	const { created, ...fields } = request;
+	return { ...fields, orgNumber: request.partyOrgNo, requestType, ...(madeByThisCall ? { newRequest: created } : {}) } as unknown as IDataObject;
 }

@@ -29,6 +29,10 @@ export interface PinFormText {
 	facts?: PageFact[];
 	/** Until when the code is valid, e.g. "Valid until 14:32 (Europe/Oslo)", or a sentence without a time. */
 	validity?: string;
+	/** What the page says once the code is taken: whether it was checked there, and what happens next. */
+	received: string;
+	/** True when the code is digits only: phones then show their number pad. */
+	digitsOnly?: boolean;
 }
 
 /** The look of n8n's own form pages (light background, white card, n8n's orange button), self-contained. */
@@ -53,10 +57,10 @@ export function pinFormPage(text: PinFormText, state: { error?: string; done?: b
 		? `<dl>${text.facts.map((fact) => `<dt>${escapeHtml(fact.label)}</dt><dd>${escapeHtml(fact.value)}</dd>`).join('')}</dl>`
 		: '';
 	const body = state.done
-		? `<p class="done">Thank you. The ${escapeHtml(text.word)} was received and the workflow goes on. You can close this page.</p>`
+		? `<p class="done">${escapeHtml(text.received)} You can close this page.</p>`
 		: `${text.validity ? `<p class="validity">${escapeHtml(text.validity)}</p>` : ''}<form method="post" action="">
 <label for="pin">${escapeHtml(text.prompt)}</label>
-<input id="pin" name="pin" type="text" inputmode="text" autocomplete="one-time-code" required autofocus>
+<input id="pin" name="pin" type="text" inputmode="${text.digitsOnly ? 'numeric' : 'text'}" autocomplete="one-time-code" required autofocus>
 ${state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : ''}
 <button type="submit">Send</button>
 </form>`;

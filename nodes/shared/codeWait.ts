@@ -103,7 +103,7 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 			throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
 		}
 		const said = redactor.redact(problemSentence(error));
-		const message = `${said} The workflow is still waiting; you can send another ${handling.text.word}.`;
+		const message = `${said} This page still takes the ${handling.text.word} until the wait ends.`;
 		const status = error.details.kind === 'unavailable' ? 502 : 400;
 		if (json) {
 			response.status(status).json({ accepted: false, error: message });

@@ -185,6 +185,9 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 		['Altinn', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Altinn SOAP Request', 'Altinn System User']],
 		['Boknett', ['Boknett Ticket']],
 		['ONLYOFFICE', ['ONLYOFFICE Auth']],
+		// The words people search for (the nodes' codex aliases), not only the providers' names.
+		['login', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Boknett Ticket', 'ONLYOFFICE Auth']],
+		['token', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Boknett Ticket', 'ONLYOFFICE Auth']],
 	])('the node panel finds the package\'s %s nodes, each with its icon', async (search, names) => {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
 		await page.click('[data-test-id="node-creator-plus-button"]');
@@ -345,6 +348,9 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 				rightCode: () => sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? '',
 				word: 'PIN',
 				otherWord: /\bcode\b/i,
+				// Altinn's PIN can only be tried by the workflow's next step: the page says so instead of thanking.
+				received: /^The PIN was received\. The workflow now sends it to Altinn with its request; this page cannot tell whether Altinn accepts it\./,
+				inputMode: 'text',
 				// The sandboxes start in beforeAll, after this list is made: their addresses are read when the test runs.
 				service: () => `Altinn (custom address ${new URL(sandboxes.altinn.baseUrl).host})`,
 				account: 'national ID number ending in 45',
@@ -364,18 +370,20 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 				rightCode: () => sandboxes.onlyoffice.lastSmsCode ?? '',
 				word: 'code',
 				otherWord: /\bPIN\b/,
+				received: /^ONLYOFFICE accepted the code and you are logged in; the workflow goes on\./,
+				inputMode: 'numeric',
 				service: () => `ONLYOFFICE (${new URL(sandboxes.onlyoffice.baseUrl).host})`,
 				// The example logs in as the sandbox's SMS-code account.
 				account: `${ONLYOFFICE_SMS_2FA_USER.username[0]}…@${ONLYOFFICE_SMS_2FA_USER.username.split('@')[1]}`,
 				hidden: { 'user name': ONLYOFFICE_SMS_2FA_USER.username } as Record<string, string>,
-				// The fake portal's SMS answer says the code expires 2030-01-01T10:10:00+01:00.
-				validUntil: () => `Valid until ${clock(Date.parse('2030-01-01T10:10:00+01:00'), CODE_FLOW_ZONE)}`,
+				// What the fake portal's SMS answer said: 10 minutes after it sent the code.
+				validUntil: () => `Valid until ${clock(Date.parse(sandboxes.onlyoffice.lastSmsCodeExpires ?? ''), CODE_FLOW_ZONE)}`,
 				zone: CODE_FLOW_ZONE,
 			},
 		];
 
 		it.each(pages.map((page) => [page.label, page] as const))('%s page: it says which service, account and until when; a malformed code gets a message and the wait goes on; the right one finishes the execution', async (_title, page) => {
-			const { label, flow, urlField, malformed, rightCode, word, otherWord, service, account, hidden, validUntil, zone } = page;
+			const { label, flow, urlField, malformed, rightCode, word, otherWord, received, inputMode, service, account, hidden, validUntil, zone } = page;
 			const slug = label.toLowerCase().replace(/\s+/g, '-');
 			const [previous] = await n8n.executions(flow.id);
 			const started = await fetch(`${n8n.baseUrl}/webhook/${flow.path}`, { method: 'POST' });
@@ -401,6 +409,7 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			expect(shown).toMatch(new RegExp(`\\b${word}\\b`));
 			expect(shown).not.toMatch(otherWord);
 
+			expect(await person.locator('#pin').getAttribute('inputmode')).toBe(inputMode);
 			await sendWithKeyboard(person, malformed);
 			const alert = person.getByRole('alert');
 			await expect(alert.innerText()).resolves.toMatch(new RegExp(`^That is not a valid ${word}: .*still waiting`, 's'));
@@ -410,7 +419,7 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			expect({ id: stillWaiting.id, status: stillWaiting.status }).toEqual({ id: waiting.id, status: 'waiting' });
 
 			await sendWithKeyboard(person, rightCode());
-			await expect(person.locator('.done').innerText()).resolves.toMatch(new RegExp(`^Thank you\\. The ${word} was received`));
+			await expect(person.locator('.done').innerText()).resolves.toMatch(received);
 			expect(await person.locator('body').innerText()).not.toMatch(otherWord);
 			layoutProblems.push(...(await layoutOn360(person, 'the confirmation')));
 			await shot(person, `${slug}-accepted`);

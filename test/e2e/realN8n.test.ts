@@ -12,12 +12,14 @@ import type { StoredExecution } from '../support/n8n';
 import { N8nInstance, freePort, installPackage } from '../support/n8n';
 import { DEFAULT_N8N_VERSION, N8N_RUNTIMES, isInstalled, runtimePaths } from '../support/runtime';
 import { sandboxCredentials, sandboxSecrets, startSandboxes } from '../fakes/sandbox';
+import { importExamples } from '../support/examples';
 import type { Sandboxes } from '../fakes/sandbox';
 import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
-import { ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import * as shared from '../helpers/e2eWorkflows';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
 import { examplesFor, nodeOutput, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
@@ -127,7 +129,7 @@ describe(`in a real n8n ${version}`, () => {
 		const execution = await runWithCli('exAltinn3Login01');
 		expect(outcome(execution)).toEqual({ status: 'success' });
 		const [token] = nodeOutput(execution, 'Altinn Authenticate');
-		expect(token).toMatchObject({ provider: 'altinn3', headers: { Authorization: `Bearer ${String(token.token)}` } });
+		expect(token).toMatchObject({ provider: 'altinn3', actsFor: 'organisation', orgNumber: VENDOR_ORG_NO, headers: { Authorization: `Bearer ${String(token.token)}` } });
 		expect(sandboxes.altinn3.grants.at(-1)?.header.kid).toBe(sandboxes.altinn3Client.keyId);
 		expect(nodeOutput(execution, 'List Applications')[0]).toMatchObject({ applications: [{ id: 'ttd/example-app' }] });
 	});
@@ -148,7 +150,13 @@ describe(`in a real n8n ${version}`, () => {
 		expect(tokens.every((token) => typeof token.systemUserId === 'string' && token.systemId === '991825827_sandbox')).toBe(true);
 		const refused = nodeOutput(execution, 'Altinn Authenticate', 1);
 		expect(refused).toHaveLength(1);
-		expect(String(refused[0].error)).toBe('This customer (org no 312345676) has not approved a system user for your system');
+		// What reaches the error output says which customer (the input item's fields, added by n8n) and what to do.
+		expect(refused[0]).toEqual({
+			orgNumber: '312345676',
+			error: 'This customer (org no 312345676) has not approved a system user for your system',
+			message: expect.stringMatching(/Create Request/),
+		});
+		expect(tokens.every((token) => token.actsFor === 'customer')).toBe(true);
 		expect(nodeOutput(execution, 'Create Instance')).toHaveLength(2);
 		const instances = sandboxes.altinn3.requestsTo('/ttd/example-app/instances').slice(instancesBefore);
 		expect(instances.map((request) => (JSON.parse(request.body) as { instanceOwner: { organisationNumber: string } }).instanceOwner.organisationNumber)).toEqual([
@@ -161,7 +169,8 @@ describe(`in a real n8n ${version}`, () => {
 		const execution = await runWithCli('exOnlyofficeTotp1');
 		expect(outcome(execution)).toEqual({ status: 'success' });
 		expect(sandboxes.onlyoffice.requestsTo('/api/2.0/authentication/').at(-1)?.path).toMatch(/^\/api\/2\.0\/authentication\/\d{6}$/);
-		expect(nodeOutput(execution, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+		// The profile of the account that logged in: the authenticator-app account.
+		expect(nodeOutput(execution, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Tore Example', email: ONLYOFFICE_APP_2FA_USER.username } });
 	});
 
 	describe('HTTP Request node with a Predefined Credential Type: the credential logs in by itself', () => {
@@ -205,7 +214,7 @@ describe(`in a real n8n ${version}`, () => {
 		});
 
 		it.each([
-			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Anne Example' } }],
+			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Tore Example' } }],
 			['altinnApi', 'sandboxAltinn001', () => `${sandboxes.altinn.baseUrl}/api/my/messages`, { _embedded: { messages: [{ MessageId: 'a1' }] } }],
 			// New in 0.4.0: the Altinn 3 and Bokbasen credentials log in by themselves too (Bearer tokens).
 			['altinnMaskinportenApi', 'sandboxAltinn3001', () => `${sandboxes.altinn3.baseUrl}/storage/api/v1/applications`, { applications: [{ id: 'ttd/example-app' }] }],
@@ -563,6 +572,25 @@ describe(`in a real n8n ${version}`, () => {
 			expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(message) });
 			expect(result.message).not.toContain(WRONG_PASSWORD);
 		});
+	});
+
+	it('a second npm start keeps what the person did: nothing already in n8n is imported again, and a published example stays published', async () => {
+		await n8n.start();
+		const rest = await n8n.ownerSession();
+		const published = async () => {
+			const { body } = await rest('GET', '/workflows/exScheduledBok01');
+			const workflow = (body as { data: { active?: boolean; activeVersionId?: string | null } }).data;
+			// n8n 1.x says `active`; 2.x publishes a version (`activeVersionId`).
+			return workflow.active === true || Boolean(workflow.activeVersionId);
+		};
+		await n8n.publishWorkflow('exScheduledBok01');
+		expect(await published()).toBe(true);
+		const before = await n8n.storedIds();
+		const said: string[] = [];
+		const workflows = await importExamples(n8n, sandboxes, (line) => said.push(line));
+		expect(said.join('\n')).toMatch(new RegExp(`imported 0 example workflow\\(s\\) and 0 credential\\(s\\) that were missing; kept the ${workflows.length} example`));
+		expect(await n8n.storedIds()).toEqual(before);
+		expect(await published()).toBe(true);
 	});
 
 	it('leaves no national ID number or password in n8n\'s database, logs or CLI output', async () => {

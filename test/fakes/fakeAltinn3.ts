@@ -5,7 +5,7 @@
  * `GET /authentication/api/v1/exchange/maskinporten` swaps its token for an Altinn token.
  * `GET /storage/api/v1/applications` stands for an Altinn 3 API that wants that token.
  */
-import { X509Certificate, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +22,11 @@ function fixture(name: string): string {
 }
 
 /** A registered Maskinporten client signing with its own key (kid). */
-export function makeKeyClient() {
-	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A Maskinporten key client: a fresh RSA key, or the one given (PEM), e.g. a sandbox's key kept from an earlier start. */
+export function makeKeyClient(privateKeyPem?: string) {
+	const { privateKey, publicKey } = privateKeyPem
+		? { privateKey: createPrivateKey(privateKeyPem), publicKey: createPublicKey(privateKeyPem) }
+		: generateKeyPairSync('rsa', { modulusLength: 2048 });
 	return {
 		clientId: 'a1b2c3d4-0000-4000-8000-000000000001',
 		keyId: 'n8n-login-tokens-test-key',

@@ -21,6 +21,18 @@ import { header, json } from './fakeServer';
 const API = '/authentication/api/v1';
 const CONFIRM_PATH = '/accessmanagement/ui/systemuser';
 
+/** The sandbox's confirm page: plain and readable on a phone, with no assets loaded from elsewhere. */
+const CONFIRM_PAGE_STYLE = [
+	'body{margin:0;padding:24px 16px;background:#f4f5f6;color:#1e2b3c;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
+	'main{max-width:560px;margin:0 auto;padding:24px;background:#fff;border-radius:8px}',
+	'h1{font-size:22px;margin:0 0 16px}.sandbox{margin:0 0 16px;padding:8px 12px;background:#fff4d6;border-left:4px solid #e0a100}',
+	'button{margin:16px 12px 0 0;padding:12px 24px;border:0;border-radius:6px;background:#0062ba;color:#fff;font:inherit;cursor:pointer}',
+	'button.secondary{background:#fff;color:#0062ba;border:2px solid #0062ba}',
+].join('');
+
+/** The request statuses as the page says them. */
+const STATUS_WORDS: Record<FakeRequestStatus, string> = { New: 'Venter på svar', Accepted: 'Godkjent', Rejected: 'Avvist', Denied: 'Avslått', Timedout: 'Utløpt', NoChangeNeeded: 'Ingen endring trengs' };
+
 type JsonRecord = Record<string, unknown>;
 
 export type FakeRequestStatus = 'New' | 'Accepted' | 'Rejected' | 'Denied' | 'Timedout' | 'NoChangeNeeded';
@@ -627,35 +639,44 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 		});
 	}
 
-	/** The customer's page: GET shows the request, POST (form `decision=approve|reject`) decides it. */
+	/**
+	 * The customer's page: GET shows the request, POST (form `decision=approve|reject`) decides it. In
+	 * Norwegian throughout, as Altinn's own page is, and saying at the top that it stands in for Altinn.
+	 */
 	private confirmPage(request: RecordedRequest): Reply {
 		const kind = request.path.slice(`${CONFIRM_PATH}/`.length);
 		const id = new URLSearchParams(request.url.split('?')[1] ?? '').get('id') ?? '';
 		const found = this.systemUserRequests.get(id);
-		if (!found || found.kind !== kind) return { status: 404, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body><h1>Fant ikke forespørselen</h1></body></html>' };
 		const html = (status: number, content: string): Reply => ({
 			status,
 			headers: { 'Content-Type': 'text/html; charset=utf-8' },
-			body: `<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Systemtilgang</title></head><body>${content}</body></html>`,
+			body:
+				'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+				`<title>Systemtilgang (sandkasse)</title><style>${CONFIRM_PAGE_STYLE}</style></head><body><main>` +
+				'<p class="sandbox">Sandkasse: denne siden står i stedet for Altinns side for systemtilgang. Ingen ekte tilgang gis.</p>' +
+				`${content}</main></body></html>`,
 		});
+		if (!found || found.kind !== kind) return html(404, '<h1>Fant ikke forespørselen</h1>');
 		if (request.method === 'GET') {
 			const rights = [...found.rights.map((right) => right.resource.map((pair) => pair.value).join(' ')), ...found.accessPackages.map((entry) => entry.urn)];
 			return html(
 				200,
-				`<h1>${escapeHtml(found.systemId)} ber om tilgang for ${escapeHtml(found.partyOrgNo)}</h1><p id="status">${found.status}</p><ul>${rights.map((right) => `<li>${escapeHtml(right)}</li>`).join('')}</ul>` +
+				`<h1>${escapeHtml(found.systemId)} ber om tilgang for organisasjonsnummer ${escapeHtml(found.partyOrgNo)}</h1>` +
+					`<p>Status: <span id="status" data-status="${found.status}">${STATUS_WORDS[found.status]}</span></p>` +
+					`<p>Systemet får disse rettighetene:</p><ul>${rights.map((right) => `<li>${escapeHtml(right)}</li>`).join('')}</ul>` +
 					(found.status === 'New'
-						? `<form method="post" action="${CONFIRM_PATH}/${kind}?id=${found.id}"><button name="decision" value="approve">Godkjenn</button><button name="decision" value="reject">Avvis</button></form>`
+						? `<form method="post" action="${CONFIRM_PATH}/${kind}?id=${found.id}"><button name="decision" value="approve">Godkjenn</button><button name="decision" value="reject" class="secondary">Avvis</button></form>`
 						: ''),
 			);
 		}
 		if (request.method !== 'POST') return { status: 405, body: '' };
-		if (found.status !== 'New') return html(409, `<p id="status">${found.status}</p><p>Forespørselen er allerede behandlet.</p>`);
+		if (found.status !== 'New') return html(409, `<p>Status: <span id="status" data-status="${found.status}">${STATUS_WORDS[found.status]}</span></p><p>Forespørselen er allerede behandlet.</p>`);
 		const decision = new URLSearchParams(request.body).get('decision');
 		if (decision !== 'approve' && decision !== 'reject') return html(400, '<p>Velg Godkjenn eller Avvis.</p>');
 		this.decide(found.id, decision === 'approve' ? 'Accepted' : 'Rejected', 'page');
 		// The browser goes back to the vendor; the vendor must still ask Altinn for the status.
 		if (found.redirectUrl) return { status: 302, headers: { Location: found.redirectUrl }, body: '' };
-		return html(200, `<p id="status">${found.status}</p>`);
+		return html(200, `<p>Status: <span id="status" data-status="${found.status}">${STATUS_WORDS[found.status]}</span></p>`);
 	}
 
 	/** An Altinn app's `POST /{org}/{app}/instances`: only for the customer the token's system user belongs to. */

@@ -22,6 +22,12 @@ export type OnlyofficeFailure =
 
 export const ONLYOFFICE_USER = { username: 'anne@example.no', password: 'Pa$$ word æøå "quoted"' };
 
+/** The name a portal shows for an account: "anne@example.no" is Anne Example. */
+export function onlyofficeDisplayName(email: string): string {
+	const local = email.split('@')[0] ?? '';
+	return `${local.charAt(0).toUpperCase()}${local.slice(1)} Example`;
+}
+
 /** Accounts that always ask for a second factor, as the sandbox offers them. */
 export const ONLYOFFICE_APP_2FA_USER = { username: 'tore@example.no', password: 'Tøre app 2FA pass' };
 export const ONLYOFFICE_SMS_2FA_USER = { username: 'siri@example.no', password: 'Siri sms 2FA pass' };
@@ -79,6 +85,15 @@ export class FakeOnlyoffice extends FakeServer {
 	/** The SMS code the portal "sent" last, as a person would read it on the phone. */
 	lastSmsCode: string | undefined;
 
+	/** When the portal says an SMS code expires: a fixed time a test sets, else 10 minutes after it is sent. */
+	smsCodeExpires: string | undefined;
+
+	/** What the portal said the last SMS code expires at. */
+	lastSmsCodeExpires: string | undefined;
+
+	/** Whose each live token is, for the profile the portal shows. */
+	private readonly tokenUsers = new Map<string, string>();
+
 	/** Called when the portal "sends" an SMS code (the sandbox prints it). */
 	onSmsCode: ((code: string) => void) | undefined;
 
@@ -121,11 +136,11 @@ export class FakeOnlyoffice extends FakeServer {
 		const twoFactor =
 			this.failure === 'twoFactorSms' ? 'sms' : this.failure === 'twoFactorApp' ? 'app' : this.twoFactorAccounts.get(username);
 		if (twoFactor === 'sms') {
-			if (code !== undefined) return this.checkSmsCode(code) ?? this.issueToken();
+			if (code !== undefined) return this.checkSmsCode(code) ?? this.issueToken(username);
 			this.sendSmsCode();
 			return json(200, {
 				count: 1,
-				response: { sms: true, phoneNoise: '+47 *****123', expires: '2030-01-01T10:10:00+01:00', confirmUrl: '/confirm.aspx?type=PhoneAuth' },
+				response: { sms: true, phoneNoise: '+47 *****123', expires: this.lastSmsCodeExpires, confirmUrl: '/confirm.aspx?type=PhoneAuth' },
 				status: 0,
 				statusCode: 200,
 			});
@@ -135,16 +150,17 @@ export class FakeOnlyoffice extends FakeServer {
 				if (!authenticatorCodes(ONLYOFFICE_TOTP_SECRET, Date.now()).includes(code)) {
 					return json(401, errorBody(401, 'The code is incorrect'));
 				}
-				return this.issueToken();
+				return this.issueToken(username);
 			}
 			return json(200, { count: 1, response: { tfa: true, tfaKey: ONLYOFFICE_TOTP_SECRET }, status: 0, statusCode: 200 });
 		}
 		if (code !== undefined) return json(400, errorBody(400, 'Two-factor authentication is not enabled'));
-		return this.issueToken();
+		return this.issueToken(username);
 	}
 
 	private sendSmsCode(): void {
 		this.lastSmsCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+		this.lastSmsCodeExpires = this.smsCodeExpires ?? new Date(Date.now() + 10 * 60_000).toISOString();
 		this.smsTries = 0;
 		this.onSmsCode?.(this.lastSmsCode);
 	}
@@ -160,9 +176,10 @@ export class FakeOnlyoffice extends FakeServer {
 		return undefined;
 	}
 
-	private issueToken(): Reply {
+	private issueToken(username: string): Reply {
 		const token = randomBytes(24).toString('base64url');
 		this.liveTokens.add(token);
+		this.tokenUsers.set(token, username);
 		const response: Record<string, unknown> =
 			this.failure === 'capitalisedFields' ? { Token: token, Expires: this.tokenExpires } : { token, expires: this.tokenExpires };
 		if (this.failure === 'noExpiry') delete response.expires;
@@ -172,6 +189,7 @@ export class FakeOnlyoffice extends FakeServer {
 	private self(request: RecordedRequest): Reply {
 		const authorization = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
 		if (!this.liveTokens.has(authorization)) return json(401, errorBody(401, 'Unauthorized'));
-		return json(200, { count: 1, response: { displayName: 'Anne Example', email: ONLYOFFICE_USER.username }, status: 0, statusCode: 200 });
+		const email = this.tokenUsers.get(authorization) ?? '';
+		return json(200, { count: 1, response: { displayName: onlyofficeDisplayName(email), email }, status: 0, statusCode: 200 });
 	}
 }

@@ -5,6 +5,7 @@
  */
 import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
 import { makeKeyClient } from './fakeAltinn3';
+import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from './fakeBoknett';
@@ -27,7 +28,7 @@ export interface Sandboxes {
 	/** Altinn 3 and Maskinporten, with Altinn's system-user vendor API (a superset of FakeAltinn3). */
 	altinn3: FakeAltinnSystemUser;
 	bokbasen: FakeBokbasenAuth;
-	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh at each start. */
+	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh, unless kept from an earlier start. */
 	altinn3Client: ReturnType<typeof makeKeyClient>;
 	stop(): Promise<void>;
 }
@@ -67,15 +68,36 @@ function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void
 	}
 }
 
-export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS): Promise<Sandboxes> {
+/**
+ * What `npm start` keeps of the sandboxes between starts, so that the credentials and the person's work in
+ * n8n stay valid: the Altinn 3 client's key (a local sandbox key, kept in the git-ignored .sandbox/) and the
+ * system-user requests and system users (a customer's approval stays given).
+ */
+export interface SandboxState {
+	altinn3PrivateKeyPem: string;
+	systemUserRequests: FakeSystemUserRequest[];
+	systemUsers: FakeSystemUser[];
+}
+
+export function sandboxState(sandboxes: Sandboxes): SandboxState {
+	return {
+		altinn3PrivateKeyPem: sandboxes.altinn3Client.privateKeyPem,
+		systemUserRequests: [...sandboxes.altinn3.systemUserRequests.values()],
+		systemUsers: [...sandboxes.altinn3.systemUsers.values()],
+	};
+}
+
+export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS, kept?: SandboxState): Promise<Sandboxes> {
 	const boknett = await new FakeBoknett().start(ports.boknett);
 	const onlyoffice = await new FakeOnlyoffice().start(ports.onlyoffice);
 	const altinn = await new FakeAltinn().start(ports.altinn);
 	const altinn3 = await new FakeAltinnSystemUser().start(ports.altinn3);
 	const bokbasen = await new FakeBokbasenAuth().start(ports.bokbasen);
-	const altinn3Client = makeKeyClient();
+	const altinn3Client = makeKeyClient(kept?.altinn3PrivateKeyPem);
 	altinn3.registerVendorClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, `${altinn3Client.scopes} ${SANDBOX_VENDOR_SCOPES}`);
 	addSandboxSystem(altinn3, altinn3Client.clientId);
+	for (const request of kept?.systemUserRequests ?? []) altinn3.systemUserRequests.set(request.id, request);
+	for (const systemUser of kept?.systemUsers ?? []) altinn3.systemUsers.set(systemUser.id, systemUser);
 	return {
 		boknett,
 		onlyoffice,

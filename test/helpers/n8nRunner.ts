@@ -93,6 +93,8 @@ export interface RunOptions {
 	credentials?: CredentialsByType;
 	input?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** "Continue (using error output)" instead of the regular output, with continueOnFail. */
+	errorOutput?: boolean;
 	executionId?: string;
 	/** The signed-URL token n8n 2.x adds to resume URLs; null for an n8n 1.x-style execution without one. */
 	resumeToken?: string | null;
@@ -145,7 +147,7 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		position: [0, 0],
 		parameters: options.parameters ?? {},
 		credentials: nodeCredentials,
-		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+		onError: options.continueOnFail ? (options.errorOutput ? 'continueErrorOutput' : 'continueRegularOutput') : 'stopWorkflow',
 	};
 	const upstream = options.upstream ?? [];
 	const upstreamNodes: INode[] = upstream.map((before, index) => ({

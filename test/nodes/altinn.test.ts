@@ -261,7 +261,7 @@ describe('Altinn SMS Challenge: Wait for PIN', () => {
 			body: { pin: ' 482 13 ' },
 		});
 		expect(formPost.result.workflowData?.[0][0].json.token).toBe('48213');
-		expect(formPost.response.body).toMatch(/Thank you\. The PIN was received/);
+		expect(formPost.response.body).toMatch(/The PIN was received\. The workflow now sends it to Altinn with its request/);
 		expect(visibleText(formPost.response.body)).not.toMatch(/\bcode\b/i);
 		const badForm = await callWebhook(harness, node, {
 			method: 'POST',

@@ -12,7 +12,7 @@ import {
 import type { HttpRequestSpec } from '../../nodes/shared/protocol/http';
 import { DEFAULT_TRANSPORT_SETTINGS, sendRequest } from '../../nodes/shared/transport';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
-import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO } from '../fakes/fakeAltinnSystemUser';
+import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
 import type { RunOptions } from '../helpers/n8nRunner';
@@ -35,10 +35,12 @@ function credential() {
 	return altinnMaskinportenCredentialData(vendor, fake.baseUrl, APP_SCOPE);
 }
 
+/** Version 3: the credential's login (Altinn 3) and whom it acts for are two fields. */
+const FOR_CUSTOMER = { authentication: 'maskinporten', actFor: 'customer', customerOrgNumber: '={{ $json.orgNumber }}' };
 const runner = new RecordingRunner(() => ({
 	credentials: { altinnMaskinportenApi: credential() },
-	typeVersion: 2,
-	parameters: { authentication: 'systemUser', customerOrgNumber: '={{ $json.orgNumber }}' },
+	typeVersion: 3,
+	parameters: FOR_CUSTOMER,
 }));
 const customers = (...orgNumbers: string[]): RunOptions => ({ input: orgNumbers.map((orgNumber) => ({ json: { orgNumber } })) });
 
@@ -76,6 +78,7 @@ describe('Altinn Authenticate: Altinn 3 System User', () => {
 		expect(json).toMatchObject({
 			provider: 'altinn3',
 			environment: 'custom',
+			actsFor: 'customer',
 			orgNumber: CUSTOMER_ORG_NO,
 			systemUserId: systemUser?.id,
 			systemId: SYSTEM_ID,
@@ -99,14 +102,28 @@ describe('Altinn Authenticate: Altinn 3 System User', () => {
 
 	it('serves a list of customers item by item: the one who has not approved fails alone with how to ask (Continue On Fail)', async () => {
 		const items = await runner.items(node, { ...customers(CUSTOMER_ORG_NO, THIRD_CUSTOMER, CUSTOMER_ORG_NO), continueOnFail: true });
-		expect(items.map((item) => item.json.orgNumber ?? null)).toEqual([CUSTOMER_ORG_NO, null, CUSTOMER_ORG_NO]);
-		expect(items[1].json.error).toBe(`This customer (org no ${THIRD_CUSTOMER}) has not approved a system user for your system`);
-		expect(String(items[1].json.description)).toMatch(/Create Request/);
-		// The error rides on the item, so "Continue (using error output)" sends it to the error output.
-		expect(items[1].error?.message).toBe(items[1].json.error);
+		expect(items.map((item) => item.json.orgNumber)).toEqual([CUSTOMER_ORG_NO, THIRD_CUSTOMER, CUSTOMER_ORG_NO]);
+		// The failed item says which customer failed and what to do, for the workflow to act on (e.g. ask that customer).
+		expect(items[1].json).toEqual({
+			error: `This customer (org no ${THIRD_CUSTOMER}) has not approved a system user for your system`,
+			description: expect.stringMatching(/Create Request/),
+			actsFor: 'customer',
+			orgNumber: THIRD_CUSTOMER,
+		});
+		// No error object rides on the item: n8n would replace its JSON with the error's message alone.
+		expect(items[1].error).toBeUndefined();
 		// Token reuse is per customer: the third item reused the first one's token.
 		expect(items[2].json.reused).toBe(true);
 		expect(fake.requestsTo('/token')).toHaveLength(2);
+	});
+
+	it('with "Continue (using error output)": the failed item holds only error and message (what to do), the keys both n8n lines move to the error output', async () => {
+		const items = await runner.items(node, { ...customers(CUSTOMER_ORG_NO, THIRD_CUSTOMER), continueOnFail: true, errorOutput: true });
+		expect(items[1].json).toEqual({
+			error: `This customer (org no ${THIRD_CUSTOMER}) has not approved a system user for your system`,
+			message: expect.stringMatching(/Create Request/),
+		});
+		expect(items[1].error).toBeUndefined();
 	});
 
 	it('refuses a wrong organisation number before any request', async () => {
@@ -118,8 +135,35 @@ describe('Altinn Authenticate: Altinn 3 System User', () => {
 	it('sends the external reference inside the grant when the request had one', async () => {
 		const refused = await runner.failure(node, customers(OTHER_CUSTOMER_ORG_NO));
 		expect(refused.message).toMatch(/has not approved/);
-		const [item] = await runner.items(node, { ...customers(OTHER_CUSTOMER_ORG_NO), parameters: { authentication: 'systemUser', customerOrgNumber: '={{ $json.orgNumber }}', externalRef: 'avd-bergen' } });
+		const [item] = await runner.items(node, { ...customers(OTHER_CUSTOMER_ORG_NO), parameters: { ...FOR_CUSTOMER, externalRef: 'avd-bergen' } });
 		expect(item.json.orgNumber).toBe(OTHER_CUSTOMER_ORG_NO);
+	});
+
+	it('runs version 2 workflows as they were saved: Authentication "Altinn 3 System User" acts for the customer', async () => {
+		const [item] = await runner.items(node, { ...customers(CUSTOMER_ORG_NO), typeVersion: 2, parameters: { authentication: 'systemUser', customerOrgNumber: '={{ $json.orgNumber }}' } });
+		expect(item.json).toMatchObject({ actsFor: 'customer', orgNumber: CUSTOMER_ORG_NO });
+		expect(fake.grants.at(-1)?.claims.authorization_details).toEqual([
+			{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', ID: `0192:${CUSTOMER_ORG_NO}` } },
+		]);
+	});
+
+	it('acting for your organisation never acts for a customer, even with a customer number left in the parameters, and says whom it acts for', async () => {
+		for (const [typeVersion, parameters] of [
+			[3, { authentication: 'maskinporten', actFor: 'organisation', customerOrgNumber: CUSTOMER_ORG_NO }],
+			[3, { authentication: 'maskinporten', customerOrgNumber: CUSTOMER_ORG_NO }],
+			[2, { authentication: 'maskinporten', customerOrgNumber: CUSTOMER_ORG_NO }],
+		] as const) {
+			const [item] = await runner.items(node, { ...customers(CUSTOMER_ORG_NO), typeVersion, parameters });
+			expect(item.json).toMatchObject({ actsFor: 'organisation', orgNumber: VENDOR_ORG_NO });
+			expect(item.json).not.toHaveProperty('systemUserId');
+			expect(fake.grants.at(-1)?.claims).not.toHaveProperty('authorization_details');
+		}
+	});
+
+	it('acting for a customer with no customer number fails that item with what to fill in, and never falls back to your organisation', async () => {
+		const error = await runner.failure(node, { ...customers(''), parameters: FOR_CUSTOMER });
+		expect(error.message).toMatch(/organisation number/);
+		expect(fake.requests).toHaveLength(0);
 	});
 
 	it('leaks no private key in any output or error', () => {

@@ -91,7 +91,9 @@ describe('Altinn System User node', () => {
 			externalRef: 'avd-oslo',
 			systemId: SYSTEM_ID,
 			partyOrgNo: CUSTOMER_ORG_NO,
-			created: true,
+			// The customer under the name every Altinn token item uses too.
+			orgNumber: CUSTOMER_ORG_NO,
+			newRequest: true,
 			requestType: 'standard',
 			rights: [RIGHT],
 			redirectUrl: 'https://vendor.example/altinn/done?customer=1',
@@ -102,7 +104,8 @@ describe('Altinn System User node', () => {
 		expect(fake.requestsTo('/authentication/api/v1/exchange')).toHaveLength(0);
 		// Asking again gives the same request, and the stored token (per scope) is reused.
 		const again = await createRequest(CUSTOMER_ORG_NO, { externalRef: 'avd-oslo' });
-		expect(again).toMatchObject({ requestId: stored.id, created: false });
+		expect(again).toMatchObject({ requestId: stored.id, newRequest: false });
+		expect(again).not.toHaveProperty('created');
 		expect(fake.requestsTo('/token')).toHaveLength(1);
 	});
 
@@ -125,7 +128,9 @@ describe('Altinn System User node', () => {
 		const created = await createRequest(CUSTOMER_ORG_NO);
 		fake.approve(String(created.requestId));
 		const [byId] = await runner.items(node, { parameters: { resource: 'request', operation: 'getRequest' }, input: [{ json: created }] });
-		expect(byId.json).toMatchObject({ requestId: created.requestId, status: 'Accepted', created: false });
+		expect(byId.json).toMatchObject({ requestId: created.requestId, status: 'Accepted', orgNumber: CUSTOMER_ORG_NO });
+		// Reading a request makes none: no newRequest to misread.
+		expect(byId.json).not.toHaveProperty('newRequest');
 		const [byRef] = await runner.items(node, {
 			parameters: { resource: 'request', operation: 'getRequest', lookupBy: 'externalRef', systemId: SYSTEM_ID, customerOrgNumber: CUSTOMER_ORG_NO },
 		});
@@ -228,7 +233,7 @@ describe('Altinn System User Trigger', () => {
 
 		let state: IDataObject = {};
 		expect(await poll({ parameters: watch(), staticData: state })).toBeNull();
-		expect(state).toEqual({ watching: `${SYSTEM_ID}|standard,agent`, reported: { [String(old.requestId)]: 'Accepted' } });
+		expect(state).toEqual({ watching: `${fake.baseUrl}|${vendor.clientId}|${SYSTEM_ID}|standard,agent`, reported: { [String(old.requestId)]: 'Accepted' } });
 
 		await decideOnPage(waiting.confirmUrl, 'approve');
 		state = JSON.parse(JSON.stringify(state)) as IDataObject;
@@ -279,14 +284,27 @@ describe('Altinn System User Trigger', () => {
 		fake.approve(String(a.requestId));
 		// Now watching standard requests too: the first poll for them is a baseline, not a flood.
 		expect(await poll({ parameters: watch(), staticData: state })).toBeNull();
-		expect(state.watching).toBe(`${SYSTEM_ID}|standard,agent`);
+		expect(state.watching).toBe(`${fake.baseUrl}|${vendor.clientId}|${SYSTEM_ID}|standard,agent`);
 	});
 
-	it('in manual mode returns the most recent decided request and leaves the state alone; with none, says what to do', async () => {
+	it('takes a new baseline when the credential points at another Altinn (platform or client), so decisions made there do not fire at once', async () => {
+		const a = await createRequest(CUSTOMER_ORG_NO);
+		fake.approve(String(a.requestId));
+		// State kept from the same system ID at another Altinn (e.g. TT02 before the credential was switched to production).
+		const state: IDataObject = { watching: `https://platform.tt02.altinn.no|${vendor.clientId}|${SYSTEM_ID}|standard`, reported: {} };
+		expect(await poll({ parameters: watch({ requestTypes: ['standard'] }), staticData: state })).toBeNull();
+		expect(state.watching).toBe(`${fake.baseUrl}|${vendor.clientId}|${SYSTEM_ID}|standard`);
+		expect(state.reported).toEqual(expect.objectContaining({ [String(a.requestId)]: 'Accepted' }));
+	});
+
+	it('in manual mode returns the most recent decided request and leaves the state alone; before any decision, the newest waiting request and that the workflow must be published; with none, says what to do', async () => {
 		const none = await poll({ parameters: watch(), mode: 'manual' }).catch((error: Error) => error);
 		expect(none).toBeInstanceOf(Error);
-		expect((none as Error).message).toMatch(/No decided system-user request/);
+		expect((none as Error).message).toMatch(/No system-user request for .* matches the trigger's settings yet/);
+		expect((none as Error & { description?: string }).description).toMatch(/Publish \(activate\) the workflow/);
 		const first = await createRequest(CUSTOMER_ORG_NO);
+		const undecided = await poll({ parameters: watch(), mode: 'manual' });
+		expect(undecided).toEqual([expect.objectContaining({ requestId: first.requestId, status: 'New', testEvent: expect.stringMatching(/No customer has decided yet.*Publish/) })]);
 		const second = await createRequest(OTHER_CUSTOMER_ORG_NO);
 		fake.approve(String(first.requestId));
 		fake.reject(String(second.requestId));

@@ -29,6 +29,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	fake.failure = 'none';
+	fake.smsCodeExpires = undefined;
 	fake.clearRequests();
 });
 
@@ -96,7 +97,7 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		runner.produced.push(refused.response.body);
 		expect(refused.result.workflowData).toBeUndefined();
 		expect(refused.response.statusCode).toBe(400);
-		expect(JSON.parse(refused.response.body).error).toMatch(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)\. .* The workflow is still waiting; you can send another code\.$/);
+		expect(JSON.parse(refused.response.body).error).toMatch(/^ONLYOFFICE refused the two-factor code \(401 Unauthorized\)\. .* This page still takes the code until the wait ends\.$/);
 
 		const accepted = await callWebhook(waiting.harness, node, {
 			method: 'POST',
@@ -104,7 +105,7 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 			body: { pin: ` ${String(smsCodes.at(-1)).slice(0, 3)} ${String(smsCodes.at(-1)).slice(3)}` },
 		});
 		runner.produced.push(accepted.result);
-		expect(accepted.response.body).toMatch(/<p class="done">Thank you\. The code was received/);
+		expect(accepted.response.body).toMatch(/<p class="done">ONLYOFFICE accepted the code and you are logged in; the workflow goes on\./);
 		const item = accepted.result.workflowData?.[0][0].json as Record<string, unknown>;
 		expect(item.provider).toBe('onlyoffice');
 		expect(fake.liveTokens.has(String(item.token))).toBe(true);
@@ -113,6 +114,8 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 
 	it('the code page names the portal and the account (masked), and until when the code is valid, read from the Log In step before it', async () => {
 		fake.failure = 'twoFactorSms';
+		// A fixed expiry in the portal's own format (with an offset), so the page's time is known.
+		fake.smsCodeExpires = '2030-01-01T10:10:00+01:00';
 		const parameters = { operation: 'logIn', smsCodeHandling: 'wait' };
 		const pending = await run({ parameters, typeVersion: 2 });
 		const sent = pending.output?.[1][0].json ?? {};

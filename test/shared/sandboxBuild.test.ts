@@ -4,7 +4,15 @@
  * sources (such as a test fixture read relative to the file) fails here and not on a user's machine.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+
+import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
+import { SANDBOX_SYSTEM_ID, sandboxCredentials, sandboxState, startSandboxes } from '../fakes/sandbox';
+import type { SandboxState } from '../fakes/sandbox';
+
+/** The third customer of the examples, who has not approved when the sandbox first starts. */
+const CUSTOMER_THAT_APPROVES = '312345676';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -32,3 +40,43 @@ it('starts every provider sandbox from the compiled scripts npm start uses', asy
 		await sandboxes.stop();
 	}
 }, 120_000);
+
+it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 client key and a customer\'s approval', async () => {
+	const ports = { boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 };
+	const first = await startSandboxes(ports);
+	let state: SandboxState | undefined;
+	let approvedRequest = '';
+	try {
+		// A request as the onboarding example makes it, then the customer's approval on the sandbox's page.
+		approvedRequest = randomUUID();
+		first.altinn3.systemUserRequests.set(approvedRequest, {
+			id: approvedRequest,
+			kind: 'request',
+			vendorOrgNo: VENDOR_ORG_NO,
+			systemId: SANDBOX_SYSTEM_ID,
+			partyOrgNo: CUSTOMER_THAT_APPROVES,
+			externalRef: CUSTOMER_THAT_APPROVES,
+			rights: [{ resource: [{ id: 'urn:altinn:resource', value: 'app_ttd_example-app' }] }],
+			accessPackages: [],
+			redirectUrl: null,
+			status: 'New',
+			created: new Date().toISOString(),
+		});
+		first.altinn3.approve(approvedRequest);
+		state = JSON.parse(JSON.stringify(sandboxState(first))) as SandboxState;
+	} finally {
+		await first.stop();
+	}
+	if (!state) throw new Error('no state was taken');
+	const second = await startSandboxes(ports, state);
+	try {
+		// The credential imported at the first start holds this key: it must still sign grants the sandbox accepts.
+		expect(second.altinn3Client.privateKeyPem).toBe(state.altinn3PrivateKeyPem);
+		const credential = sandboxCredentials(second).find((candidate) => candidate.type === 'altinnMaskinportenApi');
+		expect(credential?.data).toMatchObject({ privateKey: state.altinn3PrivateKeyPem });
+		expect(second.altinn3.systemUserRequests.get(approvedRequest)?.status).toBe('Accepted');
+		expect([...second.altinn3.systemUsers.values()].some((systemUser) => systemUser.reporteeOrgNo === CUSTOMER_THAT_APPROVES)).toBe(true);
+	} finally {
+		await second.stop();
+	}
+});

@@ -137,6 +137,7 @@ describe('the code page', () => {
 			{ label: 'Account', value: 'national ID number ending in 45' },
 		],
 		validity: 'Valid until 14:32 (Europe/Oslo)',
+		received: 'The PIN was received. The workflow now sends it to Altinn.',
 	};
 
 	it('shows the service, the account and the validity, escaped, with the form the tests and people use', () => {
@@ -152,12 +153,16 @@ describe('the code page', () => {
 		expect(page).not.toMatch(/https?:\/\/|@import|url\(/);
 	});
 
-	it('says the error in an alert, and thanks with the provider\'s word', () => {
+	it('says the error in an alert, and once the code is taken, what happens next', () => {
 		expect(pinFormPage(text, { error: 'Bad <b>' })).toContain('<p class="error" role="alert">Bad &lt;b&gt;</p>');
 		const done = pinFormPage(text, { done: true });
-		expect(done).toContain('<p class="done">Thank you. The PIN was received and the workflow goes on. You can close this page.</p>');
+		expect(done).toContain('<p class="done">The PIN was received. The workflow now sends it to Altinn. You can close this page.</p>');
 		expect(done).not.toContain('<form');
-		expect(pinFormPage({ ...text, word: 'code' }, { done: true })).toContain('The code was received');
+	});
+
+	it('shows phones their number pad for a code of digits only, and the keyboard for letters and digits', () => {
+		expect(pinFormPage({ ...text, digitsOnly: true })).toContain('inputmode="numeric"');
+		expect(pinFormPage(text)).toContain('inputmode="text"');
 	});
 
 	it.each([

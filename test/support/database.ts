@@ -4,6 +4,7 @@
  * account and a login; the database needs neither). n8n's own runtime reads it (its sqlite3 or pg
  * module, and flatted for the run data), so nothing is added to this package's dependencies.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Runtime } from './runtime';
@@ -31,6 +32,13 @@ export interface N8nDatabase {
 	executions(runtime: Runtime, workflowId: string): Promise<StoredExecution[]>;
 	/** A workflow's static data (what polling triggers keep between polls), or null. */
 	staticData(runtime: Runtime, workflowId: string): Promise<Record<string, unknown> | null>;
+	/** The IDs of the workflows and credentials n8n holds (none before its first start). */
+	storedIds(runtime: Runtime): Promise<StoredIds>;
+}
+
+export interface StoredIds {
+	workflows: string[];
+	credentials: string[];
 }
 
 async function readWithRuntime<T>(runtime: Runtime, script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
@@ -74,6 +82,19 @@ db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [process.argv[2]],
 });`;
 		return await readWithRuntime<Record<string, unknown> | null>(runtime, script, [this.file, workflowId]);
 	}
+
+	async storedIds(runtime: Runtime): Promise<StoredIds> {
+		if (!existsSync(this.file)) return { workflows: [], credentials: [] };
+		const script = `
+const sqlite3 = require('sqlite3');
+const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+const ids = (table) => new Promise((resolve) => db.all('SELECT id FROM ' + table, [], (error, rows) => resolve(error ? [] : rows.map((row) => String(row.id)))));
+Promise.all([ids('workflow_entity'), ids('credentials_entity')]).then(([workflows, credentials]) => {
+	process.stdout.write(JSON.stringify({ workflows, credentials }));
+	db.close();
+});`;
+		return await readWithRuntime<StoredIds>(runtime, script, [this.file]);
+	}
 }
 
 export interface PostgresConnection {
@@ -116,6 +137,14 @@ export class PostgresDatabase implements N8nDatabase {
 			workflowId,
 			"rows[0] && rows[0].staticData !== null ? (typeof rows[0].staticData === 'string' ? JSON.parse(rows[0].staticData) : rows[0].staticData) : null",
 		);
+	}
+
+	async storedIds(runtime: Runtime): Promise<StoredIds> {
+		// Before n8n's first start there are no tables: nothing is stored yet.
+		const ids = async (table: string) =>
+			await this.query<string[]>(runtime, `SELECT id FROM ${table} WHERE $1 = $1`, 'any', 'rows.map((row) => String(row.id))').catch(() => []);
+		const [workflows, credentials] = await Promise.all(['workflow_entity', 'credentials_entity'].map(ids));
+		return { workflows, credentials };
 	}
 
 	/**

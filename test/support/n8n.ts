@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { N8nDatabase, StoredExecution } from './database';
+import type { N8nDatabase, StoredExecution, StoredIds } from './database';
 import { SqliteDatabase } from './database';
 import type { Runtime } from './runtime';
 import { REPO_ROOT, run } from './runtime';
@@ -339,6 +339,11 @@ export class N8nInstance {
 	/** A workflow's static data (what polling triggers keep between polls), read from n8n's database. */
 	async workflowStaticData(workflowId: string): Promise<Record<string, unknown> | null> {
 		return await this.database.staticData(this.runtime, workflowId);
+	}
+
+	/** The IDs of the workflows and credentials this n8n holds. */
+	async storedIds(): Promise<StoredIds> {
+		return await this.database.storedIds(this.runtime);
 	}
 
 	/** Waits until the newest execution of a workflow (newer than `afterId`) has one of the statuses. */

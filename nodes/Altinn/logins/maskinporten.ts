@@ -11,7 +11,7 @@ import type { TokenItem } from '../../shared/tokenItem';
 import { makeTokenItem } from '../../shared/tokenItem';
 import type { Altinn3Endpoints, EnterpriseUser, MaskinportenGrantOptions } from '../protocol/maskinporten';
 import type { SystemUserFacts } from '../protocol/systemUser';
-import { readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUser';
+import { consumerOrgNumber, readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUser';
 import {
 	ALTINN3_ENVIRONMENTS,
 	buildExchangeRequest,
@@ -86,7 +86,7 @@ export async function maskinportenAltinnToken(
 	context: LoginContext,
 	credential: AltinnMaskinportenCredential,
 	systemUser?: { orgNumber: string; externalRef?: string },
-): Promise<{ token: string; expiresAt: Date | null; scope?: string; systemUser?: SystemUserFacts }> {
+): Promise<{ token: string; expiresAt: Date | null; scope?: string; consumerOrgNumber: string | null; systemUser?: SystemUserFacts }> {
 	const { send, secrets } = context;
 	const endpoints = altinn3Endpoints(credential);
 	const enterpriseUser: EnterpriseUser | undefined = credential.enterpriseUsername?.trim()
@@ -105,7 +105,13 @@ export async function maskinportenAltinnToken(
 		await send(buildExchangeRequest(endpoints.platformUrl, maskinporten.accessToken, enterpriseUser)),
 		enterpriseUser !== undefined,
 	);
-	return { token: altinn.token, expiresAt: altinn.expiresAt ?? maskinporten.expiresAt, scope: maskinporten.scope, systemUser: customer?.systemUser };
+	return {
+		token: altinn.token,
+		expiresAt: altinn.expiresAt ?? maskinporten.expiresAt,
+		scope: maskinporten.scope,
+		consumerOrgNumber: consumerOrgNumber(maskinporten.accessToken),
+		systemUser: customer?.systemUser,
+	};
 }
 
 /** A token item for an Altinn 3 (or Maskinporten) Bearer token of this credential. */
@@ -133,7 +139,14 @@ export const altinnMaskinportenLogin: LoginModule<AltinnMaskinportenCredential> 
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
 	async login(context, credential) {
 		const obtainedAt = context.now();
-		return altinn3TokenItem(credential, await maskinportenAltinnToken(context, credential), obtainedAt);
+		const altinn = await maskinportenAltinnToken(context, credential);
+		// Whom the token acts for, as every Altinn 3 token item says: the client's organisation, or the enterprise user in the credential.
+		const enterpriseUsername = credential.enterpriseUsername?.trim();
+		return altinn3TokenItem(credential, altinn, obtainedAt, {
+			actsFor: enterpriseUsername ? 'enterpriseUser' : 'organisation',
+			orgNumber: altinn.consumerOrgNumber,
+			...(enterpriseUsername ? { enterpriseUsername } : {}),
+		});
 	},
 	session: { field: 'sessionToken', value: (token) => token.token },
 };

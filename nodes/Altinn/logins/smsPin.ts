@@ -87,6 +87,9 @@ export function altinnPinPageText(credential: AltinnSmsPinCredential | undefined
 				? 'Type the PIN from the letter of codes Altinn sent you by post (Altinn says which one):'
 				: 'Type the one-time PIN Altinn sent you:',
 		word: 'PIN',
+		// The PIN can only be tried by using it: the workflow's next step sends it with its Altinn request.
+		received:
+			'The PIN was received. The workflow now sends it to Altinn with its request; this page cannot tell whether Altinn accepts it. If Altinn refuses it, the workflow fails and a new PIN must be requested.',
 		facts,
 		validity:
 			validUntilSentence(parseInstant(validTo, 'Europe/Oslo'), timeZone, now) ??

@@ -30,6 +30,7 @@ export const altinnSystemUserLogin: LoginModule<AltinnMaskinportenCredential, Sy
 		);
 		const facts = altinn.systemUser;
 		return altinn3TokenItem(credential, altinn, obtainedAt, {
+			actsFor: 'customer',
 			orgNumber: facts?.orgNumber ?? settings.orgNumber.replace(/\s+/g, ''),
 			systemUserId: facts?.systemUserId ?? null,
 			systemId: facts?.systemId ?? null,

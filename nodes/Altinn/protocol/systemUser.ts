@@ -182,6 +182,19 @@ function jwtClaims(token: string): JsonRecord | null {
 }
 
 /**
+ * The organisation a Maskinporten token was issued to (its `consumer` claim), or null when the token
+ * does not say (an opaque token, or a claim of another shape): a fact to show, never a reason to fail.
+ */
+export function consumerOrgNumber(accessToken: string): string | null {
+	const claims = jwtClaims(accessToken);
+	try {
+		return claims ? orgFromIso6523(claims.consumer, 'consumer') : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
  * Who a system-user token acts as, read from the token itself when it is a JWT (signature not checked:
  * the API that receives it checks it), else from the token answer's own `authorization_details`, if any.
  * Maskinporten may hand out opaque tokens, so all facts may be null.

@@ -48,6 +48,9 @@ export function onlyofficeCodePageText(credential: OnlyofficeCredential | undefi
 		title: 'ONLYOFFICE code',
 		prompt: 'Type the code the ONLYOFFICE portal sent you by SMS:',
 		word: 'code',
+		// The code completes the login here, before the page answers: it was accepted.
+		received: 'ONLYOFFICE accepted the code and you are logged in; the workflow goes on.',
+		digitsOnly: true,
 		facts,
 		validity: validUntilSentence(parseInstant(codeExpiresAt), timeZone, now) ?? 'The code is valid for a few minutes.',
 	};

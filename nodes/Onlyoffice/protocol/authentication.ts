@@ -235,7 +235,7 @@ export function readCodeConfirmationAnswer(answer: HttpAnswer, codeSource: 'sms'
 			hint:
 				codeSource === 'authenticator'
 					? 'Check the authenticator secret in the ONLYOFFICE API credential and that the n8n server\'s clock is right (codes change every 30 seconds). The node does not retry, so the account is not locked.'
-					: 'The code may be mistyped, used or older than 10 minutes. Start the login again to get a new SMS code; the portal allows 5 tries.',
+					: 'The code may be mistyped, used or older than 10 minutes. Type it again if it was mistyped (the portal allows 5 tries); if it is used or too old, start the login again to get a new SMS code.',
 			httpCode: code,
 			providerMessage: providerErrorMessage(parseJson(answer)),
 		});
