@@ -10,6 +10,7 @@ import type {
 import { altinnSmsPinLogin } from '../nodes/Altinn/logins/smsPin';
 import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
 import { CHALLENGE_SERVICE_ENDPOINT } from '../nodes/Altinn/protocol/soap';
+import { savedSecretProperty } from '../nodes/shared/descriptions';
 import { checkServiceForCredential, sessionProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
@@ -30,6 +31,13 @@ export class AltinnSmsPinApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('serviceCheckedAt', 'Service Checked At'),
+		{
+			displayName:
+				'Test checks what it can without Altinn sending anyone an SMS: that the values are filled in and shaped right (a national ID number of 11 digits) and that Altinn\'s authentication service answers at this address. It cannot check the passwords: the first PIN request does.',
+			name: 'testNotice',
+			type: 'notice',
+			default: '',
+		},
 		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),
 		{
 			displayName: 'PIN Type',
@@ -66,6 +74,8 @@ export class AltinnSmsPinApi implements ICredentialType {
 			description: 'The fødselsnummer of the person who gets the PIN. Kept in this encrypted credential only; never put in workflow data.',
 			required: true,
 		},
+		// Versions 0.1.0 to 0.3.0 saved the national ID number as `userSsn`: still read, never shown.
+		savedSecretProperty('userSsn'),
 		{
 			displayName: 'User Password',
 			name: 'userPassword',

@@ -139,8 +139,9 @@ function runtimeDependencies(): { names: string[]; bytes: number } {
 		const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
 		for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
 	};
-	const own = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-	for (const name of Object.keys(own.dependencies)) visit(name);
+	// Since 0.3.0 the package has none (the libraries are bundled): the field is absent, which is zero.
+	const own = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+	for (const name of Object.keys(own.dependencies ?? {})) visit(name);
 	const names = [...seen].sort();
 	return { names, bytes: names.reduce((total, name) => total + directorySize(join(REPO_ROOT, 'node_modules', name)), 0) };
 }
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
 	console.log(`| cold \`require\` of every node and credential with their dependencies (median of 7 fresh processes) | ${load.own.toFixed(1)} ms |`);
 	console.log(`| for comparison: cold \`require('n8n-workflow')\`, which n8n has loaded already | ${load.peer.toFixed(1)} ms |`);
 	console.log(`| \`npm pack\` tarball | ${kB(packed.size)} (${packed.files} files, ${kB(packed.unpackedSize)} unpacked) |`);
-	console.log(`| runtime dependencies on disk (${dependencies.names.join(', ')}) | ${kB(dependencies.bytes)} |`);
+	console.log(`| runtime dependencies on disk (${dependencies.names.join(', ') || 'none'}) | ${kB(dependencies.bytes)} |`);
 	console.log(`\nNode.js ${process.version}, ${process.platform}/${process.arch}; measured ${new Date().toISOString().slice(0, 10)}.`);
 }
 

@@ -45,3 +45,13 @@ export function tokenItemNotice(headerNames: string, afterword = ''): INodePrope
  * node to decide) with this value says "no", and each node says why beside it.
  */
 export const NOT_AN_AI_AGENT_TOOL = undefined;
+
+/**
+ * A credential field an earlier version saved a secret under, before it was renamed. n8n hands a node
+ * only the fields its credential type declares, so the old name stays declared for saved credentials to
+ * keep working: hidden (nobody types into it any more) and masked, so n8n blanks its value before the
+ * credential reaches the browser.
+ */
+export function savedSecretProperty(name: string): INodeProperties {
+	return { displayName: `${name} (Saved by an Earlier Version)`, name, type: 'hidden', typeOptions: { password: true }, default: '' };
+}

@@ -207,6 +207,25 @@ describe('Altinn SMS PIN API credential check', () => {
 		expect(altinn.lastPinFor(ALTINN_PERSON.ssn)).toBeUndefined();
 	});
 
+	it.each([
+		['a national ID number that is not 11 digits', { secretNationalIdNumber: '0101701234' }, /national ID number \(SSN\) in the Altinn SMS PIN API credential is not 11 digits/],
+		['no user password', { userPassword: '' }, /user password/],
+		['a system password with a line break', { systemPassword: 'a\r\nX-Injected: 1' }, /system password .* contains a line break/],
+	])('refuses %s before anything is sent, as a value for the person to fix', async (_what, overrides, message) => {
+		altinn.clearRequests();
+		const refusal = preAuthenticate(credential, { ...altinnSmsPinCredentialData(altinn.baseUrl, overrides), serviceCheckedAt: '' });
+		await expect(refusal).rejects.toBeInstanceOf(UserError);
+		await expect(refusal).rejects.toThrow(message);
+		expect(altinn.requests).toHaveLength(0);
+	});
+
+	it('reads the national ID number a credential saved by 0.1.0 to 0.3.0 holds as userSsn', async () => {
+		const { secretNationalIdNumber, ...saved } = altinnSmsPinCredentialData(altinn.baseUrl);
+		await expect(preAuthenticate(credential, { ...saved, userSsn: secretNationalIdNumber, serviceCheckedAt: '' })).resolves.toHaveProperty('serviceCheckedAt');
+		// n8n hands a node only the fields the credential type declares: the old name is declared, hidden and masked.
+		expect(credential.properties.find((property) => property.name === 'userSsn')).toMatchObject({ type: 'hidden', typeOptions: { password: true } });
+	});
+
 	it('says clearly when nothing answers at the address (an operational error: nothing for the person to fix in the values)', async () => {
 		await expect(preAuthenticate(credential, altinnSmsPinCredentialData('http://127.0.0.1:9'))).rejects.toBeInstanceOf(OperationalError);
 		await expect(preAuthenticate(credential, altinnSmsPinCredentialData('http://127.0.0.1:9'))).rejects.toThrow(/^127\.0\.0\.1:9 refused the connection .*Check the environment or Base URL in the credential/);

@@ -94,6 +94,26 @@ function wrongCredentials(closedPort: number) {
 	];
 }
 
+/** A national ID number one digit short: the value the SMS PIN credential's Test can tell is wrong. */
+const TEN_DIGITS = '0101701234';
+
+/** Copies of sandbox credentials that a test changes in the dialog: one per secret it saves a wrong value over. */
+const EDITED = [
+	['boknettApi', 'browserEditBokn1', 'password', /Boknett refused the login \(400 Bad Request\)/],
+	['onlyofficeApi', 'browserEditOnly1', 'password', /ONLYOFFICE refused the username or password/],
+	['altinnApi', 'browserEditAlt01', 'password', /Altinn did not log in \(401/],
+	['altinnMaskinportenApi', 'browserEditMpId1', 'clientId', /Maskinporten refused the login/],
+	['altinnMaskinportenApi', 'browserEditMpKey', 'privateKey', /The private key in the Altinn 3 Maskinporten API credential is not a readable PEM private key/],
+	['bokbasenOAuth2Api', 'browserEditBokb1', 'clientSecret', /Bokbasen refused the login \(401 Unauthorized\)/],
+	// The SMS PIN login cannot be tried without an SMS: its Test checks the values' shape and the service.
+	['altinnSmsPinApi', 'browserEditSms01', 'secretNationalIdNumber', /national ID number \(SSN\) in the Altinn SMS PIN API credential is not 11 digits/],
+] as const;
+
+function editedCredentials() {
+	const sandbox = sandboxCredentials(sandboxes);
+	return EDITED.map(([type, id]) => ({ ...(sandbox.find((credential) => credential.type === type) as { data: Record<string, unknown> }), id, name: `Edited: ${id}` }));
+}
+
 beforeAll(async () => {
 	if (!isInstalled(VERSION)) throw new Error(`n8n ${VERSION} is not installed: run "npm run n8n:install" (npm test does it first)`);
 	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "npm run browser:install" (npm test does it first)`);
@@ -104,7 +124,7 @@ beforeAll(async () => {
 	userFolder = mkdtempSync(join(tmpdir(), 'n8n-login-tokens-browser-'));
 	n8n = new N8nInstance({ runtime: runtimePaths(VERSION), userFolder, port: await freePort() });
 	await installPackage(userFolder);
-	await n8n.importCredentials([...sandboxCredentials(sandboxes), ...wrongCredentials(await freePort())]);
+	await n8n.importCredentials([...sandboxCredentials(sandboxes), ...wrongCredentials(await freePort()), ...editedCredentials()]);
 	const all = examples();
 	const byId = (id: string) => all.find((workflow) => workflow.id === id) as Workflow;
 	const flows = [
@@ -288,6 +308,34 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 			expect(text).toMatch(sentence);
 			expect(text).not.toContain(WRONG_VALUE);
 			await shot(page, `credential-${type}-wrong-details`);
+			await page.keyboard.press('Escape');
+		});
+	});
+
+	describe('a wrong value saved over a credential that tested fine: the Test checks what was saved, not a session kept from before', () => {
+		const SUCCESS = '[data-test-id="credentials-config-container-test-success"]';
+		const FAILURE = /Couldn.t connect with these settings/;
+
+		it.each(EDITED.map(([type, id, field, sentence]) => [`${type} ${field}`, id, field, sentence] as const))('%s: saved wrong, it fails; reopened and tested again, it still fails with the login\'s sentence', async (_title, id, field, sentence) => {
+			const slug = `${id}-${field}`;
+			await page.goto(`${n8n.baseUrl}/home/credentials/${id}`);
+			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+			await dialog.locator(SUCCESS).waitFor();
+			await dialog.locator(`[data-test-id="parameter-input-${field}"] input, [data-test-id="parameter-input-${field}"] textarea`).first().fill(field === 'secretNationalIdNumber' ? TEN_DIGITS : WRONG_VALUE);
+			await page.locator('[data-test-id="credential-save-button"]').click();
+			await dialog.getByText(FAILURE).first().waitFor();
+			await shot(page, `edited-${slug}-saved`);
+			await page.keyboard.press('Escape');
+
+			await page.goto(`${n8n.baseUrl}/home/credentials/${id}`);
+			await dialog.waitFor();
+			await dialog.getByRole('button', { name: 'Retry' }).click();
+			await dialog.getByText(FAILURE).first().waitFor();
+			expect(await dialog.locator(SUCCESS).isVisible()).toBe(false);
+			await dialog.getByText('More details').click();
+			await dialog.getByText(sentence).first().waitFor();
+			expect((await dialog.innerText()).replace(/\s+/g, ' ')).not.toContain(WRONG_VALUE);
+			await shot(page, `edited-${slug}-reopened`);
 			await page.keyboard.press('Escape');
 		});
 	});

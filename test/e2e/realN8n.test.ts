@@ -38,6 +38,9 @@ const examples = () => examplesFor(sandboxes);
 
 const webhookStartedFlow = (example: Workflow, flow: WebhookFlow) => shared.webhookStartedFlow(example, inbox.baseUrl, flow);
 
+/** The credential shapes earlier versions saved (test/fixtures/saved-credential-shapes.json). */
+const SAVED_SHAPES = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'saved-credential-shapes.json'), 'utf8')) as { altinnSmsPinApi: Record<string, string[]> };
+
 const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';
 const REUSE_PATH = 'boknett-reuse';
 
@@ -430,7 +433,8 @@ describe(`in a real n8n ${version}`, () => {
 			const done = await n8n.waitForExecution(workflowId, ['success', 'error'], stillWaiting.id - 1);
 			expect(outcome(done)).toEqual({ status: 'success' });
 			expect(nodeOutput(done, 'Wait for SMS Code')[0]).toMatchObject({ provider: 'onlyoffice' });
-			expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+			// The profile of the account that logged in with the SMS code.
+			expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Siri Example' } });
 		});
 	});
 
@@ -572,6 +576,27 @@ describe(`in a real n8n ${version}`, () => {
 			expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(message) });
 			expect(result.message).not.toContain(WRONG_PASSWORD);
 		});
+	});
+
+	it.each(Object.entries(SAVED_SHAPES.altinnSmsPinApi))('an Altinn SMS PIN API credential saved by %s still requests the PIN for its person', async (versions, fields) => {
+		const current = sandboxCredentials(sandboxes).find((candidate) => candidate.type === 'altinnSmsPinApi')?.data as Record<string, string>;
+		// The sandbox's values under the field names that version saved (the national ID number was `userSsn`).
+		const valueOf: Record<string, string> = { ...current, userSsn: current.secretNationalIdNumber };
+		const id = `savedSmsPin${versions.replace(/\W/g, '')}`.slice(0, 16);
+		await n8n.importCredentials([{ id, name: `Altinn SMS PIN as saved by ${versions}`, type: 'altinnSmsPinApi', data: Object.fromEntries(fields.map((field) => [field, valueOf[field]])) }]);
+		const example = examples().get('exAltinnSmsSoap1') as Workflow;
+		const [trigger, requestPin] = example.nodes;
+		await n8n.importWorkflow({
+			...example,
+			id: `${id}W`.slice(0, 16),
+			name: `Request PIN with a credential saved by ${versions}`,
+			nodes: [trigger, { ...requestPin, credentials: { altinnSmsPinApi: { id, name: id } } }],
+			connections: { [String(trigger.name)]: { main: [[{ node: String(requestPin.name), type: 'main', index: 0 }]] } },
+		});
+		const pinsBefore = sandboxes.altinn.sentPins.length;
+		const execution = await runWithCli(`${id}W`.slice(0, 16));
+		expect(outcome(execution)).toEqual({ status: 'success' });
+		expect(sandboxes.altinn.sentPins.slice(pinsBefore).map((pin) => pin.ssn)).toEqual([ALTINN_PERSON.ssn]);
 	});
 
 	it('a second npm start keeps what the person did: nothing already in n8n is imported again, and a published example stays published', async () => {

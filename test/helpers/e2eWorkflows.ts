@@ -79,13 +79,16 @@ export function webhookStartedFlow(example: Workflow, inboxUrl: string, flow: We
 		position: [0, 0],
 		webhookId: flow.webhookId,
 	};
+	// In the place of the example's own "send the link" step, or else last in the chain.
+	const placeholder = example.nodes.find((node) => node.name === flow.notifyNode);
+	const rightmost = Math.max(0, ...example.nodes.map((node) => (node.position as number[])[0]));
 	const notify = {
 		parameters: { method: 'POST', url: `${inboxUrl}/send`, sendBody: true, specifyBody: 'json', jsonBody: flow.notifyBody, options: {} },
 		id: `${flow.id}-notify`,
 		name: flow.notifyNode,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
-		position: [440, 0],
+		position: placeholder ? (placeholder.position as number[]) : [rightmost + 220, 0],
 	};
 	const kept = example.nodes
 		.filter((node) => node.name !== flow.notifyNode && node.type !== 'n8n-nodes-base.manualTrigger')

@@ -46,7 +46,9 @@ describe('Boknett Ticket: Get OAuth2 Token (Bokbasen)', () => {
 			audience: BOKBASEN_CLIENT.audience,
 			grant_type: 'client_credentials',
 		});
-		const api = await fetch(`${fake.baseUrl}/metadata/export`, { headers: json.headers as Record<string, string> });
+		// The API the token is for, at the custom address (the sandbox serves login and API): the next node's URL.
+		expect(json.apiBaseUrl).toBe(`${fake.baseUrl}/metadata/`);
+		const api = await fetch(`${String(json.apiBaseUrl)}export`, { headers: json.headers as Record<string, string> });
 		expect(api.status).toBe(200);
 	});
 

@@ -1,10 +1,18 @@
-import { buildClientCredentialsRequest, readClientCredentialsAnswer } from '../../nodes/Bokbasen/protocol/clientCredentials';
+import { bokbasenApiBaseUrl, buildClientCredentialsRequest, readClientCredentialsAnswer } from '../../nodes/Bokbasen/protocol/clientCredentials';
 import { answer, jsonAnswer, problemOf } from '../helpers/answers';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const client = { authBaseUrl: 'https://auth.stage.bokbasen.io', clientId: 'id', clientSecret: 's€cret"', audience: ' https://api.bokbasen.io/metadata/ ' };
 
 describe('Bokbasen OAuth2 client credentials', () => {
+	it('says where the API a token is for lives: the audience, or its path at a custom address', () => {
+		expect(bokbasenApiBaseUrl('production', 'https://auth.bokbasen.io', ' https://api.bokbasen.io/metadata/ ')).toBe('https://api.bokbasen.io/metadata/');
+		expect(bokbasenApiBaseUrl('stage', 'https://auth.stage.bokbasen.io', 'https://api.stage.bokbasen.io/dds/')).toBe('https://api.stage.bokbasen.io/dds/');
+		expect(bokbasenApiBaseUrl('custom', 'http://127.0.0.1:5705/', 'https://api.bokbasen.io/metadata/')).toBe('http://127.0.0.1:5705/metadata/');
+		expect(bokbasenApiBaseUrl('production', 'https://auth.bokbasen.io', 'urn:bokbasen:metadata')).toBeNull();
+		expect(bokbasenApiBaseUrl('production', 'https://auth.bokbasen.io', 'not an address')).toBeNull();
+	});
+
 	it('posts client ID, secret, audience and grant type as JSON to /oauth/token', () => {
 		const request = buildClientCredentialsRequest(client);
 		expect(request).toMatchObject({ method: 'POST', url: 'https://auth.stage.bokbasen.io/oauth/token' });

@@ -8,7 +8,7 @@
 import type { PageFact, PinFormText } from '../../shared/codePage';
 import { hostOf, maskNationalIdNumber, parseInstant, validUntilSentence } from '../../shared/codePage';
 import type { LoginModule } from '../../shared/loginModule';
-import { resolveBaseUrl } from '../../shared/protocol/inputChecks';
+import { refuseControlCharacters, requireLoginValues, resolveBaseUrl } from '../../shared/protocol/inputChecks';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { makeTokenItem } from '../../shared/tokenItem';
 import { ALTINN_BASE_URLS } from '../protocol/rest';
@@ -98,6 +98,22 @@ export function altinnPinPageText(credential: AltinnSmsPinCredential | undefined
 }
 
 /**
+ * The credential's values as far as they can be checked without a login: filled in, free of line breaks,
+ * and a national ID number of 11 digits. The password itself can only be tried by requesting a PIN.
+ */
+export function checkSmsPinValues(credential: AltinnSmsPinCredential): void {
+	requireLoginValues('Altinn SMS PIN API', { 'national ID number (SSN)': nationalIdNumberOf(credential), 'user password': credential.userPassword });
+	refuseControlCharacters('Altinn SMS PIN API', { 'system ID': credential.systemUserName, 'system password': credential.systemPassword });
+	if (!/^\d{11}$/.test(nationalIdNumberOf(credential).replace(/\s+/g, ''))) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'The national ID number (SSN) in the Altinn SMS PIN API credential is not 11 digits',
+			hint: 'Open the credential and type the fødselsnummer (or D-number) of the person who gets the PIN: 11 digits.',
+		});
+	}
+}
+
+/**
  * Altinn's one-time codes: SMS PINs and letter codes are short runs of letters and digits.
  * The exact length is not documented, so anything from 4 to 12 is accepted.
  */
@@ -169,6 +185,8 @@ export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 	},
 	/** Requesting a PIN would send the person an SMS: the Test button only checks that the service answers. */
 	async checkWithoutLoggingIn({ send }, credential) {
+		// Everything that can be checked without Altinn sending the person an SMS: the values' shape, then the service.
+		checkSmsPinValues(credential);
 		readServiceCheckAnswer(await send(buildServiceCheckRequest(smsPinBaseUrl(credential))));
 	},
 };

@@ -7,7 +7,7 @@ import type { LoginModule } from '../../shared/loginModule';
 import { resolveBaseUrl } from '../../shared/protocol/inputChecks';
 import { bearerHeaders } from '../../shared/protocol/oauth2';
 import { makeTokenItem } from '../../shared/tokenItem';
-import { BOKBASEN_AUTH_BASE_URLS, buildClientCredentialsRequest, readClientCredentialsAnswer } from '../protocol/clientCredentials';
+import { BOKBASEN_AUTH_BASE_URLS, bokbasenApiBaseUrl, buildClientCredentialsRequest, readClientCredentialsAnswer } from '../protocol/clientCredentials';
 
 export interface BokbasenOAuth2Credential {
 	environment: string;
@@ -31,6 +31,7 @@ export const bokbasenClientCredentialsLogin: LoginModule<BokbasenOAuth2Credentia
 		return makeTokenItem({
 			provider: 'bokbasen',
 			environment: client.environment,
+			apiBaseUrl: bokbasenApiBaseUrl(client.environment, authBaseUrl, client.audience),
 			token: token.accessToken,
 			headers: bearerHeaders(token.accessToken),
 			obtainedAt,

@@ -17,6 +17,23 @@ export const BOKBASEN_AUTH_BASE_URLS = {
 
 export const DEFAULT_BOKBASEN_AUDIENCE = 'https://api.bokbasen.io/metadata/';
 
+/**
+ * Where the API a token is for lives: Bokbasen names each API by its address (the audience), so in
+ * production and stage that is the audience itself; at a custom address (a proxy or a sandbox serving
+ * both login and APIs) it is the audience's path there. Null when the audience is no http(s) address.
+ */
+export function bokbasenApiBaseUrl(environment: string, authBaseUrl: string, audience: string): string | null {
+	let api: URL;
+	try {
+		api = new URL(audience.trim());
+	} catch {
+		return null;
+	}
+	if (api.protocol !== 'https:' && api.protocol !== 'http:') return null;
+	if (environment !== 'custom') return api.toString();
+	return new URL(api.pathname, `${authBaseUrl.replace(/\/+$/, '')}/`).toString();
+}
+
 export interface BokbasenClient {
 	authBaseUrl: string;
 	clientId: string;
