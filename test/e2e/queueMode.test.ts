@@ -343,7 +343,8 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 			} else {
 				const [token] = nodeOutput(done, 'Wait for SMS Code');
 				expect(token).toMatchObject({ provider: 'onlyoffice' });
-				expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+				// The profile of the account that logged in with the SMS code.
+				expect(nodeOutput(done, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Siri Example' } });
 				expect(sandboxes.onlyoffice.requestsTo('/api/2.0/people/@self').at(-1)?.headers.authorization).toBe(String(token.token));
 			}
 		});
