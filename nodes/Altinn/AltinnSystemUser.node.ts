@@ -337,7 +337,7 @@ export class AltinnSystemUser implements INodeType {
 					call = VENDOR_CALLS.createRequest;
 					// Checked here, before the rights, so a wrong number is what the person hears about first.
 					const partyOrgNo = checkOrganisationNumber(text('customerOrgNumber'), "customer's organisation number");
-					identify({ partyOrgNo, ...(text('externalRef') ? { externalRef: text('externalRef') } : {}) });
+					identify({ orgNumber: partyOrgNo, ...(text('externalRef') ? { externalRef: text('externalRef') } : {}) });
 					const request = {
 						systemId: text('systemId'),
 						partyOrgNo,
@@ -415,7 +415,7 @@ function lookUp(
 	identify(
 		lookup.by === 'requestId'
 			? { requestId: lookup.requestId }
-			: { systemId: lookup.systemId, partyOrgNo: lookup.orgNo, ...(lookup.externalRef ? { externalRef: lookup.externalRef } : {}) },
+			: { systemId: lookup.systemId, orgNumber: lookup.orgNo, ...(lookup.externalRef ? { externalRef: lookup.externalRef } : {}) },
 	);
 	return (token) => build(token, lookup);
 }

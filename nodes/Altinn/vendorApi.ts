@@ -103,9 +103,9 @@ export async function listAllSystemUsers(session: VendorSession, systemId: strin
 
 export type RequestType = 'standard' | 'agent';
 
-/** A request as an output item: Altinn's fields (`requestId` for its `id`) and which kind of request it is. */
 /**
- * A system-user request as an item. The customer is `orgNumber`, as in every Altinn token item (Altinn's own
+ * A system-user request as an output item: Altinn's fields (`requestId` for its `id`) and which kind of request
+ * it is. The customer is `orgNumber`, as in every Altinn token item (Altinn's own
  * name, `partyOrgNo`, is kept beside it); `newRequest` says whether this call made the request (Altinn answers an
  * identical request with the one it has), and is left out where nothing was asked to be made (reads, the trigger).
  */

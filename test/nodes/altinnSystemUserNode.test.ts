@@ -190,6 +190,12 @@ describe('Altinn System User node', () => {
 		expect(fake.requestsTo('/authentication/api/v1/systemuser/request/vendor/bysystem')).toHaveLength(1);
 	});
 
+	it('with Continue On Fail, a request Altinn does not know fails with the ID it was looked up by', async () => {
+		const unknown = '0d4f6a1e-0000-4000-8000-00000000dead';
+		const [failed] = await runner.items(node, { parameters: { resource: 'request', operation: 'getRequest' }, input: [{ json: { requestId: unknown } }], continueOnFail: true });
+		expect(failed.json).toEqual({ error: expect.stringMatching(/no such system-user request/i), description: expect.any(String), requestId: unknown });
+	});
+
 	it('with Continue On Fail, a bad item fails alone with a clear message and the others go on', async () => {
 		const items = await runner.items(node, { parameters: createParameters, input: customers(CUSTOMER_ORG_NO, '12345', OTHER_CUSTOMER_ORG_NO), continueOnFail: true });
 		expect(items.map((item) => item.json.partyOrgNo ?? null)).toEqual([CUSTOMER_ORG_NO, null, OTHER_CUSTOMER_ORG_NO]);
