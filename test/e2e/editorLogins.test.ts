@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
  * What a person does in n8n's editor is what runs, on both n8n lines (2.41.1 and 1.123.81), in
- * headless Chromium: from an empty canvas, as a person would (the node panel's search, the credential
- * selector, the node's own fields, "Execute step"), one workflow per way Altinn Authenticate logs in;
+ * headless Chromium: from an empty canvas, as a person would (the node panel's search and actions, the
+ * credential selector, the node's own fields, "Execute step"), one workflow per way of logging in (each of
+ * Altinn Authenticate's logins, ONLYOFFICE Auth, Boknett Ticket, Bokbasen, the Altinn PIN request);
  * then the credential is chosen again, which must not change whom the node acts for; and the example
  * with a customer's system user is opened and its credential chosen again too. What ran is read from
  * the fake providers (which grant reached Maskinporten, which login reached Altinn) and what was saved
@@ -34,7 +35,7 @@ jest.setTimeout(6 * 60_000);
 type Rest = Awaited<ReturnType<N8nInstance['ownerSession']>>;
 type SavedNode = { type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> };
 
-describe.each(['2.41.1', '1.123.81'])('n8n %s: every Altinn Authenticate login can be chosen in the editor', (version) => {
+describe.each(['2.41.1', '1.123.81'])('n8n %s: every login can be chosen in the editor', (version) => {
 	const screenshots = join(__dirname, '..', '..', 'test-results', 'editor-e2e', version);
 	let sandboxes: Sandboxes;
 	let n8n: N8nInstance;
@@ -88,7 +89,12 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s: every Altinn Authenticate login c
 	});
 
 	/** From an empty canvas: a manual trigger, then Altinn Authenticate found by the node panel's search; its settings open. */
-	async function newWorkflowWithAltinnAuthenticate(step: string): Promise<void> {
+	/**
+	 * From an empty canvas: a manual trigger, then `nodeName` found by the node panel's search; its settings
+	 * open. A node with operations lists them as actions, and the person picks `action`; one without shows
+	 * its details first in n8n 2.x ("Add to workflow").
+	 */
+	async function newWorkflowWith(nodeName: string, step: string, action?: string): Promise<void> {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
 		await page.click('[data-test-id="canvas-add-button"]');
 		await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
@@ -101,17 +107,22 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s: every Altinn Authenticate login c
 		await page.keyboard.press('Escape');
 		await page.click('[data-test-id="node-creator-plus-button"]');
 		await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
-		await page.keyboard.type('Altinn Authenticate');
-		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'Altinn Authenticate' }).first().waitFor();
+		await page.keyboard.type(nodeName);
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: nodeName }).first().waitFor();
 		await shot(`${step}-node-panel`);
 		await page.keyboard.press('Enter');
-		// A community node shows its details first in n8n 2.x ("Add to workflow"); n8n 1.x adds it at once.
-		const add = page.getByText('Add to workflow');
 		const parameters = page.locator('[data-test-id="node-parameters"]');
-		await Promise.race([add.waitFor(), parameters.waitFor()]);
-		if (await add.isVisible()) await add.click();
+		if (action) {
+			await page.getByText(action, { exact: true }).first().click();
+		} else {
+			const add = page.getByText('Add to workflow');
+			await Promise.race([add.waitFor(), parameters.waitFor()]);
+			if (await add.isVisible()) await add.click();
+		}
 		await parameters.waitFor();
 	}
+
+	const newWorkflowWithAltinnAuthenticate = async (step: string) => await newWorkflowWith('Altinn Authenticate', step);
 
 	async function chooseCredential(id: string): Promise<void> {
 		await page.click('[data-test-id="node-credentials-select"]');
@@ -176,10 +187,10 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s: every Altinn Authenticate login c
 	}
 
 	/** The fields the output panel's JSON view shows, read from its text (`"name": "value"` pairs). */
-	async function outputFields(): Promise<Record<string, string>> {
+	async function outputFields(shownFirst = 'provider'): Promise<Record<string, string>> {
 		const output = page.locator('[data-test-id="output-panel"]');
 		await output.getByText('JSON', { exact: true }).click();
-		await output.getByText('"provider"').first().waitFor();
+		await output.getByText(`"${shownFirst}"`).first().waitFor();
 		const text = await output.innerText();
 		return Object.fromEntries([...text.matchAll(/"(\w+)":\s*("?)([^"\n,]*)\2/g)].map(([, name, , value]) => [name, value]));
 	}
@@ -230,6 +241,24 @@ describe.each(['2.41.1', '1.123.81'])('n8n %s: every Altinn Authenticate login c
 		expect(sandboxes.altinn.requestsTo('/api/authentication/authenticatewithpassword').length - before).toBe(1);
 		const node = await savedAltinnNode(PASSWORD_CREDENTIAL, { authentication: 'password' });
 		expect(node).toMatchObject({ parameters: { authentication: 'password' }, credentials: { altinnApi: { id: PASSWORD_CREDENTIAL } } });
+	});
+
+	// The other nodes' logins, each from an empty canvas with its credential, as a person would: what reached the provider.
+	it.each([
+		['ONLYOFFICE Auth', 'Log in', 'sandboxOnlyoff01', { provider: 'onlyoffice' }, () => sandboxes.onlyoffice.requestsTo('/api/2.0/authentication').length],
+		['ONLYOFFICE Auth', 'Log in', 'sandboxOnlyTotp1', { provider: 'onlyoffice' }, () => sandboxes.onlyoffice.requestsTo('/api/2.0/authentication/').length],
+		['Boknett Ticket', 'Create a ticket', 'sandboxBoknett01', { provider: 'boknett' }, () => sandboxes.boknett.requestsTo('/v1/tickets').length],
+		['Boknett Ticket', 'Get an access token', 'sandboxBokbasen01', { provider: 'bokbasen' }, () => sandboxes.bokbasen.requestsTo('/oauth/token').length],
+		// The PIN request's item says a PIN is on its way (the PIN itself comes through the wait step's page).
+		['Altinn SMS Challenge', 'Request a PIN', 'sandboxAltinnSms1', { authMethod: 'SMSPin' }, () => sandboxes.altinn.sentPins.length],
+	] as const)('%s → %s with %s: chosen from the node panel, it logs in with that credential', async (nodeName, action, credentialId, fields, reachedProvider) => {
+		await newWorkflowWith(nodeName, `${credentialId}`, action);
+		await chooseCredential(credentialId);
+		const before = reachedProvider();
+		await executeStep();
+		await shot(`${credentialId}-executed`);
+		expect(reachedProvider()).toBeGreaterThan(before);
+		expect(await outputFields(Object.keys(fields)[0])).toMatchObject(fields);
 	});
 
 	it('the example with a customer\'s system user: choosing its credential again keeps the customer', async () => {
