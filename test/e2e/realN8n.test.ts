@@ -161,6 +161,10 @@ describe(`in a real n8n ${version}`, () => {
 		});
 		expect(tokens.every((token) => token.actsFor === 'customer')).toBe(true);
 		expect(nodeOutput(execution, 'Create Instance')).toHaveLength(2);
+		// The error output asks that customer: the request, with the confirmUrl a person at the customer opens.
+		expect(nodeOutput(execution, 'Ask the Customer to Approve')).toEqual([
+			expect.objectContaining({ orgNumber: '312345676', status: 'New', confirmUrl: expect.stringMatching(/^http/) }),
+		]);
 		const instances = sandboxes.altinn3.requestsTo('/ttd/example-app/instances').slice(instancesBefore);
 		expect(instances.map((request) => (JSON.parse(request.body) as { instanceOwner: { organisationNumber: string } }).instanceOwner.organisationNumber)).toEqual([
 			'310547891',
