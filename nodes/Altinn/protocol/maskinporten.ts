@@ -276,7 +276,7 @@ export function readExchangeAnswer(answer: HttpAnswer, enterpriseUserSent: boole
 		throw new LoginProblem({
 			kind: 'rejected',
 			message: `Altinn retired enterprise users (virksomhetsbrukere) on 26 June 2026, so the enterprise user in the credential can no longer log in (${statusLine(answer)})`,
-			hint: 'Empty the Enterprise Username in the Altinn 3 Maskinporten API credential to act as the organisation, or use an Altinn 3 system user (Altinn Authenticate → Altinn 3 System User).',
+			hint: 'Empty the Enterprise Username in the Altinn 3 Maskinporten API credential to act as the organisation, or use an Altinn 3 system user (Altinn Authenticate, Act For: A Customer (System User)).',
 			httpCode: code,
 			providerMessage: textExcerpt(answer),
 		});
