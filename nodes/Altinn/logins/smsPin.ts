@@ -102,9 +102,10 @@ export function altinnPinPageText(credential: AltinnSmsPinCredential | undefined
  * and a national ID number of 11 digits. The password itself can only be tried by requesting a PIN.
  */
 export function checkSmsPinValues(credential: AltinnSmsPinCredential): void {
-	requireLoginValues('Altinn SMS PIN API', { 'national ID number (SSN)': nationalIdNumberOf(credential), 'user password': credential.userPassword });
+	const nationalIdNumber = nationalIdNumberOf(credential);
+	requireLoginValues('Altinn SMS PIN API', { 'national ID number (SSN)': nationalIdNumber, 'user password': credential.userPassword });
 	refuseControlCharacters('Altinn SMS PIN API', { 'system ID': credential.systemUserName, 'system password': credential.systemPassword });
-	if (!/^\d{11}$/.test(nationalIdNumberOf(credential).replace(/\s+/g, ''))) {
+	if (!/^\d{11}$/.test(nationalIdNumber.replace(/\s+/g, ''))) {
 		throw new LoginProblem({
 			kind: 'badInput',
 			message: 'The national ID number (SSN) in the Altinn SMS PIN API credential is not 11 digits',
