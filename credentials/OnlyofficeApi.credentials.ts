@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -9,13 +8,14 @@ import type {
 } from 'n8n-workflow';
 
 import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
-import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { loginForCredential, sessionAuthentication, sessionProperty } from '../nodes/shared/loginRunner';
 
 /**
  * ONLYOFFICE's password login with its second factors. The Test button is n8n's own: it runs
  * `preAuthentication` (the same login module as the node) whenever the credential holds no token,
  * then reads the user's profile with the token. An account that asks for an SMS code at each login
- * fails it with a message that points to the ONLYOFFICE Auth node, which can wait for the code.
+ * fails it with a message that points to the ONLYOFFICE Auth node, which can wait for the code, and
+ * sends no further login (so no further SMS) until one of the credential's values changes.
  */
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -73,10 +73,8 @@ export class OnlyofficeApi implements ICredentialType {
 		return await loginForCredential(this, onlyofficePasswordLogin, credentials, {});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '={{ $credentials.sessionToken }}' } },
-	};
+	/** The token as ONLYOFFICE takes it; never the mark of a login that waits for an SMS code (see loginForCredential). */
+	authenticate = sessionAuthentication(onlyofficePasswordLogin, 'Authorization');
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -12,7 +12,7 @@ import { credentialFor, loginContext } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { altinn2Step, altinnSmsPinLogin, nationalIdNumberOf, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
-import { fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
+import { SOAP_CALL_SENT_ONCE, fillSoapTemplate, readServiceAnswer, resolveSoapEndpoint, soapRequest } from './protocol/soap';
 
 const REPORTEE_ELEMENT_LIST_NS = 'http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10';
 
@@ -115,7 +115,7 @@ export class AltinnSoapRequest implements INodeType {
 			const soapAction = (this.getNodeParameter('soapAction', itemIndex) as string).trim();
 			const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
 			const format = this.getNodeParameter('options.responseFormat', itemIndex, 'json') as SoapResponseFormat;
-			const result = await altinn2Step(credential.environment, async () => readServiceAnswer(await send(soapRequest(url, soapAction, envelope)), format));
+			const result = await altinn2Step(credential.environment, async () => readServiceAnswer(await send(soapRequest(url, soapAction, envelope, undefined, SOAP_CALL_SENT_ONCE)), format));
 			// Altinn may echo the person's own details: nothing secret leaves this node.
 			return secrets.redactor().redactJson(result) as IDataObject;
 		});

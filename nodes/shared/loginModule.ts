@@ -63,14 +63,31 @@ export interface LoginModule<Credential, Settings extends Record<string, unknown
 	completeWithCode?(context: LoginContext, credential: Credential, code: string): Promise<TokenItem>;
 	/**
 	 * Why a login that stopped for a code cannot go on where no one waits for it: in a node set not
-	 * to wait, or in a credential's own login for the HTTP Request node.
+	 * to wait, or in a credential's own login for the HTTP Request node (`sentAt`: when the provider
+	 * sent that code, for the credential's message).
 	 */
-	codeNeededProblem?(where: 'node' | 'credential'): LoginProblem;
+	codeNeededProblem?(where: 'node' | 'credential', sentAt?: Date): LoginProblem;
 	/**
 	 * For a credential whose login must not run unasked (it would send someone an SMS): what its
 	 * Test button checks instead. Throws a `LoginProblem` when the credential cannot work.
 	 */
 	checkWithoutLoggingIn?(context: LoginContext, credential: Credential): Promise<void>;
+}
+
+/** Why a login that stopped for a code cannot go on `where` it ran: the module's reason, or a general one. */
+export function codeNeededProblemOf<C, S extends Record<string, unknown>>(
+	module: LoginModule<C, S>,
+	where: 'node' | 'credential',
+	sentAt?: Date,
+): LoginProblem {
+	return (
+		module.codeNeededProblem?.(where, sentAt) ??
+		new LoginProblem({
+			kind: 'secondFactorRequired',
+			message: 'The login needs a code that this step cannot wait for',
+			hint: 'Use the node that waits for the code.',
+		})
+	);
 }
 
 /** The token of an outcome; a login that stopped for a code fails with the module's reason. */
@@ -80,12 +97,5 @@ export function tokenOf<C, S extends Record<string, unknown>>(
 	where: 'node' | 'credential',
 ): TokenItem {
 	if (!isPendingLogin(outcome)) return outcome;
-	throw (
-		module.codeNeededProblem?.(where) ??
-		new LoginProblem({
-			kind: 'secondFactorRequired',
-			message: 'The login needs a code that this step cannot wait for',
-			hint: 'Use the node that waits for the code.',
-		})
-	);
+	throw codeNeededProblemOf(module, where);
 }

@@ -4,18 +4,27 @@
  * (the HTTP Request node's session) and a credential's Test button. Every one calls the module's
  * single `login`.
  */
-import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 import { OperationalError, UserError } from 'n8n-workflow';
 
 import type { LoginContext, LoginModule, LoginOutcome, SessionField } from './loginModule';
-import { SESSION_FIELDS, isPendingLogin, tokenOf } from './loginModule';
+import { SESSION_FIELDS, codeNeededProblemOf, isPendingLogin, tokenOf } from './loginModule';
 import { LoginProblem } from './protocol/loginProblem';
 import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
 import { SecretCollector } from './secrets';
 import type { TokenItem } from './tokenItem';
 import type { ReusePolicy } from './tokenStore';
-import { DEFAULT_REUSE_POLICY, tokenStore } from './tokenStore';
+import { CREDENTIAL_FAILURE_MEMORY_MS, CREDENTIAL_REFUSAL_MEMORY_MS, DEFAULT_REUSE_POLICY, tokenStore } from './tokenStore';
 import type { HttpCapableContext } from './transport';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, transportFor } from './transport';
 
@@ -178,11 +187,44 @@ function credentialError(error: unknown, sentence: string): Error {
 }
 
 /**
+ * What a credential keeps in its session field once its login stopped for a code it cannot wait for:
+ * when the code was sent, and a digest of the values that asked for it. n8n keeps it in the encrypted
+ * credential, so no process logs in with those values again; changed values give another digest.
+ */
+const CODE_NEEDED_MARK = 'codeNeeded:';
+
+/** A digest of every value but the session: it tells that a value changed, and keeps no value readable. */
+function credentialValuesDigest(credentials: ICredentialDataDecryptedObject): string {
+	const values = Object.entries(credentials)
+		.filter(([name]) => !(SESSION_FIELDS as readonly string[]).includes(name))
+		.sort(([a], [b]) => a.localeCompare(b));
+	return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+}
+
+/** When a code was sent for exactly these values, read from the mark in the session field; undefined otherwise. */
+function codeSentFor(credentials: ICredentialDataDecryptedObject, field: SessionField): Date | undefined {
+	const session = credentials[field];
+	if (typeof session !== 'string' || !session.startsWith(CODE_NEEDED_MARK)) return undefined;
+	const [sentAt, digest] = session.slice(CODE_NEEDED_MARK.length).split('|');
+	if (digest !== credentialValuesDigest(credentials)) return undefined;
+	const when = new Date(sentAt);
+	return Number.isNaN(when.getTime()) ? undefined : when;
+}
+
+/** The error of a credential whose login stopped for a code at `sentAt`: it says when the code went out and what to use. */
+function codeNeededError<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, sentAt: Date, secrets: SecretCollector): Error {
+	const problem = codeNeededProblemOf(module, 'credential', sentAt);
+	return credentialError(problem, credentialFailureSentence(problem, secrets));
+}
+
+/**
  * `preAuthentication` of a credential that logs in by itself: logs in and returns the session for
  * n8n to keep in the encrypted credential. n8n runs it for the HTTP Request node and before the
- * credential's Test request, so the Test button checks the same login as the nodes. A refusal is
- * remembered for a minute, so n8n's second call gets the same message without the password being
- * sent again.
+ * credential's Test request, so the Test button checks the same login as the nodes; and it runs it
+ * a second time when the first call or the request after it fails. So a failure is remembered
+ * for that second call (a minute for a refusal), which gets the same error with nothing sent. A
+ * login that stopped for a code (an SMS the provider sent) cannot finish here: the session field
+ * keeps a mark of it, and no further login is sent with these values in any process.
  */
 export async function loginForCredential<C, S extends Record<string, unknown>>(
 	http: HttpCapableContext,
@@ -195,18 +237,52 @@ export async function loginForCredential<C, S extends Record<string, unknown>>(
 	const credential = credentials as unknown as C;
 	const store = tokenStore();
 	const key = storeKey(module, credential, settings, 'session:');
-	const refused = store.recentCredentialRefusal(key);
-	if (refused) throw new UserError(refused);
+	const remembered = store.recentCredentialFailure(key);
+	if (remembered) throw remembered;
 	const secrets = new SecretCollector();
 	secrets.add(...module.secrets(credential));
-	try {
-		const token = tokenOf(module, await module.login(loginContext(http, secrets), credential, settings), 'credential');
-		return { [session.field]: session.value(token) };
-	} catch (error) {
-		const sentence = credentialFailureSentence(error, secrets);
-		if (error instanceof LoginProblem && error.details.kind === 'rejected') store.noteCredentialRefusal(key, sentence);
-		throw credentialError(error, sentence);
+	const codeSentAt = codeSentFor(credentials, session.field);
+	if (codeSentAt) {
+		const error = codeNeededError(module, codeSentAt, secrets);
+		store.noteCredentialFailure(key, error, Infinity);
+		throw error;
 	}
+	const context = loginContext(http, secrets);
+	try {
+		const outcome = await module.login(context, credential, settings);
+		if (isPendingLogin(outcome)) {
+			const sentAt = context.now();
+			store.noteCredentialFailure(key, codeNeededError(module, sentAt, secrets), Infinity);
+			// Not an error yet: returned, n8n keeps the mark in the credential; `sessionAuthentication`
+			// then refuses to send it, and n8n's second call answers with the error above.
+			return { [session.field]: `${CODE_NEEDED_MARK}${sentAt.toISOString()}|${credentialValuesDigest(credentials)}` };
+		}
+		return { [session.field]: session.value(tokenOf(module, outcome, 'credential')) };
+	} catch (error) {
+		const failure = credentialError(error, credentialFailureSentence(error, secrets));
+		const refused = error instanceof LoginProblem && error.details.kind === 'rejected';
+		store.noteCredentialFailure(key, failure, refused ? CREDENTIAL_REFUSAL_MEMORY_MS : CREDENTIAL_FAILURE_MEMORY_MS);
+		throw failure;
+	}
+}
+
+/**
+ * A credential's `authenticate` that puts its session into a header. While the session field holds
+ * the mark of a login that stopped for a code, no request is sent: it fails with why (n8n's request
+ * helpers differ in whether they ask `preAuthentication` again after that, so the message is given
+ * here). A mark of other values sends the request without a session: the 401 makes n8n log in again.
+ */
+export function sessionAuthentication<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, header: string, prefix = '') {
+	const field = module.session?.field ?? 'sessionToken';
+	return async (credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+		const session = typeof credentials[field] === 'string' ? credentials[field] : '';
+		if (!session.startsWith(CODE_NEEDED_MARK)) return { ...request, headers: { ...request.headers, [header]: `${prefix}${session}` } };
+		const codeSentAt = codeSentFor(credentials, field);
+		if (!codeSentAt) return request;
+		const secrets = new SecretCollector();
+		secrets.add(...module.secrets(credentials as unknown as C));
+		throw codeNeededError(module, codeSentAt, secrets);
+	};
 }
 
 /**

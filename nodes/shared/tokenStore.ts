@@ -33,11 +33,13 @@ export interface ReusePolicy {
 export const DEFAULT_REUSE_POLICY: ReusePolicy = { readCache: true, marginMs: 5 * 60_000, withoutExpiryMs: 30 * 60_000 };
 
 /**
- * How long a refused credential login is remembered: n8n calls a credential's preAuthentication a
+ * How long a failed credential login is remembered: n8n calls a credential's preAuthentication a
  * second time when the first attempt fails; that second call gets the same error without sending
- * the rejected password again.
+ * the login again. A refusal is kept a minute (a rejected password must not be sent again and
+ * again); other failures a few seconds, enough for n8n's second call but not for a retry later.
  */
 export const CREDENTIAL_REFUSAL_MEMORY_MS = 60_000;
+export const CREDENTIAL_FAILURE_MEMORY_MS = 5_000;
 
 type StoredItem = Record<string, unknown>;
 
@@ -71,8 +73,8 @@ export class TokenStore {
 	/** Refusals by node run (the run's context object) and login key. */
 	private readonly refusalsByRun = new WeakMap<object, Map<string, LoginProblem>>();
 
-	/** Refused credential logins (preAuthentication), by login key: the message shown, and until when. */
-	private readonly credentialRefusals = new Map<string, { message: string; until: number }>();
+	/** Failed credential logins (preAuthentication), by login key: the error thrown, and until when (Infinity: until the values change). */
+	private readonly credentialFailures = new Map<string, { error: Error; until: number }>();
 
 	// Keys are HMACs under a key that never leaves this store, so a key in a heap dump tells nothing of the password.
 	private readonly keySecret = randomBytes(32);
@@ -153,18 +155,21 @@ export class TokenStore {
 		this.refusalsByRun.set(run, refusals);
 	}
 
-	/** The message of a credential login refused within the last minute, if any. */
-	recentCredentialRefusal(key: string): string | undefined {
-		const refused = this.credentialRefusals.get(key);
-		if (refused && refused.until > this.clock.now()) return refused.message;
-		this.credentialRefusals.delete(key);
+	/** The error of a credential login that failed within its memory time, if any. */
+	recentCredentialFailure(key: string): Error | undefined {
+		const failed = this.credentialFailures.get(key);
+		if (failed && failed.until > this.clock.now()) return failed.error;
+		this.credentialFailures.delete(key);
 		return undefined;
 	}
 
-	noteCredentialRefusal(key: string, message: string): void {
+	/** Remembers a failed credential login for `memoryMs` (Infinity: as long as this process runs, the key being its values). */
+	noteCredentialFailure(key: string, error: Error, memoryMs: number): void {
 		const now = this.clock.now();
-		for (const [other, entry] of this.credentialRefusals) if (entry.until <= now) this.credentialRefusals.delete(other);
-		this.credentialRefusals.set(key, { message, until: now + CREDENTIAL_REFUSAL_MEMORY_MS });
+		for (const [other, entry] of this.credentialFailures) if (entry.until <= now) this.credentialFailures.delete(other);
+		// Bounded like the tokens: the oldest memories go first.
+		while (this.credentialFailures.size >= this.maxEntries) this.credentialFailures.delete(this.credentialFailures.keys().next().value as string);
+		this.credentialFailures.set(key, { error, until: now + memoryMs });
 	}
 
 	/** Drops tokens no policy could hand out any more: expired ones, and expiry-less ones older than a day. */

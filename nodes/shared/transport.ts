@@ -6,16 +6,16 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { HttpAnswer, HttpRequestSpec } from './protocol/http';
+import type { HttpAnswer, HttpRequestSpec, SendOnce } from './protocol/http';
 import { LOGIN_ANSWER_MAX_BYTES, headerValue, statusLine } from './protocol/http';
 import { LoginProblem } from './protocol/loginProblem';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * When a request is sent again. Only failures where the request cannot have been acted on are
- * retried (connection refused; 502/503/504; 429): a rejected login is never repeated, because
- * repeated attempts lock accounts.
+ * When a request is sent again: after a refused connection, and after 502/503/504 or 429 unless the
+ * request is marked `sendOnce` (it may have sent a person an SMS or counted a failed login before the
+ * gateway failed). A rejected login is never repeated, because repeated attempts lock accounts.
  */
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -267,6 +267,23 @@ function tooManyRequestsProblem(answer: HttpAnswer, url: string): LoginProblem {
 	});
 }
 
+/** How long a person is asked to wait before a request that may have acted is sent again, when the service names no time. */
+export const SEND_ONCE_WAIT_MS = 5 * 60_000;
+
+/**
+ * A request marked `sendOnce` that met a gateway failure or a rate limit: it is not sent again, and
+ * the error says what may already have happened and after when to run the node again.
+ */
+function sentOnceProblem(answer: HttpAnswer, once: SendOnce, askedWaitMs: number | undefined, now: Date): LoginProblem {
+	const retryAt = new Date(now.getTime() + Math.max(askedWaitMs ?? 0, SEND_ONCE_WAIT_MS));
+	return new LoginProblem({
+		kind: 'unavailable',
+		message: `${once.service} failed ${once.what} (${statusLine(answer)}) but may already have ${once.mayHave}, so it was not sent again`,
+		hint: `Check first whether it did (a message on the phone, a warning about failed logins), then try again after ${retryAt.toISOString()}, once the service works again.`,
+		httpCode: answer.statusCode,
+	});
+}
+
 type Attempt = { answer: HttpAnswer } | { transportError: string | undefined };
 
 async function sendOnce(context: HttpCapableContext, request: HttpRequestSpec, timeoutMs: number): Promise<Attempt> {
@@ -325,9 +342,9 @@ function describeSize(bytes: number): string {
 
 /**
  * Sends a request and returns the answer whatever its status: the protocol decides what a status
- * means. A refused connection, 502/503/504 and 429 are sent again, after a doubling back-off or
- * the `Retry-After` the service asks for, at most `maxRetries` times; nothing else is ever
- * repeated. Redirects are not followed, so credentials never travel to another address, and the
+ * means. A refused connection, and 502/503/504 and 429 for requests not marked `sendOnce`, are sent
+ * again, after a doubling back-off or the `Retry-After` the service asks for, at most `maxRetries`
+ * times; nothing else is ever repeated. Redirects are not followed, so credentials never travel to another address, and the
  * body is read only up to the request's size cap.
  */
 export async function sendRequest(
@@ -353,6 +370,7 @@ export async function sendRequest(
 		if (!RETRYABLE_STATUSES.has(answer.statusCode)) return answer;
 		const now = new Date();
 		const askedWait = retryAfterMs(answer, now);
+		if (request.sendOnce) throw sentOnceProblem(answer, request.sendOnce, askedWait, now);
 		if (askedWait !== undefined && askedWait > policy.maxRetryAfterMs) {
 			throw waitTooLongProblem(answer, request.url, askedWait, now);
 		}

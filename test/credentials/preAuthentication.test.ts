@@ -5,7 +5,7 @@
  * and by the Test request, with the credential's `authenticate` headers. The whole Test button and
  * the 401 → log in again path run in the real n8n (test/e2e).
  */
-import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestHelper } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { OperationalError, UserError } from 'n8n-workflow';
 
 import { AltinnApi } from '../../credentials/AltinnApi.credentials';
@@ -21,7 +21,8 @@ import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice, ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { leakedSecrets } from '../helpers/leaks';
 import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
-import { useFreshTokenStore } from '../helpers/tokenStore';
+import { FAST_CLOCK, useFreshTokenStore } from '../helpers/tokenStore';
+import { TokenStore, replaceTokenStore } from '../../nodes/shared/tokenStore';
 
 useFreshTokenStore();
 
@@ -48,8 +49,14 @@ async function preAuthenticate(
 	}
 }
 
-/** The headers of a credential's `authenticate`, with `{{ $credentials.x }}` filled in as n8n would. */
-function authenticateHeaders(credential: { authenticate?: unknown }, data: Record<string, unknown>): Record<string, string> {
+type AuthenticateFunction = (credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
+/** The headers of a credential's `authenticate`, with `{{ $credentials.x }}` filled in as n8n would, or as its function sets them. */
+async function authenticateHeaders(credential: { authenticate?: unknown }, data: Record<string, unknown>): Promise<Record<string, string>> {
+	if (typeof credential.authenticate === 'function') {
+		const request = await (credential.authenticate as AuthenticateFunction)(data as ICredentialDataDecryptedObject, { url: '', headers: {} });
+		return request.headers as Record<string, string>;
+	}
 	const headers = (credential.authenticate as { properties: { headers: Record<string, string> } } | undefined)?.properties.headers ?? {};
 	return Object.fromEntries(
 		Object.entries(headers)
@@ -73,7 +80,7 @@ async function sendTestRequest(credential: { test?: ICredentialTestRequest; auth
 	const request = credential.test?.request;
 	if (!request) throw new Error('the credential has no Test request');
 	const url = `${evaluate(request.baseURL, data)}${request.url ?? ''}`;
-	const headers = { ...(request.headers as Record<string, string> | undefined), ...authenticateHeaders(credential, data) };
+	const headers = { ...(request.headers as Record<string, string> | undefined), ...(await authenticateHeaders(credential, data)) };
 	return await fetch(url, { method: request.method ?? 'GET', headers });
 }
 
@@ -97,7 +104,7 @@ describe('Boknett API credential login', () => {
 	it('gets a ticket the Boknett API accepts with the Authorization and Date headers', async () => {
 		const session = await preAuthenticate(credential, data());
 		expect(String(session.sessionTicket)).toMatch(/^TGT-/);
-		const headers: Record<string, string> = { ...authenticateHeaders(credential, session), Date: new Date().toUTCString() };
+		const headers: Record<string, string> = { ...(await authenticateHeaders(credential, session)), Date: new Date().toUTCString() };
 		expect(headers.Authorization).toBe(`Boknett ${String(session.sessionTicket)}`);
 		expect((await fetch(`${boknett.baseUrl}/metadata/export/onix`, { headers })).status).toBe(200);
 		expect(Object.keys((credential.authenticate as { properties: { headers: object } }).properties.headers)).toEqual(['Authorization', 'Date']);
@@ -119,7 +126,7 @@ describe('ONLYOFFICE API credential login', () => {
 
 	it('gets a token the portal accepts as Authorization', async () => {
 		const session = await preAuthenticate(credential, { portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_USER, totpSecret: '', sessionToken: '' });
-		const response = await fetch(`${onlyoffice.baseUrl}/api/2.0/people/@self`, { headers: authenticateHeaders(credential, session) });
+		const response = await fetch(`${onlyoffice.baseUrl}/api/2.0/people/@self`, { headers: await authenticateHeaders(credential, session) });
 		expect(response.status).toBe(200);
 	});
 
@@ -128,10 +135,64 @@ describe('ONLYOFFICE API credential login', () => {
 		expect(onlyoffice.liveTokens.has(String(session.sessionToken))).toBe(true);
 	});
 
-	it('explains that an SMS-code account needs the ONLYOFFICE Auth node', async () => {
-		await expect(preAuthenticate(credential, { portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER, totpSecret: '' })).rejects.toThrow(
-			/requires an SMS code, which a request node cannot wait for\. Log in with the ONLYOFFICE Auth node/,
-		);
+	describe('an account that asks for an SMS code, as n8n calls the credential', () => {
+		const CODE_NEEDED = /^This ONLYOFFICE account requires an SMS code, which a request node cannot wait for\. The portal sent one at \d{4}-\d\d-\d\d \d\d:\d\d UTC; this credential sends no further login \(and no further code\) until one of its values changes\. Log in with the ONLYOFFICE Auth node/;
+		const smsData = (): ICredentialDataDecryptedObject => ({ portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER, totpSecret: '', sessionToken: '' });
+
+		it('sends one code, keeps its mark in the session, sends no request with it, and n8n\'s second call says why with nothing sent', async () => {
+			const codesBefore = onlyoffice.smsCodesSent;
+			const data = smsData();
+			// n8n: preAuthentication, then authenticate for the request; on a failure preAuthentication again (credentialsExpired).
+			Object.assign(data, await preAuthenticate(credential, data));
+			expect(String(data.sessionToken)).toMatch(/^codeNeeded:/);
+			expect(String(data.sessionToken)).not.toContain(ONLYOFFICE_SMS_2FA_USER.password);
+			await expect(authenticateHeaders(credential, data)).rejects.toThrow(CODE_NEEDED);
+			await expect(preAuthenticate(credential, data)).rejects.toThrow(CODE_NEEDED);
+			expect(onlyoffice.smsCodesSent - codesBefore).toBe(1);
+		});
+
+		it('sends no login from another process that reads the mark from the saved credential (a later run, a worker)', async () => {
+			const data = smsData();
+			Object.assign(data, await preAuthenticate(credential, data));
+			const codesBefore = onlyoffice.smsCodesSent;
+			const requestsBefore = onlyoffice.requests.length;
+			// A new process: an empty token store, the credential as n8n saved it.
+			replaceTokenStore(new TokenStore(FAST_CLOCK));
+			await expect(preAuthenticate(credential, { ...data })).rejects.toThrow(CODE_NEEDED);
+			await expect(preAuthenticate(credential, { ...data })).rejects.toThrow(CODE_NEEDED);
+			expect(onlyoffice.smsCodesSent - codesBefore).toBe(0);
+			expect(onlyoffice.requests.length - requestsBefore).toBe(0);
+		});
+
+		it('sends no login when n8n did not keep the mark either (the Test button\'s form): the process remembers it', async () => {
+			const first = smsData();
+			Object.assign(first, await preAuthenticate(credential, first));
+			const codesBefore = onlyoffice.smsCodesSent;
+			await expect(preAuthenticate(credential, smsData())).rejects.toThrow(CODE_NEEDED);
+			expect(onlyoffice.smsCodesSent - codesBefore).toBe(0);
+		});
+
+		it('logs in again once a value changes: here the account\'s authenticator secret is entered', async () => {
+			const data = smsData();
+			Object.assign(data, await preAuthenticate(credential, data));
+			// Before the new login, a request with the changed values carries no session: the 401 makes n8n log in.
+			expect(await authenticateHeaders(credential, { ...data, totpSecret: ONLYOFFICE_TOTP_SECRET })).toEqual({});
+			onlyoffice.twoFactorAccounts.set(ONLYOFFICE_SMS_2FA_USER.username, 'app');
+			try {
+				const session = await preAuthenticate(credential, { ...data, totpSecret: ONLYOFFICE_TOTP_SECRET });
+				expect(onlyoffice.liveTokens.has(String(session.sessionToken))).toBe(true);
+			} finally {
+				onlyoffice.twoFactorAccounts.set(ONLYOFFICE_SMS_2FA_USER.username, 'sms');
+			}
+		});
+	});
+
+	it('answers n8n\'s second call after a refused password from memory, sending the password once', async () => {
+		const requestsBefore = onlyoffice.requestsTo('/api/2.0/authentication').length;
+		const data = { portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_USER, password: 'wrong-pass-second-call', totpSecret: '', sessionToken: '' };
+		await expect(preAuthenticate(credential, data)).rejects.toThrow(/^ONLYOFFICE refused the username or password/);
+		await expect(preAuthenticate(credential, data)).rejects.toThrow(/^ONLYOFFICE refused the username or password/);
+		expect(onlyoffice.requestsTo('/api/2.0/authentication').length - requestsBefore).toBe(1);
 	});
 });
 
@@ -141,7 +202,7 @@ describe('Altinn API credential login', () => {
 	it('gets the auth cookie; with the API key the REST API accepts it', async () => {
 		const session = await preAuthenticate(credential, { environment: 'custom', baseUrl: altinn.baseUrl, ...ALTINN_REST_USER, sessionCookie: '' });
 		expect(String(session.sessionCookie)).toMatch(/^\.AspxAuthProd=/);
-		const response = await fetch(`${altinn.baseUrl}/api/my/messages`, { headers: authenticateHeaders(credential, { ...ALTINN_REST_USER, ...session }) });
+		const response = await fetch(`${altinn.baseUrl}/api/my/messages`, { headers: await authenticateHeaders(credential, { ...ALTINN_REST_USER, ...session }) });
 		expect(response.status).toBe(200);
 	});
 
@@ -164,7 +225,7 @@ describe('Altinn 3 Maskinporten API credential login', () => {
 		const session = await preAuthenticate(credential, data());
 		expect(altinn3.requests.map((request) => request.path)).toEqual(['/token', '/authentication/api/v1/exchange/maskinporten']);
 		expect(altinn3.altinnTokens.has(String(session.sessionToken))).toBe(true);
-		const response = await fetch(`${altinn3.baseUrl}/storage/api/v1/applications`, { headers: authenticateHeaders(credential, session) });
+		const response = await fetch(`${altinn3.baseUrl}/storage/api/v1/applications`, { headers: await authenticateHeaders(credential, session) });
 		expect(response.status).toBe(200);
 	});
 
@@ -183,7 +244,7 @@ describe('Bokbasen OAuth2 API credential login', () => {
 
 	it('gets a token the audience\'s API takes as a Bearer token', async () => {
 		const session = await preAuthenticate(credential, data());
-		const response = await fetch(`${bokbasen.baseUrl}/metadata/export`, { headers: authenticateHeaders(credential, session) });
+		const response = await fetch(`${bokbasen.baseUrl}/metadata/export`, { headers: await authenticateHeaders(credential, session) });
 		expect(response.status).toBe(200);
 	});
 

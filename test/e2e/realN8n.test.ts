@@ -18,7 +18,7 @@ import { ALTINN_PERSON, ALTINN_REST_USER } from '../fakes/fakeAltinn';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
-import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
+import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import * as shared from '../helpers/e2eWorkflows';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
@@ -38,8 +38,27 @@ const examples = () => examplesFor(sandboxes);
 
 const webhookStartedFlow = (example: Workflow, flow: WebhookFlow) => shared.webhookStartedFlow(example, inbox.baseUrl, flow);
 
-/** The credential shapes earlier versions saved (test/fixtures/saved-credential-shapes.json). */
-const SAVED_SHAPES = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'saved-credential-shapes.json'), 'utf8')) as { altinnSmsPinApi: Record<string, string[]> };
+/** The credential shapes released versions saved: by type and version, the declared fields and their defaults (test/fixtures/saved-credential-shapes.json). */
+const SAVED_SHAPES = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'saved-credential-shapes.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+
+/** Each distinct saved shape of a credential type once, with the versions that saved it ("0.1.0, 0.2.0"). */
+function savedShapesOf(type: string): Array<[string, Record<string, unknown>]> {
+	const byShape = new Map<string, { versions: string[]; fields: Record<string, unknown> }>();
+	for (const [savedBy, fields] of Object.entries(SAVED_SHAPES[type] ?? {})) {
+		const key = JSON.stringify(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)));
+		const shape = byShape.get(key) ?? { versions: [], fields };
+		shape.versions.push(savedBy);
+		byShape.set(key, shape);
+	}
+	return [...byShape.values()].map(({ versions, fields }) => [versions.join(', '), fields]);
+}
+
+/** A credential as a version saved it: its fields, holding the sandbox's values (under the names that version used) or that version's defaults. */
+function savedCredentialData(fields: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+	// 0.1.0 to 0.3.0 called the national ID number `userSsn`.
+	const valueOf: Record<string, unknown> = { ...current, userSsn: current.secretNationalIdNumber };
+	return Object.fromEntries(Object.entries(fields).map(([field, fallback]) => [field, valueOf[field] ?? fallback]));
+}
 
 const REUSE_WORKFLOW_ID = 'e2eBoknettReuse';
 const REUSE_PATH = 'boknett-reuse';
@@ -53,6 +72,28 @@ async function importReuseWorkflow(): Promise<void> {
 	);
 	await n8n.importWorkflow(flow);
 	await n8n.publishWorkflow(REUSE_WORKFLOW_ID);
+}
+
+/**
+ * The HTTP Request example with its request node calling `url` with a credential of `type` (n8n's
+ * Predefined Credential Type), which logs in by itself; imported under `id`.
+ */
+async function importHttpRequestWorkflow(id: string, name: string, type: string, credential: { id: string; name: string }, url: string): Promise<void> {
+	const example = examples().get('exBoknettHttpCred1') as Workflow;
+	await n8n.importWorkflow({
+		...example,
+		id,
+		name,
+		nodes: example.nodes.map((node) =>
+			node.name === 'Get Metadata'
+				? {
+						...node,
+						parameters: { url, authentication: 'predefinedCredentialType', nodeCredentialType: type, options: { response: { response: { responseFormat: 'json' } } } },
+						credentials: { [type]: credential },
+					}
+				: node,
+		),
+	});
 }
 
 async function runWithCli(workflowId: string): Promise<StoredExecution> {
@@ -220,6 +261,24 @@ describe(`in a real n8n ${version}`, () => {
 			expect(boknettLogins() - before).toBe(1);
 		});
 
+		it('ONLYOFFICE with an account that asks for an SMS code: three runs send one code in all, each failing with what to use instead', async () => {
+			await n8n.importCredentials([
+				{ id: 'e2eOnlySmsHttp01', name: 'ONLYOFFICE SMS account for HTTP Request', type: 'onlyofficeApi', data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER } },
+			]);
+			await importHttpRequestWorkflow('e2eHttpCredSms01', 'HTTP Request with an ONLYOFFICE SMS account', 'onlyofficeApi', { id: 'e2eOnlySmsHttp01', name: 'ONLYOFFICE SMS account for HTTP Request' }, `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`);
+			const codesBefore = sandboxes.onlyoffice.smsCodesSent;
+			const loginsBefore = sandboxes.onlyoffice.requestsTo('/api/2.0/authentication').length;
+			// Each run is a new CLI process: what stops the second and third login is the mark n8n saved in the credential.
+			for (let run = 0; run < 3; run++) {
+				const execution = await runWithCli('e2eHttpCredSms01');
+				expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringMatching(/requires an SMS code, which a request node cannot wait for\. The portal sent one at .+ UTC; this credential sends no further login/) });
+			}
+			expect(sandboxes.onlyoffice.smsCodesSent - codesBefore).toBe(1);
+			expect(sandboxes.onlyoffice.requestsTo('/api/2.0/authentication').length - loginsBefore).toBe(1);
+			// The mark sent nothing to the API either.
+			expect(sandboxes.onlyoffice.requestsTo('/api/2.0/people/@self').filter((request) => String(request.headers.authorization ?? '').startsWith('codeNeeded'))).toEqual([]);
+		});
+
 		it.each([
 			['onlyofficeApi', 'sandboxOnlyTotp1', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`, { response: { displayName: 'Tore Example' } }],
 			['altinnApi', 'sandboxAltinn001', () => `${sandboxes.altinn.baseUrl}/api/my/messages`, { _embedded: { messages: [{ MessageId: 'a1' }] } }],
@@ -227,22 +286,8 @@ describe(`in a real n8n ${version}`, () => {
 			['altinnMaskinportenApi', 'sandboxAltinn3001', () => `${sandboxes.altinn3.baseUrl}/storage/api/v1/applications`, { applications: [{ id: 'ttd/example-app' }] }],
 			['bokbasenOAuth2Api', 'sandboxBokbasen01', () => `${sandboxes.bokbasen.baseUrl}/metadata/export`, { records: [{ isbn: '9788202000000' }] }],
 		] as const)('%s (%s): the HTTP Request node logs in and calls the API', async (type, credentialId, url, expected) => {
-			const example = examples().get('exBoknettHttpCred1') as Workflow;
 			const workflowId = `e2eHttpCred${type}`.slice(0, 16);
-			await n8n.importWorkflow({
-				...example,
-				id: workflowId,
-				name: `HTTP Request with ${type}`,
-				nodes: example.nodes.map((node) =>
-					node.name === 'Get Metadata'
-						? {
-								...node,
-								parameters: { url: url(), authentication: 'predefinedCredentialType', nodeCredentialType: type, options: { response: { response: { responseFormat: 'json' } } } },
-								credentials: { [type]: { id: credentialId, name: credentialId } },
-							}
-						: node,
-				),
-			});
+			await importHttpRequestWorkflow(workflowId, `HTTP Request with ${type}`, type, { id: credentialId, name: credentialId }, url());
 			const execution = await runWithCli(workflowId);
 			expect(outcome(execution)).toEqual({ status: 'success' });
 			expect(nodeOutput(execution, 'Get Metadata')[0]).toMatchObject(expected);
@@ -272,7 +317,7 @@ describe(`in a real n8n ${version}`, () => {
 	it.each([
 		['exOnlyofficeLog1', 'ONLYOFFICE Auth', () => (sandboxes.onlyoffice.failure = 'twoFactorSms'), 'This ONLYOFFICE account requires two-factor login: the portal has sent an SMS code'],
 		['exAltinnPwMsgs01', 'Altinn Authenticate', () => (sandboxes.altinn.restFailure = 'okWithoutCookie'), 'Altinn answered 200 OK but did not log in (no auth cookie was set)'],
-		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed during login (502 Bad Gateway, tried 3 times)'],
+		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed the login (502 Bad Gateway) but may already have counted a failed login, so it was not sent again'],
 	])('a provider failure in %s reaches the workflow as the %s node\'s clear error', async (workflowId, nodeName, breakProvider, message) => {
 		breakProvider();
 		try {
@@ -582,12 +627,27 @@ describe(`in a real n8n ${version}`, () => {
 		});
 	});
 
-	it.each(Object.entries(SAVED_SHAPES.altinnSmsPinApi))('an Altinn SMS PIN API credential saved by %s still requests the PIN for its person', async (versions, fields) => {
-		const current = sandboxCredentials(sandboxes).find((candidate) => candidate.type === 'altinnSmsPinApi')?.data as Record<string, string>;
-		// The sandbox's values under the field names that version saved (the national ID number was `userSsn`).
-		const valueOf: Record<string, string> = { ...current, userSsn: current.secretNationalIdNumber };
+	it('an ONLYOFFICE credential whose account asks for an SMS code: its Test button says when the portal sent one, and a second test sends none', async () => {
+		await n8n.start();
+		const rest = await n8n.ownerSession();
+		const data = { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER };
+		await n8n.importCredentials([{ id: 'e2eOnlySmsTest01', name: 'ONLYOFFICE SMS account (Test button)', type: 'onlyofficeApi', data }]);
+		const codesBefore = sandboxes.onlyoffice.smsCodesSent;
+		for (let test = 0; test < 2; test++) {
+			const { status, body } = await rest('POST', '/credentials/test', { credentials: { id: 'e2eOnlySmsTest01', name: 'Test', type: 'onlyofficeApi', data } });
+			expect(status).toBe(200);
+			expect((body as { data: { status: string; message: string } }).data).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/The portal sent one at \d{4}-\d\d-\d\d \d\d:\d\d UTC; this credential sends no further login/),
+			});
+		}
+		expect(sandboxes.onlyoffice.smsCodesSent - codesBefore).toBe(1);
+	});
+
+	it.each(savedShapesOf('altinnSmsPinApi'))('an Altinn SMS PIN API credential saved by %s still requests the PIN for its person', async (versions, fields) => {
+		const current = sandboxCredentials(sandboxes).find((candidate) => candidate.type === 'altinnSmsPinApi')?.data ?? {};
 		const id = `savedSmsPin${versions.replace(/\W/g, '')}`.slice(0, 16);
-		await n8n.importCredentials([{ id, name: `Altinn SMS PIN as saved by ${versions}`, type: 'altinnSmsPinApi', data: Object.fromEntries(fields.map((field) => [field, valueOf[field]])) }]);
+		await n8n.importCredentials([{ id, name: `Altinn SMS PIN as saved by ${versions}`, type: 'altinnSmsPinApi', data: savedCredentialData(fields, current) }]);
 		const example = examples().get('exAltinnSmsSoap1') as Workflow;
 		const [trigger, requestPin] = example.nodes;
 		await n8n.importWorkflow({
@@ -601,6 +661,30 @@ describe(`in a real n8n ${version}`, () => {
 		const execution = await runWithCli(`${id}W`.slice(0, 16));
 		expect(outcome(execution)).toEqual({ status: 'success' });
 		expect(sandboxes.altinn.sentPins.slice(pinsBefore).map((pin) => pin.ssn)).toEqual([ALTINN_PERSON.ssn]);
+	});
+
+	describe('credentials saved by every released version log in by themselves for the HTTP Request node', () => {
+		const cases = [
+			['boknettApi', 'sandboxBoknett01', () => sandboxes.boknett, '/v1/tickets', () => `${sandboxes.boknett.baseUrl}/metadata/export/onix`],
+			['onlyofficeApi', 'sandboxOnlyoff01', () => sandboxes.onlyoffice, '/api/2.0/authentication', () => `${sandboxes.onlyoffice.baseUrl}/api/2.0/people/@self`],
+			['altinnApi', 'sandboxAltinn001', () => sandboxes.altinn, '/api/authentication', () => `${sandboxes.altinn.baseUrl}/api/my/messages`],
+			['altinnMaskinportenApi', 'sandboxAltinn3001', () => sandboxes.altinn3, '/token', () => `${sandboxes.altinn3.baseUrl}/storage/api/v1/applications`],
+			['bokbasenOAuth2Api', 'sandboxBokbasen01', () => sandboxes.bokbasen, '/oauth/token', () => `${sandboxes.bokbasen.baseUrl}/metadata/export`],
+		] as const;
+		it.each(cases.flatMap(([type, sandboxId, fake, loginPath, url]) => savedShapesOf(type).map(([versions, fields]) => [type, versions, { sandboxId, fake, loginPath, url, fields }] as const)))(
+			'%s saved by %s',
+			async (type, versions, { sandboxId, fake, loginPath, url, fields }) => {
+				const current = sandboxCredentials(sandboxes).find((candidate) => candidate.id === sandboxId)?.data ?? {};
+				const id = `sv${type.slice(0, 8)}${versions.replace(/\W/g, '')}`.slice(0, 16);
+				await n8n.importCredentials([{ id, name: `${type} as saved by ${versions}`, type, data: savedCredentialData(fields, current) }]);
+				await importHttpRequestWorkflow(`${id}W`.slice(0, 16), `HTTP Request with ${type} as saved by ${versions}`, type, { id, name: `${type} as saved by ${versions}` }, url());
+				const loginsBefore = fake().requestsTo(loginPath).length;
+				const execution = await runWithCli(`${id}W`.slice(0, 16));
+				expect(outcome(execution)).toEqual({ status: 'success' });
+				// It logged in with the saved values (not with a session of another credential).
+				expect(fake().requestsTo(loginPath).length - loginsBefore).toBeGreaterThanOrEqual(1);
+			},
+		);
 	});
 
 	it('a second npm start keeps what the person did: nothing already in n8n is imported again, and a published example stays published', async () => {

@@ -97,6 +97,9 @@ export class FakeOnlyoffice extends FakeServer {
 	/** Called when the portal "sends" an SMS code (the sandbox prints it). */
 	onSmsCode: ((code: string) => void) | undefined;
 
+	/** How many SMS codes the portal has sent since it started: each one reached a person's phone. */
+	smsCodesSent = 0;
+
 	/** Wrong codes tried for the current SMS code; the portal allows 5. */
 	private smsTries = 0;
 
@@ -162,6 +165,7 @@ export class FakeOnlyoffice extends FakeServer {
 		this.lastSmsCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
 		this.lastSmsCodeExpires = this.smsCodeExpires ?? new Date(Date.now() + 10 * 60_000).toISOString();
 		this.smsTries = 0;
+		this.smsCodesSent++;
 		this.onSmsCode?.(this.lastSmsCode);
 	}
 

@@ -8,7 +8,14 @@ import { HTML_ERROR_PAGE } from '../fakes/fakeServer';
 
 export type Expected =
 	| { ok: true; requests: number; token?: string }
-	| { error: 'NodeApiError' | 'NodeOperationError'; message: RegExp; hint: RegExp; requests: number };
+	| {
+			error: 'NodeApiError' | 'NodeOperationError';
+			message: RegExp;
+			hint: RegExp;
+			requests: number;
+			/** The waits the retry policy must have asked for, where they differ from the case's (a request sent once waits for nothing). */
+			waits?: number[];
+	  };
 
 /** What a case needs to know about the run it scripts. */
 export interface CaseContext {

@@ -56,9 +56,11 @@ interface Figures {
 	passed: number;
 	/** For each case that sent something where no retry was allowed: the most requests to one address. Each must be 1. */
 	noRetryRequests: number[];
+	/** For each case of a node whose requests may reach a person (an SMS, a failed login): the most sends of one such request. Each must be at most 1. */
+	personRequests: number[];
 	secretsFound: number;
 }
-const figures = new Map<string, Figures>(TARGETS.map((target) => [target.name, { tried: 0, passed: 0, noRetryRequests: [], secretsFound: 0 }]));
+const figures = new Map<string, Figures>(TARGETS.map((target) => [target.name, { tried: 0, passed: 0, noRetryRequests: [], personRequests: [], secretsFound: 0 }]));
 
 async function closedPort(): Promise<number> {
 	const server = createServer();
@@ -157,6 +159,13 @@ function checkOutcome(target: NodeTarget, result: RunResult, expected: Expected)
 	expect(result.requests).toHaveLength(expected.requests);
 }
 
+/** The most times one address (method and path) was sent a request; 0 when none was. */
+function mostToOneAddress(requests: RecordedRequest[]): number {
+	const perAddress = new Map<string, number>();
+	for (const request of requests) perAddress.set(`${request.method} ${request.path}`, (perAddress.get(`${request.method} ${request.path}`) ?? 0) + 1);
+	return Math.max(0, ...perAddress.values());
+}
+
 /** Runs the checks of one matrix cell, counting it in the figures whether it passes or not. */
 async function cell(
 	target: NodeTarget,
@@ -172,17 +181,21 @@ async function cell(
 	const result = await runCase(target, script, overrides, faultCase.timeoutMs, faultCase.arrange);
 	const leaks = leakedSecrets(result.produced, { ...target.secrets, ...extraSecrets });
 	figure.secretsFound += leaks.length;
+	// A login of several steps (token, then exchange; password, then code) sends each step once.
+	const most = mostToOneAddress(result.requests);
 	if (!faultCase.retryAllowed && result.requests.length > 0) {
-		// A login of several steps (token, then exchange; password, then code) sends each step once.
-		const perAddress = new Map<string, number>();
-		for (const request of result.requests) perAddress.set(`${request.method} ${request.path}`, (perAddress.get(`${request.method} ${request.path}`) ?? 0) + 1);
-		const most = Math.max(...perAddress.values());
 		figure.noRetryRequests.push(most);
 		expect(most).toBe(1);
 	}
+	if (target.reachesPerson) {
+		// Whatever the fault, a request that may send an SMS or count a failed login goes out at most once.
+		figure.personRequests.push(most);
+		expect(most).toBeLessThanOrEqual(1);
+	}
 	checkOutcome(target, result, expected);
-	if (Array.isArray(faultCase.waits)) expect(result.waits).toEqual(faultCase.waits);
-	else if (faultCase.waits) expect(faultCase.waits(result.waits)).toBe(true);
+	const expectedWaits = ('waits' in expected ? expected.waits : undefined) ?? faultCase.waits;
+	if (Array.isArray(expectedWaits)) expect(result.waits).toEqual(expectedWaits);
+	else if (expectedWaits) expect(expectedWaits(result.waits)).toBe(true);
 	if (!faultCase.retryAllowed) expect(result.waits).toEqual([]);
 	expect(elsewhere.requests).toHaveLength(0);
 	expect(leaks).toEqual([]);
@@ -276,7 +289,8 @@ function reportFigures(): void {
 	const rows = [...figures.entries()].map(([name, figure]) => {
 		const noRetry = figure.noRetryRequests;
 		const most = noRetry.length ? Math.max(...noRetry) : 0;
-		return `| ${name} | ${figure.tried} | ${figure.passed} | ${noRetry.length} | ${most} | ${figure.secretsFound} |`;
+		const person = figure.personRequests.length ? String(Math.max(...figure.personRequests)) : 'none sent';
+		return `| ${name} | ${figure.tried} | ${figure.passed} | ${noRetry.length} | ${most} | ${person} | ${figure.secretsFound} |`;
 	});
 	const total = [...figures.values()].reduce(
 		(sum, figure) => ({
@@ -284,15 +298,16 @@ function reportFigures(): void {
 			passed: sum.passed + figure.passed,
 			noRetry: sum.noRetry + figure.noRetryRequests.length,
 			most: Math.max(sum.most, ...figure.noRetryRequests),
+			person: Math.max(sum.person, ...figure.personRequests),
 			secrets: sum.secrets + figure.secretsFound,
 		}),
-		{ tried: 0, passed: 0, noRetry: 0, most: 0, secrets: 0 },
+		{ tried: 0, passed: 0, noRetry: 0, most: 0, person: 0, secrets: 0 },
 	);
 	const table = [
-		'| Node | Cases tried | Cases passed | Cases where no retry was allowed (and a request was sent) | Most requests to one address in such a case (must be 1) | Secrets found (must be 0) |',
-		'|---|---:|---:|---:|---:|---:|',
+		'| Node | Cases tried | Cases passed | Cases where no retry was allowed (and a request was sent) | Most requests to one address in such a case (must be 1) | Messages to a person / failed logins: most sends of one such request in any case (must be at most 1) | Secrets found (must be 0) |',
+		'|---|---:|---:|---:|---:|---:|---:|',
 		...rows,
-		`| **All** | **${total.tried}** | **${total.passed}** | **${total.noRetry}** | **${total.most}** | **${total.secrets}** |`,
+		`| **All** | **${total.tried}** | **${total.passed}** | **${total.noRetry}** | **${total.most}** | **${total.person}** | **${total.secrets}** |`,
 	].join('\n');
 	console.log(`Fault matrix figures\n${table}`);
 	if (total.tried !== EXPECTED_CELLS) return;

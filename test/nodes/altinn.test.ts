@@ -111,7 +111,7 @@ describe('Altinn Authenticate', () => {
 
 	it.each<[AltinnRestFailure, RegExp]>([
 		['htmlPage', /web page instead of logging in/],
-		['serverError', /Altinn failed to log in \(503 Service Unavailable, tried 3 times\)/],
+		['serverError', /^Altinn failed the login \(503 Service Unavailable\) but may already have counted a failed login, so it was not sent again$/],
 	])('turns %s into a clear error', async (mode, message) => {
 		fake.restFailure = mode;
 		expect((await failure(node, { credentials: restCredentials() })).message).toMatch(message);
@@ -179,15 +179,17 @@ describe('Altinn SMS Challenge: Request PIN', () => {
 		['unknownStatus', /unknown status "TemporarilyLocked"/],
 		['fault989', /error 989/],
 		['fault5', /system login \(error 5\)/],
-		['htmlPage', /web page instead of SOAP/],
+		['htmlPage', /^Altinn failed the PIN request \(502 Bad Gateway\) but may already have sent the SMS with the PIN, so it was not sent again$/],
 		['malformedXml', /not well-formed XML/],
 		['doctype', /document type declaration/],
-		['serverError', /cannot be read: it is empty \(503 Service Unavailable, tried 3 times\)/],
+		['serverError', /^Altinn failed the PIN request \(503 Service Unavailable\) but may already have sent the SMS with the PIN, so it was not sent again$/],
 	])('turns %s into a clear error', async (mode, message) => {
 		fake.soapFailure = mode;
 		const error = await failure(node, { credentials: pinCredentials() });
 		expect(error.message).toMatch(message);
 		expect(error.description).toBeTruthy();
+		// Each PIN request may send an SMS: whatever the failure, it is sent once.
+		expect(fake.requestsTo('/AuthenticationExternal')).toHaveLength(1);
 	});
 
 	it('times out clearly', async () => {

@@ -186,7 +186,8 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		runner.produced.push(response.body);
 		expect(result.workflowData).toBeUndefined();
 		expect(response.statusCode).toBe(502);
-		expect(JSON.parse(response.body).error).toMatch(/^The ONLYOFFICE portal failed to log in \(502 Bad Gateway, tried 3 times\)/);
+		expect(fake.requestsTo('/api/2.0/authentication/123456')).toHaveLength(1);
+		expect(JSON.parse(response.body).error).toMatch(/^The ONLYOFFICE portal failed the two-factor code \(502 Bad Gateway\) but may already have used up the code or counted a failed login, so it was not sent again\. Check first whether it did .+ This page still takes the code until the wait ends\.$/);
 	});
 });
 

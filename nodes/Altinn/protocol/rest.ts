@@ -55,6 +55,7 @@ export function buildPasswordLoginRequest(login: AltinnPasswordLogin): HttpReque
 		url: joinUrl(login.baseUrl, REST_LOGIN_ENDPOINT),
 		headers,
 		body: JSON.stringify({ UserName: login.username, UserPassword: login.password }),
+		sendOnce: { service: 'Altinn', what: 'the login', mayHave: 'counted a failed login' },
 	};
 }
 

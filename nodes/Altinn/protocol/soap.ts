@@ -6,7 +6,7 @@
  */
 import { XMLBuilder, XMLParser, XMLValidator } from '../../../vendor/fast-xml-parser';
 
-import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import type { HttpAnswer, HttpRequestSpec, SendOnce } from '../../shared/protocol/http';
 import { LOGIN_ANSWER_MAX_BYTES, bodyExcerpt, joinUrl, looksLikeHtml, statusLine, xmlEscape } from '../../shared/protocol/http';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { refuseControlCharacters, requireLoginValues } from '../../shared/protocol/inputChecks';
@@ -102,13 +102,18 @@ function parseXml(body: string): XmlObject {
 	return mergeCdata(parser.parse(body)) as XmlObject;
 }
 
+/** A SOAP call signed with a user's password and PIN: a failed one may count against the user's login attempts. */
+export const SOAP_CALL_SENT_ONCE: SendOnce = { service: 'Altinn', what: 'the SOAP request', mayHave: 'used the PIN or counted a failed login' };
+
 export function soapRequest(
 	url: string,
 	soapAction: string,
 	envelope: string,
 	maxResponseBytes: number = SERVICE_ANSWER_MAX_BYTES,
+	sendOnce?: SendOnce,
 ): HttpRequestSpec {
 	return {
+		...(sendOnce ? { sendOnce } : {}),
 		maxResponseBytes,
 		method: 'POST',
 		url,
@@ -154,6 +159,7 @@ export function buildChallengeRequest(login: ChallengeLogin): HttpRequestSpec {
 		GET_AUTHENTICATION_CHALLENGE_ACTION,
 		`<?xml version="1.0" encoding="utf-8"?>${envelope}`,
 		LOGIN_ANSWER_MAX_BYTES,
+		{ service: 'Altinn', what: 'the PIN request', mayHave: 'sent the SMS with the PIN' },
 	);
 }
 

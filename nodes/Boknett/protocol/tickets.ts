@@ -31,6 +31,7 @@ export function buildCreateTicketRequest(login: BoknettLogin): HttpRequestSpec {
 		url: joinUrl(login.baseUrl, '/v1/tickets'),
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: '*/*' },
 		body: form.toString(),
+		sendOnce: { service: 'Boknett', what: 'the login', mayHave: 'counted a failed login' },
 	};
 }
 

@@ -98,12 +98,14 @@ export const onlyofficePasswordLogin: LoginModule<OnlyofficeCredential> = {
 		const token = readCodeConfirmationAnswer(await send(buildCodeConfirmationRequest(credential, code)), 'sms');
 		return tokenItem(credential, token, obtainedAt);
 	},
-	codeNeededProblem: (where) =>
+	codeNeededProblem: (where, sentAt) =>
 		where === 'credential'
 			? new LoginProblem({
 					kind: 'secondFactorRequired',
-					message: 'This ONLYOFFICE account requires an SMS code, which a request node cannot wait for',
-					hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers.',
+					message: `This ONLYOFFICE account requires an SMS code, which a request node cannot wait for. The portal sent one${
+						sentAt ? ` at ${sentAt.toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''
+					}; this credential sends no further login (and no further code) until one of its values changes`,
+					hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers, or link an authenticator app to the account and enter its secret in Authenticator Secret.',
 				})
 			: requireTokenProblem('sms'),
 	session: { field: 'sessionToken', value: (token) => token.token },

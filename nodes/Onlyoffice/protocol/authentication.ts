@@ -37,6 +37,8 @@ export function buildAuthenticationRequest(login: OnlyofficeLogin): HttpRequestS
 		url: joinUrl(resolvePortalUrl(login.portalUrl), '/api/2.0/authentication'),
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		body: JSON.stringify({ userName: login.username, password: login.password }),
+		// An SMS account is sent a code by this request.
+		sendOnce: { service: 'The ONLYOFFICE portal', what: 'the login', mayHave: 'sent an SMS code or counted a failed login' },
 	};
 }
 
@@ -222,7 +224,11 @@ export function buildCodeConfirmationRequest(login: OnlyofficeLogin, code: strin
 		});
 	}
 	const request = buildAuthenticationRequest(login);
-	return { ...request, url: `${request.url}/${code}` };
+	return {
+		...request,
+		url: `${request.url}/${code}`,
+		sendOnce: { service: 'The ONLYOFFICE portal', what: 'the two-factor code', mayHave: 'used up the code or counted a failed login' },
+	};
 }
 
 /** Reads the answer to a code confirmation: a token, or a refusal of the code (which is not retried). */

@@ -19,6 +19,19 @@ export interface HttpRequestSpec {
 	 * `LOGIN_ANSWER_MAX_BYTES`; a protocol that reads service answers sets more.
 	 */
 	maxResponseBytes?: number;
+	/**
+	 * Set on a request that can reach a person or an account (it sends an SMS, or counts as a failed
+	 * login when it fails): it is sent again only when no connection was made, since a gateway's
+	 * 502/503/504 or a 429 may come after the service acted. The words name it in that error.
+	 */
+	sendOnce?: SendOnce;
+}
+
+/** How an error names a request that is sent once: "Altinn" failed "the PIN request" but may already have "sent the SMS with the PIN". */
+export interface SendOnce {
+	service: string;
+	what: string;
+	mayHave: string;
 }
 
 export interface HttpAnswer {

@@ -5,8 +5,12 @@ import { AltinnSoapRequest } from '../../../nodes/Altinn/AltinnSoapRequest.node'
 import { ALTINN_PERSON, ALTINN_REST_USER, altinnSmsPinCredentialData } from '../../fakes/fakeAltinn';
 import { header } from '../../fakes/fakeServer';
 import type { Expected, ProviderCaseId } from '../cases';
-import { api, ok, retried, soapValue, bytesOf, CHALLENGE_OK, SERVICE_OK } from './shared';
+import { api, ok, soapValue, bytesOf, sentOnceExpectations, CHALLENGE_OK, SERVICE_OK } from './shared';
 import type { Overrides, NodeTarget } from './shared';
+
+const PASSWORD_ONCE = sentOnceExpectations('Altinn', 'the login', 'counted a failed login');
+const PIN_REQUEST_ONCE = sentOnceExpectations('Altinn', 'the PIN request', 'sent the SMS with the PIN');
+const SOAP_CALL_ONCE = sentOnceExpectations('Altinn', 'the SOAP request', 'used the PIN or counted a failed login');
 
 const ALTINN_UTF8_USER = { username: 'bruker-æøå@firma.no', password: 'Passord-æøå-ÆØÅ-1' };
 
@@ -15,6 +19,7 @@ export const altinnAuthenticate: NodeTarget = {
 	node: new AltinnAuthenticate(),
 	fake: (fakes) => fakes.altinn,
 	path: '/api/authentication',
+	reachesPerson: true,
 	options: (baseUrl, overrides) => ({ credentials: { altinnApi: { environment: 'custom', baseUrl, ...ALTINN_REST_USER, ...overrides } } }),
 	prepare: (fakes) => fakes.altinn.restAccounts.set(ALTINN_UTF8_USER.username, ALTINN_UTF8_USER.password),
 	reset: (fakes) => (fakes.altinn.restFailure = 'none'),
@@ -22,9 +27,7 @@ export const altinnAuthenticate: NodeTarget = {
 	succeeded: (json) => json.provider === 'altinn' && typeof json.token === 'string',
 	token: (json) => String(json.token),
 	provider: {
-		unavailable: api(retried('^Altinn failed to log in \\(503 Service Unavailable'), /Altinn has a problem/, 3),
-		badGatewayPage: api(retried('^Altinn failed to log in \\(502 Bad Gateway'), /Altinn has a problem/, 3),
-		gatewayTimeout: api(retried('^Altinn failed to log in \\(504 Gateway Timeout'), /Altinn has a problem/, 3),
+		...PASSWORD_ONCE.provider,
 		serverError: api(/^Altinn failed to log in \(500 Internal Server Error\)$/, /Altinn has a problem/),
 		htmlPage: api(/^Altinn answered with a web page instead of logging in \(200 OK\)$/, /Check the environment or Base URL/),
 		truncatedJson: api(/^Altinn answered 200 OK but did not log in \(no auth cookie was set\)$/, /Check the username and password/),
@@ -36,6 +39,7 @@ export const altinnAuthenticate: NodeTarget = {
 		teapot: api(/^Altinn did not log in \(418 I'm a teapot\)$/, /Check the username, password and API key/),
 		oddSuccess: api(/^Altinn answered 299 unknown but did not log in \(no auth cookie was set\)$/, /Check the username and password/),
 	},
+	overrides: PASSWORD_ONCE.generic,
 	own: [
 		{
 			id: 'noSetCookie',
@@ -106,13 +110,11 @@ const PIN_SECRETS = {
 	systemPassword: ALTINN_PERSON.systemPassword ?? '',
 };
 
-/** The Altinn SOAP expectations both SOAP nodes share, for what they call the call. */
-function soapExpectations(what: string): Record<ProviderCaseId, Expected> {
+/** The Altinn SOAP expectations both SOAP nodes share, for what they call the call; each call is sent once (`once`). */
+function soapExpectations(what: string, once: ReturnType<typeof sentOnceExpectations>): Record<ProviderCaseId, Expected> {
 	const unreadable = (problem: string, status: string) => new RegExp(`^Altinn's answer to ${what} cannot be read: ${problem} \\(${status}\\)$`);
 	return {
-		unavailable: api(retried(`^Altinn's answer to ${what} cannot be read: it is empty \\(503 Service Unavailable`), /Altinn has a problem/, 3),
-		badGatewayPage: api(retried(`^Altinn answered ${what} with a web page instead of SOAP \\(502 Bad Gateway`), /Altinn has a problem/, 3),
-		gatewayTimeout: api(retried(`^Altinn's answer to ${what} cannot be read: it is empty \\(504 Gateway Timeout`), /Altinn has a problem/, 3),
+		...once.provider,
 		serverError: api(unreadable('it is empty', '500 Internal Server Error'), /Altinn has a problem/),
 		htmlPage: api(new RegExp(`^Altinn answered ${what} with a web page instead of SOAP \\(200 OK\\)$`), /Check the environment or Base URL/),
 		truncatedJson: api(unreadable('it is not well-formed XML \\(line 1: .+\\)', '200 OK'), /Check the environment or Base URL/),
@@ -131,12 +133,14 @@ export const altinnSmsChallenge: NodeTarget = {
 	node: new AltinnSmsChallenge(),
 	fake: (fakes) => fakes.altinn,
 	path: '/AuthenticationExternal',
+	reachesPerson: true,
 	options: (baseUrl, overrides) => ({ credentials: pinCredential(baseUrl, overrides), parameters: { operation: 'requestPin' } }),
 	prepare: () => undefined,
 	reset: (fakes) => (fakes.altinn.soapFailure = 'none'),
 	secrets: PIN_SECRETS,
 	succeeded: (json) => json.status === 'Ok',
-	provider: soapExpectations('the PIN request'),
+	provider: soapExpectations('the PIN request', PIN_REQUEST_ONCE),
+	overrides: PIN_REQUEST_ONCE.generic,
 	own: [
 		{
 			id: 'noContentType',
@@ -198,6 +202,7 @@ export const altinnSoapRequest: NodeTarget = {
 	node: new AltinnSoapRequest(),
 	fake: (fakes) => fakes.altinn,
 	path: '/ServiceEngineExternal',
+	reachesPerson: true,
 	options: (baseUrl, overrides) => ({
 		credentials: pinCredential(baseUrl, overrides),
 		input: [{ json: { provider: 'altinn-sms', environment: 'custom', token: MATRIX_PIN, headers: {} } }],
@@ -210,8 +215,9 @@ export const altinnSoapRequest: NodeTarget = {
 	reset: (fakes) => (fakes.altinn.soapFailure = 'none'),
 	secrets: { ...PIN_SECRETS, pin: MATRIX_PIN },
 	succeeded: (json) => typeof json.GetReporteeElementListBasicV2Response === 'object',
-	provider: soapExpectations('the SOAP request'),
+	provider: soapExpectations('the SOAP request', SOAP_CALL_ONCE),
 	overrides: {
+		...SOAP_CALL_ONCE.generic,
 		// Service answers may be large: 10 MB is read (and is not XML); only the 40 MB one passes the cap.
 		tenMegabytes: api(/^Altinn's answer to the SOAP request cannot be read: it is not well-formed XML \(line 1: .+\) \(200 OK\)$/, /Check the environment/),
 		tenMegabytesDeclared: api(/^Altinn's answer to the SOAP request cannot be read: it is not well-formed XML \(line 1: .+\) \(200 OK\)$/, /Check the environment/),

@@ -1,12 +1,14 @@
 /** Fault matrix rows: Boknett Ticket: create and delete a ticket. */
 import { BoknettTicket } from '../../../nodes/Boknett/BoknettTicket.node';
 import { BOKNETT_USER } from '../../fakes/fakeBoknett';
-import { api, ok, retried } from './shared';
+import { api, ok, retried, sentOnceExpectations } from './shared';
 import type { Overrides, NodeTarget } from './shared';
 
 const boknettCredential = (baseUrl: string, overrides: Overrides) => ({
 	boknettApi: { environment: 'custom', baseUrl, ...BOKNETT_USER, ...overrides },
 });
+
+const BOKNETT_LOGIN_ONCE = sentOnceExpectations('Boknett', 'the login', 'counted a failed login');
 
 const LIVE_TICKET = 'TGT-matrix-1-login.boknett.no';
 
@@ -15,15 +17,14 @@ export const boknettCreate: NodeTarget = {
 	node: new BoknettTicket(),
 	fake: (fakes) => fakes.boknett,
 	path: '/v1/tickets',
+	reachesPerson: true,
 	options: (baseUrl, overrides) => ({ credentials: boknettCredential(baseUrl, overrides), parameters: { operation: 'create' } }),
 	prepare: () => undefined,
 	reset: (fakes) => (fakes.boknett.failure = 'none'),
 	secrets: { password: BOKNETT_USER.password },
 	succeeded: (json) => typeof json.token === 'string' && json.token.startsWith('TGT-'),
 	provider: {
-		unavailable: api(retried('^Boknett failed during login \\(503 Service Unavailable'), /Try again later/, 3),
-		badGatewayPage: api(retried('^Boknett failed during login \\(502 Bad Gateway'), /Try again later/, 3),
-		gatewayTimeout: api(retried('^Boknett failed during login \\(504 Gateway Timeout'), /Try again later/, 3),
+		...BOKNETT_LOGIN_ONCE.provider,
 		serverError: api(/^Boknett failed during login \(500 Internal Server Error\)$/, /Try again later/),
 		htmlPage: api(/^Boknett answered the login with an unexpected status \(200 OK\)$/, /The answer was a web page/),
 		truncatedJson: api(/^Boknett answered the login with an unexpected status \(200 OK\)$/, /Check the environment or Base URL/),
@@ -35,6 +36,7 @@ export const boknettCreate: NodeTarget = {
 		teapot: api(/^Boknett answered the login with an unexpected status \(418 I'm a teapot\)$/, /Check the environment or Base URL/),
 		oddSuccess: api(/^Boknett answered the login with an unexpected status \(299 unknown\)$/, /Check the environment or Base URL/),
 	},
+	overrides: BOKNETT_LOGIN_ONCE.generic,
 	own: [
 		{
 			id: 'missingTicketHeader',

@@ -3,8 +3,11 @@ import { OnlyofficeAuth } from '../../../nodes/Onlyoffice/OnlyofficeAuth.node';
 import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_TOTP_SECRET, ONLYOFFICE_USER } from '../../fakes/fakeOnlyoffice';
 import type { Reply } from '../../fakes/fakeServer';
 import type { Expected, ProviderCaseId } from '../cases';
-import { api, ok, retried, bytesOf, retriedThenOk } from './shared';
+import { api, ok, bytesOf, sentOnceExpectations } from './shared';
 import type { NodeTarget } from './shared';
+
+const PASSWORD_ONCE = sentOnceExpectations('The ONLYOFFICE portal', 'the login', 'sent an SMS code or counted a failed login');
+const CODE_ONCE = sentOnceExpectations('The ONLYOFFICE portal', 'the two-factor code', 'used up the code or counted a failed login', 1);
 
 const onlyofficeToken = JSON.stringify({ count: 1, response: { token: 'scripted-token-1', expires: '2030-01-01T00:00:00Z' }, status: 0, statusCode: 201 });
 
@@ -13,6 +16,7 @@ export const onlyofficeAuth: NodeTarget = {
 	node: new OnlyofficeAuth(),
 	fake: (fakes) => fakes.onlyoffice,
 	path: '/api/2.0/authentication',
+	reachesPerson: true,
 	options: (baseUrl, overrides) => ({ credentials: { onlyofficeApi: { portalUrl: baseUrl, ...ONLYOFFICE_USER, ...overrides } } }),
 	prepare: () => undefined,
 	reset: (fakes) => {
@@ -23,9 +27,7 @@ export const onlyofficeAuth: NodeTarget = {
 	succeeded: (json) => typeof json.token === 'string' && json.token.length > 10,
 	token: (json) => String(json.token),
 	provider: {
-		unavailable: api(retried('^The ONLYOFFICE portal failed to log in \\(503 Service Unavailable'), /The portal has a problem/, 3),
-		badGatewayPage: api(retried('^The ONLYOFFICE portal failed to log in \\(502 Bad Gateway'), /The portal has a problem/, 3),
-		gatewayTimeout: api(retried('^The ONLYOFFICE portal failed to log in \\(504 Gateway Timeout'), /The portal has a problem/, 3),
+		...PASSWORD_ONCE.provider,
 		serverError: api(/^The ONLYOFFICE portal failed to log in \(500 Internal Server Error\)$/, /The portal has a problem/),
 		htmlPage: api(/^The ONLYOFFICE portal answered with a web page instead of JSON \(200 OK\)$/, /not a login or maintenance page/),
 		truncatedJson: api(/^The ONLYOFFICE portal's answer is not valid JSON \(200 OK\)$/, /sent a broken answer/),
@@ -37,6 +39,7 @@ export const onlyofficeAuth: NodeTarget = {
 		teapot: api(/^The ONLYOFFICE portal's answer is not valid JSON \(418 I'm a teapot\)$/, /sent a broken answer/),
 		oddSuccess: api(/^The ONLYOFFICE portal's answer is not valid JSON \(299 unknown\)$/, /sent a broken answer/),
 	},
+	overrides: PASSWORD_ONCE.generic,
 	own: [
 		{
 			id: 'noContentType',
@@ -124,18 +127,18 @@ export const onlyofficeAuthenticator: NodeTarget = {
 	}),
 	secrets: { password: ONLYOFFICE_APP_2FA_USER.password, totpSecret: ONLYOFFICE_TOTP_SECRET },
 	scriptPrefix: () => [TFA_ANSWER()],
-	provider: Object.fromEntries(
-		Object.entries(onlyofficeAuth.provider).map(([id, expected]) => [id, { ...expected, requests: expected.requests + 1 }]),
-	) as Record<ProviderCaseId, Expected>,
+	provider: {
+		...(Object.fromEntries(
+			Object.entries(onlyofficeAuth.provider).map(([id, expected]) => [id, { ...expected, requests: expected.requests + 1 }]),
+		) as Record<ProviderCaseId, Expected>),
+		...CODE_ONCE.provider,
+	},
 	overrides: {
-		...retriedThenOk(2),
+		...CODE_ONCE.generic,
 		timeout: api(/^127\.0\.0\.1:\d+ did not answer within 300 ms$/, /raise the Timeout option/, 2),
 		trickle: api(/^127\.0\.0\.1:\d+ did not answer within 300 ms$/, /raise the Timeout option/, 2),
 		hangUp: api(/^127\.0\.0\.1:\d+ closed the connection before answering$/, /Try again later/, 2),
 		cutBody: api(/^127\.0\.0\.1:\d+ closed the connection before answering$/, /Try again later/, 2),
-		tooManyRequests: api(/is limiting requests \(429 Too Many Requests, tried 3 times\)$/, /Wait a few minutes/, 4),
-		retryAfterTooLong: api(/asked to wait 3600 seconds before trying again/, /Run it again after/, 2),
-		retryAfterDateTooLong: api(/asked to wait \d+ seconds before trying again \(503 Service Unavailable\)$/, /Run it again after/, 2),
 		redirectOtherHost: api(/redirected the request to another host/, /Check the environment or Base URL/, 2),
 		redirectSameHost: api(/redirected the request to another address on the same host/, /may have moved/, 2),
 		tenMegabytes: api(/sent an answer larger than 1 MB, so it was not read \(200 OK\)$/, /A login answer is small/, 2),

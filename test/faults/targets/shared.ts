@@ -54,6 +54,11 @@ export interface NodeTarget {
 	fake: (fakes: Fakes) => FakeServer;
 	/** The path prefix of the node's own requests: those are counted. */
 	path: string;
+	/**
+	 * True when each of those requests may reach a person or an account (it sends an SMS, or counts as
+	 * a failed login): the matrix asserts that no such request is sent twice in any case.
+	 */
+	reachesPerson?: boolean;
 	/** Run options for the node, its credential pointing at `baseUrl`. */
 	options: (baseUrl: string, overrides: Overrides) => RunOptions;
 	/** Puts the fake in the state a successful run needs (a live ticket, an issued PIN). */
@@ -84,6 +89,38 @@ export const api = (message: RegExp, hint: RegExp, requests = 1): Expected => ({
 export const ok = (requests = 1, token?: string): Expected => ({ ok: true, requests, token });
 /** Every structural character of forms, JSON, XML and CDATA, in one value. */
 export const INJECTION = `x'"</v><v a="1">&amp;&password=y%41+\\"}]]>--><!--`;
+
+/**
+ * A request that may have sent a person a message or counted a failed login met a gateway failure or
+ * a rate limit: it was sent once, and the error says what may have happened and when to run again.
+ */
+export function sentOnce(service: string, what: string, mayHave: string, status: string, requests = 1): Expected {
+	return {
+		...api(new RegExp(`^${service} failed ${what} \\(${status}\\) but may already have ${mayHave}, so it was not sent again$`), /^Check first whether it did \(.+\), then try again after \d{4}-\d\d-\d\dT/, requests),
+		waits: [],
+	};
+}
+
+/** The provider and generic cases that would be retried, for a target whose request is sent once (`before` prefix requests first). */
+export function sentOnceExpectations(
+	service: string,
+	what: string,
+	mayHave: string,
+	before = 0,
+): { provider: Pick<Record<ProviderCaseId, Expected>, 'unavailable' | 'badGatewayPage' | 'gatewayTimeout'>; generic: Partial<Record<GenericCaseId, Expected>> } {
+	const once = (status: string) => sentOnce(service, what, mayHave, status, before + 1);
+	return {
+		provider: { unavailable: once('503 Service Unavailable'), badGatewayPage: once('502 Bad Gateway'), gatewayTimeout: once('504 Gateway Timeout') },
+		generic: {
+			tooManyRequests: once('429 Too Many Requests'),
+			tooManyRequestsThenOk: once('429 Too Many Requests'),
+			unavailableUntilDateThenOk: once('503 Service Unavailable'),
+			badGatewayThenOk: once('502 Bad Gateway'),
+			retryAfterTooLong: once('429 Too Many Requests'),
+			retryAfterDateTooLong: once('503 Service Unavailable'),
+		},
+	};
+}
 
 export function retried(pattern: string): RegExp {
 	return new RegExp(`${pattern}, tried 3 times\\)$`);
