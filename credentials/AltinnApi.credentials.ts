@@ -10,7 +10,7 @@ import type {
 
 import { altinnPasswordLogin } from '../nodes/Altinn/logins/password';
 import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
-import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnApi implements ICredentialType {
@@ -24,6 +24,7 @@ export class AltinnApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionCookie', 'Session Cookie'),
+		sharedTokensProperty(),
 		...environmentProperties(ALTINN_BASE_URLS, { test: 'Test (TT02)' }),
 		{
 			displayName: 'API Key',

@@ -9,7 +9,7 @@ import type {
 
 import { altinnMaskinportenLogin } from '../nodes/Altinn/logins/maskinporten';
 import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
-import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 
 /**
  * Altinn 3 through Maskinporten. Its own login (`preAuthentication`: the same login module as
@@ -28,6 +28,7 @@ export class AltinnMaskinportenApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionToken', 'Altinn Token'),
+		sharedTokensProperty(),
 		{
 			displayName: 'Environment',
 			name: 'environment',

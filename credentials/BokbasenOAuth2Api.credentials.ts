@@ -9,7 +9,7 @@ import type {
 
 import { bokbasenClientCredentialsLogin } from '../nodes/Bokbasen/logins/clientCredentials';
 import { BOKBASEN_AUTH_BASE_URLS, DEFAULT_BOKBASEN_AUDIENCE } from '../nodes/Bokbasen/protocol/clientCredentials';
-import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
@@ -28,6 +28,7 @@ export class BokbasenOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionToken', 'Access Token'),
+		sharedTokensProperty(),
 		...environmentProperties(BOKBASEN_AUTH_BASE_URLS),
 		{
 			displayName: 'Client ID',

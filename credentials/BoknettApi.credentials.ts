@@ -10,7 +10,7 @@ import type {
 
 import { boknettTicketLogin, DEFAULT_TICKET_SETTINGS } from '../nodes/Boknett/logins/ticket';
 import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol/tickets';
-import { loginForCredential, sessionProperty } from '../nodes/shared/loginRunner';
+import { loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
@@ -28,6 +28,7 @@ export class BoknettApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionTicket', 'Session Ticket'),
+		sharedTokensProperty(),
 		...environmentProperties(BOKNETT_BASE_URLS),
 		{
 			displayName: 'Username',

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
-import { loginForCredential, sessionAuthentication, sessionProperty } from '../nodes/shared/loginRunner';
+import { loginForCredential, sessionAuthentication, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 
 /**
  * ONLYOFFICE's password login with its second factors. The Test button is n8n's own: it runs
@@ -28,6 +28,7 @@ export class OnlyofficeApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		sessionProperty('sessionToken', 'Session Token'),
+		sharedTokensProperty(),
 		{
 			displayName: 'Portal URL',
 			name: 'portalUrl',

@@ -10,10 +10,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { bokbasenClientCredentialsLogin } from '../Bokbasen/logins/clientCredentials';
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { tokenOf } from '../shared/loginModule';
-import { credentialFor, loginContext, loginForItem } from '../shared/loginRunner';
+import { credentialFor, forgetToken, loginContext, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
-import { tokenStore } from '../shared/tokenStore';
 import { boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
 import { TICKET_LIFETIME_MS, buildDeleteTicketRequest, readDeleteTicketAnswer } from './protocol/tickets';
 
@@ -118,7 +117,7 @@ export class BoknettTicket implements INodeType {
 				const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
 				const result = readDeleteTicketAnswer(await send(buildDeleteTicketRequest(boknettBaseUrl(credential), ticket)));
 				// A ticket that was logged out must never be handed out again.
-				tokenStore().forgetToken(ticket);
+				await forgetToken(this, boknettTicketLogin, credential, ticket);
 				return result;
 			}
 

@@ -31,9 +31,10 @@ export function isPendingLogin(outcome: LoginOutcome): outcome is PendingLogin {
 
 /**
  * The hidden credential fields n8n fills from `preAuthentication`: an HTTP Request node's session,
- * or when a service was last checked; they identify no login.
+ * when a service was last checked, the tokens nodes share (credentialTokens.ts) and their hand-over;
+ * they identify no login.
  */
-export const SESSION_FIELDS = ['sessionTicket', 'sessionCookie', 'sessionToken', 'serviceCheckedAt'] as const;
+export const SESSION_FIELDS = ['sessionTicket', 'sessionCookie', 'sessionToken', 'serviceCheckedAt', 'sharedTokens', 'handOverSharedTokens'] as const;
 
 export type SessionField = (typeof SESSION_FIELDS)[number];
 

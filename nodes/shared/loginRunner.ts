@@ -22,9 +22,12 @@ import { LoginProblem } from './protocol/loginProblem';
 import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
 import { SecretCollector } from './secrets';
+import type { SharedTokens } from './credentialTokens';
+import { handedOverFields, sharedTokensFor } from './credentialTokens';
+import { SHARED_TOKENS_FIELD } from './sharedTokens';
 import type { TokenItem } from './tokenItem';
 import type { ReusePolicy } from './tokenStore';
-import { CREDENTIAL_FAILURE_MEMORY_MS, CREDENTIAL_REFUSAL_MEMORY_MS, DEFAULT_REUSE_POLICY, tokenStore } from './tokenStore';
+import { CREDENTIAL_FAILURE_MEMORY_MS, CREDENTIAL_REFUSAL_MEMORY_MS, DEFAULT_REUSE_POLICY, isTokenItem, keptUntil, tokenStore } from './tokenStore';
 import type { HttpCapableContext } from './transport';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, transportFor } from './transport';
 
@@ -38,11 +41,40 @@ export function loginContext(http: HttpCapableContext, secrets: SecretCollector,
 	};
 }
 
-/** What identifies one login in the store: every credential value but the HTTP Request node's session, and the settings. */
-function storeKey<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, credential: C, settings: S, purpose = ''): string {
+/** Every credential value that identifies a login: all but the session fields. */
+function loginValues<C>(credential: C): Record<string, unknown> {
 	const values: Record<string, unknown> = { ...(credential as Record<string, unknown>) };
 	for (const field of SESSION_FIELDS) delete values[field];
-	return tokenStore().loginKey(`${purpose}${module.provider}`, values, settings);
+	return values;
+}
+
+/** What identifies one login in the store: every credential value but the session fields, and the settings. */
+function storeKey<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, credential: C, settings: S, purpose = ''): string {
+	return tokenStore().loginKey(`${purpose}${module.provider}`, loginValues(credential), settings);
+}
+
+/**
+ * The session field of each credential type whose `preAuthentication` is `loginForCredential`, as
+ * the credential declares it (credentials/*.credentials.ts): a hand-over of shared tokens empties it
+ * so that n8n runs `preAuthentication`, which gives it back unchanged.
+ */
+export const CREDENTIAL_SESSION_FIELDS: Readonly<Record<string, SessionField>> = {
+	boknettApi: 'sessionTicket',
+	onlyofficeApi: 'sessionToken',
+	altinnApi: 'sessionCookie',
+	altinnMaskinportenApi: 'sessionToken',
+	bokbasenOAuth2Api: 'sessionToken',
+};
+
+/** The tokens this login shares with other n8n processes through its credential, where it can. */
+function sharedTokensOf<C, S extends Record<string, unknown>>(http: HttpCapableContext, module: LoginModule<C, S>, credential: C, settings: S): SharedTokens | undefined {
+	const sessionField = CREDENTIAL_SESSION_FIELDS[module.credentialType];
+	if (!sessionField || module.reusable === false) return undefined;
+	return sharedTokensFor(http, module.credentialType, sessionField, credential as unknown as ICredentialDataDecryptedObject, {
+		provider: module.provider,
+		values: loginValues(credential),
+		settings,
+	});
 }
 
 /** The credential an item uses, typed as its login module reads it. */
@@ -79,7 +111,10 @@ async function loginThroughStore<C, S extends Record<string, unknown>>(
 	const policy = module.reusable === false ? undefined : options.policy;
 	const attempt = (async (): Promise<LoginOutcome> => {
 		if (!policy) return (await login()) as unknown as LoginOutcome;
-		const { item, reused } = await store.obtain(key, policy, login);
+		// Another process's token of this login, from the credential, before logging in; a new token is shared.
+		const shared = sharedTokensOf(http, module, credential, settings);
+		const { item, reused } = await store.obtain(key, policy, login, shared && (() => shared.read(store.clock.now())));
+		if (!reused && shared && isTokenItem(item)) await shared.write(item, keptUntil(item), store.clock.now());
 		const outcome = item as unknown as LoginOutcome;
 		return reused && !isPendingLogin(outcome) ? { ...outcome, reused: true } : outcome;
 	})();
@@ -145,8 +180,27 @@ export async function completeLoginWithCode<C, S extends Record<string, unknown>
 	if (!module.completeWithCode) throw new LoginProblem({ kind: 'badInput', message: 'This login takes no code', hint: 'Check the node\'s operation.' });
 	secrets.add(...module.secrets(credential), code);
 	const token = await module.completeWithCode(loginContext(http, secrets), credential, code);
-	if (module.reusable !== false) tokenStore().remember(storeKey(module, credential, settings), token);
+	if (module.reusable !== false) {
+		const store = tokenStore();
+		store.remember(storeKey(module, credential, settings), token);
+		// The process that took the code is seldom the one that runs the next execution (queue mode).
+		await sharedTokensOf(http, module, credential, settings)?.write(token, keptUntil(token), store.clock.now());
+	}
 	return token;
+}
+
+/**
+ * The hidden field that holds the tokens nodes share with every n8n process (sealed under a key
+ * only the credential's values give; credentialTokens.ts). Not expirable: a 401 empties the session only.
+ */
+export function sharedTokensProperty(): INodeProperties {
+	return { displayName: 'Shared Tokens', name: SHARED_TOKENS_FIELD, type: 'hidden', default: '' };
+}
+
+/** After a logout: no process hands out that token again, from its memory or from the credential. */
+export async function forgetToken<C, S extends Record<string, unknown>>(http: HttpCapableContext, module: LoginModule<C, S>, credential: C, token: string): Promise<void> {
+	tokenStore().forgetToken(token);
+	await sharedTokensOf(http, module, credential, {} as S)?.forget(token);
 }
 
 /** The hidden, expirable field n8n fills from `preAuthentication` and empties when a request gets 401. */
@@ -234,6 +288,9 @@ export async function loginForCredential<C, S extends Record<string, unknown>>(
 ): Promise<IDataObject> {
 	const session = module.session;
 	if (!session) throw new UserError(`The ${module.credentialType} credential keeps no session`);
+	// A node saving its shared tokens (credentialTokens.ts): nothing is sent.
+	const handedOver = handedOverFields(credentials, session.field);
+	if (handedOver) return handedOver;
 	const credential = credentials as unknown as C;
 	const store = tokenStore();
 	const key = storeKey(module, credential, settings, 'session:');

@@ -5,8 +5,9 @@
  * - the remembered refusals: per node run (the other items of a run get the same refusal) and per
  *   credential for a minute (n8n asks a credential to log in a second time after a failure),
  *   so a refused password is never sent again and again (accounts get locked).
- * Nothing is written to disk; each n8n process (main or queue-mode worker) keeps its own store.
- * The clock is passed in, so tests control time and back-off.
+ * Nothing is written to disk here; each n8n process (main or queue-mode worker) keeps its own store,
+ * and tokens reach the other processes sealed in the credential (credentialTokens.ts), which `obtain`
+ * reads when its memory has none. The clock is passed in, so tests control time and back-off.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -55,7 +56,26 @@ function reuseUntil(entry: Entry, policy: ReusePolicy): number {
 	return Number.isFinite(entry.expiresAt) ? entry.expiresAt - policy.marginMs : entry.obtainedAt + policy.withoutExpiryMs;
 }
 
-function isTokenItem(item: StoredItem): boolean {
+function entryOf(item: StoredItem): Entry {
+	return {
+		item,
+		obtainedAt: Date.parse(String(item.obtainedAt)),
+		expiresAt: typeof item.expiresAt === 'string' ? Date.parse(item.expiresAt) : Number.NaN,
+	};
+}
+
+/** Until when a token item may be handed out under a policy (ms since the epoch). */
+export function usableUntil(item: StoredItem, policy: ReusePolicy): number {
+	return reuseUntil(entryOf(item), policy);
+}
+
+/** The longest a token item is kept under any policy: until it expires, or a day after it was obtained when it never says. */
+export function keptUntil(item: StoredItem): number {
+	const entry = entryOf(item);
+	return Number.isFinite(entry.expiresAt) ? entry.expiresAt : entry.obtainedAt + 24 * 60 * 60_000;
+}
+
+export function isTokenItem(item: StoredItem): boolean {
 	return typeof item.token === 'string' && item.token !== '' && typeof item.obtainedAt === 'string';
 }
 
@@ -92,14 +112,25 @@ export class TokenStore {
 	}
 
 	/**
-	 * A still-valid stored token, or the result of `login`. Callers asking for the same key while a
-	 * login runs wait for that one login (no stampede); if it fails, they all get its error and no
-	 * second attempt is made (a refused password must not be tried again and again).
+	 * A still-valid stored token, or one `elsewhere` holds (another process's, then kept here too), or
+	 * the result of `login`. Callers asking for the same key while a login runs wait for that one
+	 * login (no stampede); if it fails, they all get its error and no second attempt is made (a
+	 * refused password must not be tried again and again).
 	 */
-	async obtain(key: string, policy: ReusePolicy, login: () => Promise<StoredItem>): Promise<{ item: StoredItem; reused: boolean }> {
+	async obtain(
+		key: string,
+		policy: ReusePolicy,
+		login: () => Promise<StoredItem>,
+		elsewhere?: () => StoredItem | undefined,
+	): Promise<{ item: StoredItem; reused: boolean }> {
 		if (policy.readCache) {
 			const stored = this.entries.get(key);
 			if (stored && reuseUntil(stored, policy) > this.clock.now()) return { item: structuredClone(stored.item), reused: true };
+			const found = elsewhere?.();
+			if (found && isTokenItem(found) && usableUntil(found, policy) > this.clock.now()) {
+				this.remember(key, found, policy);
+				return { item: structuredClone(found), reused: true };
+			}
 			const running = this.inFlight.get(key);
 			if (running) {
 				const shared = await running;
@@ -121,11 +152,7 @@ export class TokenStore {
 	/** Stores a token obtained elsewhere (e.g. a login completed when a code arrived). Items that are no token are ignored. */
 	remember(key: string, item: StoredItem, policy: ReusePolicy = DEFAULT_REUSE_POLICY): void {
 		if (!isTokenItem(item)) return;
-		const entry: Entry = {
-			item: structuredClone(item),
-			obtainedAt: Date.parse(String(item.obtainedAt)),
-			expiresAt: typeof item.expiresAt === 'string' ? Date.parse(item.expiresAt) : Number.NaN,
-		};
+		const entry = entryOf(structuredClone(item));
 		if (!(reuseUntil(entry, policy) > this.clock.now())) return;
 		this.evictExpired();
 		if (this.entries.size >= this.maxEntries) {
@@ -175,8 +202,7 @@ export class TokenStore {
 	/** Drops tokens no policy could hand out any more: expired ones, and expiry-less ones older than a day. */
 	private evictExpired(): void {
 		const now = this.clock.now();
-		const lastUse = (entry: Entry) => (Number.isFinite(entry.expiresAt) ? entry.expiresAt : entry.obtainedAt + 24 * 60 * 60_000);
-		for (const [key, entry] of this.entries) if (lastUse(entry) <= now) this.entries.delete(key);
+		for (const [key, entry] of this.entries) if (keptUntil(entry.item) <= now) this.entries.delete(key);
 	}
 }
 

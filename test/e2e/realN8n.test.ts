@@ -22,7 +22,7 @@ import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_USER } fro
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import * as shared from '../helpers/e2eWorkflows';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
-import { examplesFor, nodeOutput, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, onSandboxes, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
 import { leakedSecrets } from '../helpers/leaks';
 
 const version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION;
@@ -40,6 +40,32 @@ const webhookStartedFlow = (example: Workflow, flow: WebhookFlow) => shared.webh
 
 /** The credential shapes released versions saved: by type and version, the declared fields and their defaults (test/fixtures/saved-credential-shapes.json). */
 const SAVED_SHAPES = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'saved-credential-shapes.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+
+/** Example workflows as released versions saved them, where our nodes' saved parameters differ from today's (test/fixtures/saved-workflows.json). */
+const SAVED_WORKFLOWS = (
+	JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'saved-workflows.json'), 'utf8')) as { workflows: Array<{ savedBy: string[]; file: string; workflow: Workflow }> }
+).workflows;
+
+/**
+ * A saved workflow of `file`, imported under an id of its own (only `nodeNames`, when given), its
+ * Schedule Trigger made a manual one so the CLI can run it, and its nodes using `credentials` where
+ * given (a credential no earlier test shared a token through); returns its id.
+ */
+async function importSavedWorkflow(file: string, savedBy: string, options: { nodeNames?: string[]; credentials?: Record<string, { id: string; name: string }> } = {}): Promise<string> {
+	const found = SAVED_WORKFLOWS.find((saved) => saved.file === file && saved.savedBy.join(', ') === savedBy);
+	if (!found) throw new Error(`no workflow ${file} saved by ${savedBy} in the fixture`);
+	const id = `sv${found.workflow.id.slice(2, 10)}${savedBy.replace(/\D/g, '')}`.slice(0, 16);
+	const saved = onSandboxes({ ...found.workflow, id, name: `${String(found.workflow.name)} (as saved by ${savedBy})` }, sandboxes);
+	const workflow = {
+		...saved,
+		nodes: saved.nodes.map((node) => {
+			const manual = node.type === 'n8n-nodes-base.scheduleTrigger' ? { ...node, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } : node;
+			return manual.credentials && options.credentials ? { ...manual, credentials: options.credentials } : manual;
+		}),
+	};
+	await n8n.importWorkflow(options.nodeNames ? subWorkflow(workflow, id, String(workflow.name), options.nodeNames) : workflow);
+	return id;
+}
 
 /** Each distinct saved shape of a credential type once, with the versions that saved it ("0.1.0, 0.2.0"). */
 function savedShapesOf(type: string): Array<[string, Record<string, unknown>]> {
@@ -151,11 +177,18 @@ describe(`in a real n8n ${version}`, () => {
 		expect(sandboxes.boknett.liveTickets.has(String(token.token))).toBe(false);
 	});
 
-	it('ONLYOFFICE: logs in and the HTTP Request node reads the profile with the token', async () => {
+	it('ONLYOFFICE: logs in and the HTTP Request node reads the profile with the token; the next run, another n8n process, reuses that token from the credential', async () => {
+		const logins = () => sandboxes.onlyoffice.requestsTo('/api/2.0/authentication').length;
+		const before = logins();
 		const execution = await runWithCli('exOnlyofficeLog1');
 		expect(outcome(execution)).toEqual({ status: 'success' });
-		expect(nodeOutput(execution, 'ONLYOFFICE Auth')[0]).toMatchObject({ provider: 'onlyoffice', expiresAt: '2030-07-07T14:06:03.584Z' });
+		const [token] = nodeOutput(execution, 'ONLYOFFICE Auth');
+		expect(token).toMatchObject({ provider: 'onlyoffice', expiresAt: '2030-07-07T14:06:03.584Z', reused: false });
 		expect(nodeOutput(execution, 'Get My Profile')[0]).toMatchObject({ response: { displayName: 'Anne Example' } });
+		// Each CLI run is a process of its own, with an empty memory: the token comes sealed in the credential.
+		const again = await runWithCli('exOnlyofficeLog1');
+		expect(nodeOutput(again, 'ONLYOFFICE Auth')[0]).toMatchObject({ token: token.token, reused: true });
+		expect(logins() - before).toBe(1);
 	});
 
 	it('Altinn: password login, and the HTTP Request node lists messages with the cookie and API key', async () => {
@@ -319,9 +352,16 @@ describe(`in a real n8n ${version}`, () => {
 		['exAltinnPwMsgs01', 'Altinn Authenticate', () => (sandboxes.altinn.restFailure = 'okWithoutCookie'), 'Altinn answered 200 OK but did not log in (no auth cookie was set)'],
 		['exBoknettLogin01', 'Boknett Ticket', () => (sandboxes.boknett.failure = 'htmlPage'), 'Boknett failed the login (502 Bad Gateway) but may already have counted a failed login, so it was not sent again'],
 	])('a provider failure in %s reaches the workflow as the %s node\'s clear error', async (workflowId, nodeName, breakProvider, message) => {
+		// Force New Login: a token an earlier run shared through the credential would otherwise be reused.
+		const example = examples().get(workflowId) as Workflow;
+		await n8n.importWorkflow({
+			...example,
+			id: `${workflowId}F`.slice(0, 16),
+			nodes: example.nodes.map((node) => (node.name === nodeName ? { ...node, parameters: { ...(node.parameters as object), options: { forceNewLogin: true } } } : node)),
+		});
 		breakProvider();
 		try {
-			const execution = await runWithCli(workflowId);
+			const execution = await runWithCli(`${workflowId}F`.slice(0, 16));
 			expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringContaining(`${nodeName}: ${message}`) });
 		} finally {
 			sandboxes.onlyoffice.failure = 'none';
@@ -661,6 +701,49 @@ describe(`in a real n8n ${version}`, () => {
 		const execution = await runWithCli(`${id}W`.slice(0, 16));
 		expect(outcome(execution)).toEqual({ status: 'success' });
 		expect(sandboxes.altinn.sentPins.slice(pinsBefore).map((pin) => pin.ssn)).toEqual([ALTINN_PERSON.ssn]);
+	});
+
+	describe('workflows as earlier versions saved them run with this version', () => {
+		it('covers every saved workflow in the fixture', () => {
+			expect(SAVED_WORKFLOWS.map((saved) => `${saved.file} (${saved.savedBy.join(', ')})`)).toEqual([
+				'altinn3-maskinporten-applications.json (0.1.0, 0.2.0, 0.3.0, 0.4.0)',
+				'onlyoffice-sms-code.json (0.1.0, 0.2.0)',
+				'altinn3-system-user-submission.json (0.3.0, 0.4.0)',
+			]);
+		});
+
+		it('Altinn Authenticate version 2, Maskinporten (0.1.0–0.4.0): logs in for the organisation and lists applications', async () => {
+			const execution = await runWithCli(await importSavedWorkflow('altinn3-maskinporten-applications.json', '0.1.0, 0.2.0, 0.3.0, 0.4.0'));
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			expect(nodeOutput(execution, 'Altinn Authenticate')[0]).toMatchObject({ provider: 'altinn3', actsFor: 'organisation' });
+			expect(nodeOutput(execution, 'List Applications')[0]).toMatchObject({ applications: [{ id: 'ttd/example-app' }] });
+		});
+
+		it('ONLYOFFICE Auth version 1, Log In waiting for an SMS code (0.1.0, 0.2.0): sends one code and outputs where to hand it in', async () => {
+			await n8n.importCredentials([{ id: 'svOnlySms010020', name: 'ONLYOFFICE SMS account (saved workflow)', type: 'onlyofficeApi', data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER } }]);
+			const codesBefore = sandboxes.onlyoffice.smsCodesSent;
+			const execution = await runWithCli(
+				await importSavedWorkflow('onlyoffice-sms-code.json', '0.1.0, 0.2.0', {
+					nodeNames: ['When clicking ‘Execute workflow’', 'Log In'],
+					credentials: { onlyofficeApi: { id: 'svOnlySms010020', name: 'ONLYOFFICE SMS account (saved workflow)' } },
+				}),
+			);
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			expect(nodeOutput(execution, 'Log In')[0]).toMatchObject({ status: 'smsCodeSent', codeWebhookUrl: expect.stringMatching(/^http/) });
+			expect(sandboxes.onlyoffice.smsCodesSent - codesBefore).toBe(1);
+		});
+
+		it('Altinn Authenticate version 2, system user (0.3.0, 0.4.0): a token for each customer who approved, the other to the error output', async () => {
+			const execution = await runWithCli(await importSavedWorkflow('altinn3-system-user-submission.json', '0.3.0, 0.4.0'));
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			const tokens = nodeOutput(execution, 'Altinn Authenticate');
+			expect(tokens.map((token) => [token.provider, token.actsFor, token.orgNumber])).toEqual([
+				['altinn3', 'customer', '310547891'],
+				['altinn3', 'customer', '313367002'],
+			]);
+			expect(nodeOutput(execution, 'Altinn Authenticate', 1)).toEqual([expect.objectContaining({ orgNumber: '312345676' })]);
+			expect(nodeOutput(execution, 'Create Instance')).toHaveLength(2);
+		});
 	});
 
 	describe('credentials saved by every released version log in by themselves for the HTTP Request node', () => {

@@ -11,6 +11,11 @@ export type Workflow = { id: string; name: string; nodes: Array<Record<string, u
 
 /** The example workflows with the sandbox URLs pointed at this run's fakes. */
 export function examplesFor(sandboxes: Omit<Sandboxes, 'stop'>): Map<string, Workflow> {
+	return new Map(exampleWorkflows().map((workflow) => [workflow.id, onSandboxes(workflow as Workflow, sandboxes)]));
+}
+
+/** A workflow written for the sandboxes' fixed ports (5701–5705), pointed at these sandboxes' ports. */
+export function onSandboxes(workflow: Workflow, sandboxes: Omit<Sandboxes, 'stop'>): Workflow {
 	const portFor: Record<string, string> = {
 		'127.0.0.1:5701': new URL(sandboxes.boknett.baseUrl).host,
 		'127.0.0.1:5702': new URL(sandboxes.onlyoffice.baseUrl).host,
@@ -18,12 +23,7 @@ export function examplesFor(sandboxes: Omit<Sandboxes, 'stop'>): Map<string, Wor
 		'127.0.0.1:5704': new URL(sandboxes.altinn3.baseUrl).host,
 		'127.0.0.1:5705': new URL(sandboxes.bokbasen.baseUrl).host,
 	};
-	const result = new Map<string, Workflow>();
-	for (const workflow of exampleWorkflows()) {
-		const text = JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host]);
-		result.set(workflow.id, JSON.parse(text) as Workflow);
-	}
-	return result;
+	return JSON.parse(JSON.stringify(workflow).replace(/127\.0\.0\.1:570[1-5]/g, (host) => portFor[host])) as Workflow;
 }
 
 /** The items a node put out on one of its outputs (the first unless said) in its last run. */

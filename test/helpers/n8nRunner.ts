@@ -17,6 +17,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	ICredentials,
+	ICredentialType,
 	IConnections,
 	IExecuteData,
 	IHttpRequestHelper,
@@ -35,10 +36,27 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow, createRunExecutionData } from 'n8n-workflow';
 
+import { AltinnApi } from '../../credentials/AltinnApi.credentials';
+import { AltinnMaskinportenApi } from '../../credentials/AltinnMaskinportenApi.credentials';
+import { AltinnSmsPinApi } from '../../credentials/AltinnSmsPinApi.credentials';
+import { BokbasenOAuth2Api } from '../../credentials/BokbasenOAuth2Api.credentials';
+import { BoknettApi } from '../../credentials/BoknettApi.credentials';
+import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
+
 export type CredentialsByType = Record<string, ICredentialDataDecryptedObject>;
 
+/** The package's credential types, by name, for what n8n's credentials helper does with them. */
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
+	[new AltinnApi(), new AltinnMaskinportenApi(), new AltinnSmsPinApi(), new BokbasenOAuth2Api(), new BoknettApi(), new OnlyofficeApi()].map((type) => [type.name, type]),
+);
+
+/**
+ * Credentials as n8n's credentials helper keeps them for one run: decrypted copies for the node, and
+ * `preAuthentication` run as n8n runs it (when the credential's expirable field is empty or a
+ * request found it expired), its result saved into the stored credential (`saved`).
+ */
 class InMemoryCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly credentials: CredentialsByType) {
+	constructor(readonly saved: CredentialsByType) {
 		super();
 	}
 
@@ -54,8 +72,21 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	async preAuthentication() {
-		return undefined;
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = CREDENTIAL_TYPES[typeName];
+		const expirable = type?.properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable === true);
+		if (!type?.preAuthentication || !expirable) return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		if (this.saved[typeName]) Object.assign(this.saved[typeName], output);
+		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication() {
@@ -71,7 +102,7 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
-		const found = this.credentials[type];
+		const found = this.saved[type];
 		if (!found) throw new Error(`No test credential of type ${type}`);
 		return { ...found };
 	}
@@ -118,6 +149,8 @@ export interface UpstreamNode {
 }
 
 export interface NodeHarness {
+	/** The credentials as the run left them saved (what `preAuthentication` returned is kept, as n8n keeps it). */
+	savedCredentials: CredentialsByType;
 	workflow: Workflow;
 	node: INode;
 	additionalData: IWorkflowExecuteAdditionalData;
@@ -176,7 +209,8 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 	const statusChanges: string[] = [];
 	const executionId = options.executionId ?? '4711';
 	const additionalData = {
-		credentialsHelper: new InMemoryCredentialsHelper(options.credentials ?? {}),
+		// A copy: what a run saves stays in its harness (harness.savedCredentials), never in a test's constants.
+		credentialsHelper: new InMemoryCredentialsHelper(structuredClone(options.credentials ?? {})),
 		executionId,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
@@ -202,7 +236,8 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		main[before.outputIndex ?? 0] = before.output.map((json) => ({ json }));
 		runExecutionData.resultData.runData[before.name] = [{ startTime: 0, executionTime: 0, executionIndex: index, source: [], data: { main } }];
 	});
-	return { workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
+	const { saved } = additionalData.credentialsHelper as InMemoryCredentialsHelper;
+	return { savedCredentials: saved, workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
 }
 
 export interface ExecuteResult {

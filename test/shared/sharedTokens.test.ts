@@ -1,0 +1,152 @@
+/**
+ * Tokens shared between n8n processes through the credential: the sealing itself, and the nodes
+ * through n8n's real execution code, each "process" a fresh token store that starts from the
+ * credential as the run before it left it saved (n8n's preAuthentication saving, as the harness's
+ * credentials helper does it). The real cluster (queue mode, PostgreSQL) is test/e2e/queueMode.test.ts.
+ */
+import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
+import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
+import { CREDENTIAL_SESSION_FIELDS } from '../../nodes/shared/loginRunner';
+import { SHARED_TOKENS_FIELD, openSharedToken, sealSharedToken, withoutSharedToken } from '../../nodes/shared/sharedTokens';
+import { TokenStore, replaceTokenStore } from '../../nodes/shared/tokenStore';
+import { AltinnApi } from '../../credentials/AltinnApi.credentials';
+import { AltinnMaskinportenApi } from '../../credentials/AltinnMaskinportenApi.credentials';
+import { BokbasenOAuth2Api } from '../../credentials/BokbasenOAuth2Api.credentials';
+import { BoknettApi } from '../../credentials/BoknettApi.credentials';
+import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
+import { BOKNETT_USER, FakeBoknett } from '../fakes/fakeBoknett';
+import { FakeOnlyoffice, ONLYOFFICE_SMS_2FA_USER } from '../fakes/fakeOnlyoffice';
+import { leakedSecrets } from '../helpers/leaks';
+import type { CredentialsByType } from '../helpers/n8nRunner';
+import { callWebhook, executeNode } from '../helpers/n8nRunner';
+import { FAST_CLOCK } from '../helpers/tokenStore';
+
+const identity = { provider: 'boknett', values: { username: 'a', password: 'secret-1' }, settings: { lifetimeMs: 60_000 } };
+const item = { provider: 'boknett', token: 'TGT-1-abc', obtainedAt: '2026-12-03T10:00:00.000Z', expiresAt: '2026-12-03T12:00:00.000Z' };
+const NOW = Date.parse('2026-12-03T10:30:00.000Z');
+
+describe('sealed tokens in the credential field', () => {
+	const field = sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW);
+
+	it('opens for the same login, and shows neither the token nor a value in the field', () => {
+		expect(openSharedToken(field, identity, NOW)).toEqual(item);
+		expect(field).not.toContain('TGT-1-abc');
+		expect(leakedSecrets([field], { password: 'secret-1', token: 'TGT-1-abc' })).toEqual([]);
+	});
+
+	it('opens nothing for other values or settings, after its time, or when changed', () => {
+		expect(openSharedToken(field, { ...identity, values: { username: 'a', password: 'secret-2' } }, NOW)).toBeUndefined();
+		expect(openSharedToken(field, { ...identity, settings: { lifetimeMs: 1 } }, NOW)).toBeUndefined();
+		expect(openSharedToken(field, identity, Date.parse(item.expiresAt))).toBeUndefined();
+		const parsed = JSON.parse(field) as { tokens: Record<string, { data: string }> };
+		const [id] = Object.keys(parsed.tokens);
+		const data = Buffer.from(parsed.tokens[id].data, 'base64');
+		data[0] ^= 1;
+		parsed.tokens[id].data = data.toString('base64');
+		expect(openSharedToken(JSON.stringify(parsed), identity, NOW)).toBeUndefined();
+		expect(openSharedToken('not json', identity, NOW)).toBeUndefined();
+	});
+
+	it('keeps one token per login, drops expired ones, and keeps the newest 50', () => {
+		let many = sealSharedToken(field, identity, { ...item, token: 'TGT-2-abc' }, Date.parse(item.expiresAt), NOW);
+		expect(Object.keys((JSON.parse(many) as { tokens: object }).tokens)).toHaveLength(1);
+		expect(openSharedToken(many, identity, NOW)?.token).toBe('TGT-2-abc');
+		for (let customer = 0; customer < 60; customer++) {
+			many = sealSharedToken(many, { ...identity, settings: { customer } }, item, NOW + 1000 + customer, NOW);
+		}
+		const kept = (JSON.parse(many) as { tokens: object }).tokens;
+		expect(Object.keys(kept)).toHaveLength(50);
+		expect(openSharedToken(many, { ...identity, settings: { customer: 59 } }, NOW)).toEqual(item);
+		expect(Object.keys((JSON.parse(sealSharedToken(many, identity, undefined, 0, NOW + 10_000)) as { tokens: object }).tokens).length).toBeLessThan(50);
+	});
+
+	it('forgets a logged-out token whatever settings it was obtained with; says when there is nothing to forget', () => {
+		const forgotten = withoutSharedToken(field, { provider: 'boknett', values: identity.values }, 'TGT-1-abc');
+		expect(forgotten).toBeDefined();
+		expect(openSharedToken(forgotten, identity, NOW)).toBeUndefined();
+		expect(withoutSharedToken(field, { provider: 'boknett', values: identity.values }, 'TGT-other')).toBeUndefined();
+	});
+});
+
+it('every credential type that shares tokens declares the shared field and the session field the hand-over empties', () => {
+	for (const credential of [new AltinnApi(), new AltinnMaskinportenApi(), new BokbasenOAuth2Api(), new BoknettApi(), new OnlyofficeApi()]) {
+		const names = credential.properties.map((property) => property.name);
+		expect(names).toContain(SHARED_TOKENS_FIELD);
+		expect(names).toContain(CREDENTIAL_SESSION_FIELDS[credential.name]);
+		expect(credential.properties.find((property) => property.name === CREDENTIAL_SESSION_FIELDS[credential.name])?.typeOptions?.expirable).toBe(true);
+	}
+});
+
+describe('a token obtained in one n8n process serves the others through the credential', () => {
+	let boknett: FakeBoknett;
+	let onlyoffice: FakeOnlyoffice;
+	let previous: TokenStore;
+	/** A new n8n process: an empty token store. */
+	const newProcess = () => replaceTokenStore(new TokenStore(FAST_CLOCK));
+
+	beforeAll(async () => {
+		boknett = await new FakeBoknett().start();
+		onlyoffice = await new FakeOnlyoffice().start();
+		previous = replaceTokenStore(new TokenStore(FAST_CLOCK));
+	});
+	afterAll(async () => {
+		replaceTokenStore(previous);
+		await Promise.all([boknett.stop(), onlyoffice.stop()]);
+	});
+
+	const logins = () => boknett.requestsTo('/v1/tickets').filter((request) => request.method === 'POST').length;
+
+	it('Boknett Ticket: the second process hands out the first one\'s ticket (reused), a logout removes it, and the next process logs in', async () => {
+		const node = new BoknettTicket();
+		let saved: CredentialsByType = { boknettApi: { environment: 'custom', baseUrl: boknett.baseUrl, ...BOKNETT_USER, sessionTicket: '', sharedTokens: '' } };
+		const before = logins();
+		newProcess();
+		const first = await executeNode(node, { credentials: saved, parameters: { operation: 'create' } });
+		saved = first.harness.savedCredentials;
+		const token = String(first.output?.[0][0].json.token);
+		expect(logins() - before).toBe(1);
+		expect(String(saved.boknettApi.sharedTokens)).not.toBe('');
+		expect(leakedSecrets([saved.boknettApi.sharedTokens], { password: BOKNETT_USER.password, token })).toEqual([]);
+		// The HTTP Request node's session is left as it was.
+		expect(saved.boknettApi.sessionTicket).toBe('');
+
+		newProcess();
+		const second = await executeNode(node, { credentials: saved, parameters: { operation: 'create' } });
+		expect(second.output?.[0][0].json).toMatchObject({ token, reused: true });
+		expect(logins() - before).toBe(1);
+
+		newProcess();
+		const logout = await executeNode(node, { credentials: saved, parameters: { operation: 'delete', ticket: token } });
+		saved = logout.harness.savedCredentials;
+		newProcess();
+		const third = await executeNode(node, { credentials: saved, parameters: { operation: 'create' } });
+		expect(third.output?.[0][0].json).toMatchObject({ reused: false });
+		expect(third.output?.[0][0].json.token).not.toBe(token);
+		expect(logins() - before).toBe(2);
+	});
+
+	it('ONLYOFFICE Auth: a token completed with a person\'s SMS code at the waiting node serves a later run in another process with no new code', async () => {
+		const node = new OnlyofficeAuth();
+		const credentials: CredentialsByType = { onlyofficeApi: { portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER, totpSecret: '', sessionToken: '', sharedTokens: '' } };
+		const codes: string[] = [];
+		onlyoffice.onSmsCode = (code) => codes.push(code);
+		const parameters = { operation: 'logIn', smsCodeHandling: 'wait' };
+		newProcess();
+		const login = await executeNode(node, { credentials, parameters, executionId: '901' });
+		const sent = login.output?.[0][0].json ?? {};
+		expect(sent).toMatchObject({ status: 'smsCodeSent' });
+		// The webhook processor: it takes the code and completes the login.
+		newProcess();
+		const waiting = await executeNode(node, { credentials, parameters: { operation: 'waitForSmsCode' }, input: [{ json: sent }] });
+		const accepted = await callWebhook(waiting.harness, node, { method: 'POST', body: { code: String(codes.at(-1)) } });
+		const token = String(accepted.result.workflowData?.[0][0].json.token);
+		expect(onlyoffice.liveTokens.has(token)).toBe(true);
+		// A worker runs the next execution.
+		newProcess();
+		const codesBefore = onlyoffice.smsCodesSent;
+		const next = await executeNode(node, { credentials: waiting.harness.savedCredentials, parameters });
+		expect(next.output?.[0][0].json).toMatchObject({ token, reused: true });
+		expect(onlyoffice.smsCodesSent - codesBefore).toBe(0);
+		onlyoffice.onSmsCode = undefined;
+	});
+});
