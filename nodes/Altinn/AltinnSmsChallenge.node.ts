@@ -9,14 +9,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { PinFormText } from '../shared/codePage';
 import { fieldOfStartingStep } from '../shared/codePage';
-import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
+import { CODE_WAIT_WEBHOOKS, completeLoginAtWebhook, waitForCode } from '../shared/codeWait';
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { isPendingLogin } from '../shared/loginModule';
-import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
+import { credentialFor, loginForItem } from '../shared/loginRunner';
 import { runForEachItem } from '../shared/runItems';
-import type { AltinnSmsPinCredential } from './logins/smsPin';
 import { ALTINN_PIN_RULE, altinnPinPageText, altinnSmsPinLogin } from './logins/smsPin';
 
 export class AltinnSmsChallenge implements INodeType {
@@ -107,26 +105,17 @@ export class AltinnSmsChallenge implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleCodeWebhook(this, {
+		// The page: the credential says which service and person, the Request PIN step before this one
+		// (read from the waiting execution) until when the PIN is valid; what cannot be read is left out.
+		return await completeLoginAtWebhook(this, altinnSmsPinLogin, {
 			rule: ALTINN_PIN_RULE,
-			text: await pinPageText(this),
-			onCode: async (pin, secrets) => {
-				const credential = (await this.getCredentials(altinnSmsPinLogin.credentialType)) as unknown as AltinnSmsPinCredential;
-				return await completeLoginWithCode(this, altinnSmsPinLogin, credential, {}, pin, secrets);
-			},
+			word: 'PIN',
+			pageText: (credential) =>
+				altinnPinPageText(
+					credential,
+					fieldOfStartingStep(this, 'validTo', (parameters) => (parameters.operation ?? 'requestPin') === 'requestPin'),
+					this.getTimezone(),
+				),
 		});
 	}
-}
-
-/**
- * The PIN page's text for this waiting execution: the credential says which service and person,
- * the Request PIN step before this one (read from the waiting execution) until when the PIN is
- * valid. What cannot be read is left out; it never stops the page.
- */
-async function pinPageText(context: IWebhookFunctions): Promise<PinFormText> {
-	const credential = await context
-		.getCredentials<AltinnSmsPinCredential>(altinnSmsPinLogin.credentialType)
-		.catch(() => undefined);
-	const validTo = fieldOfStartingStep(context, 'validTo', (parameters) => (parameters.operation ?? 'requestPin') === 'requestPin');
-	return altinnPinPageText(credential, validTo, context.getTimezone());
 }

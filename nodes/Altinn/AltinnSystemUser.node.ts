@@ -1,44 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
-import { credentialFor } from '../shared/loginRunner';
-import type { IdentifyItem } from '../shared/runItems';
-import { runForEachItem, timeoutOption } from '../shared/runItems';
-import { altinn3Endpoints } from './logins/maskinporten';
-import { altinnVendorLogin } from './logins/vendor';
-import type { ChangeRequest, SystemUser } from './protocol/systemUser';
-import {
-	VENDOR_CALLS,
-	accessPackagesFromUrns,
-	buildCreateAgentSystemUserRequest,
-	buildCreateChangeRequest,
-	buildCreateSystemUserRequest,
-	buildGetChangeRequest,
-	buildGetChangeRequestByExternalRef,
-	buildGetSystemUserRequest,
-	buildGetSystemUserRequestByExternalRef,
-	buildListSystemUserRequestsRequest,
-	buildListSystemUsersRequest,
-	checkOrganisationNumber,
-	readChangeRequestAnswer,
-	readSystemUserRequestAnswer,
-	rightsFromResourceIds,
-} from './protocol/systemUser';
-import type { RequestType, VendorRequest } from './vendorApi';
-import { checkVendorRequest, listAllSystemUserRequests, listAllSystemUsers, systemUserRequestItem, vendorSession } from './vendorApi';
-import { customerOrgNumberProperty } from './descriptions';
-
-type Operation = 'createRequest' | 'getRequest' | 'listRequests' | 'listSystemUsers' | 'createChangeRequest' | 'getChangeRequest';
+import { SYSTEM_ID_PROPERTY, customerOrgNumberProperty } from './descriptions';
+import type { Operation } from './systemUserActions/router';
+import { route } from './systemUserActions/router';
 
 const SUBTITLES: Record<Operation, string> = {
 	createRequest: 'Create request',
@@ -53,16 +19,6 @@ const SUBTITLES: Record<Operation, string> = {
 function shownFor(operations: Operation[], lookupBy?: Array<'requestId' | 'externalRef'>): INodeProperties['displayOptions'] {
 	return { show: { operation: operations, ...(lookupBy ? { lookupBy } : {}) } };
 }
-
-const SYSTEM_ID: INodeProperties = {
-	displayName: 'System ID',
-	name: 'systemId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: '991825827_payroll',
-	description: "Your system's ID in Altinn's system register: your organisation number, an underscore and a name",
-};
 
 const CUSTOMER_ORG_NUMBER = customerOrgNumberProperty(
 	"The customer (for Client (Agent): the accountant or other facilitator) who is to approve: 9 digits. Use an expression that reads each item's organisation number for one request per item. Checked before anything is sent.",
@@ -180,7 +136,7 @@ export class AltinnSystemUser implements INodeType {
 				default: 'listSystemUsers',
 				displayOptions: { show: { resource: ['systemUser'] } },
 			},
-			{ ...SYSTEM_ID, displayOptions: shownFor(['createRequest', 'listRequests', 'listSystemUsers']) },
+			{ ...SYSTEM_ID_PROPERTY, displayOptions: shownFor(['createRequest', 'listRequests', 'listSystemUsers']) },
 			{
 				displayName: 'Request Type',
 				name: 'requestType',
@@ -208,7 +164,7 @@ export class AltinnSystemUser implements INodeType {
 				displayOptions: shownFor(['getRequest', 'getChangeRequest']),
 			},
 			{ ...REQUEST_ID, displayOptions: shownFor(['getRequest', 'getChangeRequest'], ['requestId']) },
-			{ ...SYSTEM_ID, displayOptions: shownFor(['getRequest', 'getChangeRequest'], ['externalRef']) },
+			{ ...SYSTEM_ID_PROPERTY, displayOptions: shownFor(['getRequest', 'getChangeRequest'], ['externalRef']) },
 			{ ...CUSTOMER_ORG_NUMBER, displayOptions: shownFor(['createRequest']) },
 			{ ...CUSTOMER_ORG_NUMBER, displayOptions: shownFor(['getRequest', 'getChangeRequest'], ['externalRef']) },
 			{ ...EXTERNAL_REFERENCE_LOOKUP, displayOptions: shownFor(['getRequest', 'getChangeRequest'], ['externalRef']) },
@@ -304,134 +260,6 @@ export class AltinnSystemUser implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex, secrets, identify): Promise<IDataObject | IDataObject[]> => {
-			const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-			const operation = this.getNodeParameter('operation', itemIndex) as Operation;
-			const credential = await credentialFor(this, altinnVendorLogin, itemIndex);
-			const { platformUrl } = altinn3Endpoints(credential);
-			const timeoutMs = timeoutOption(this, itemIndex);
-			const session = async (scope: string) => await vendorSession(this, credential, scope, secrets, { run: this, timeoutMs });
-
-			if (operation === 'listSystemUsers') {
-				const systemId = text('systemId');
-				checkVendorRequest((token) => buildListSystemUsersRequest(platformUrl, token, systemId));
-				const vendor = await session(VENDOR_CALLS.listSystemUsers.scope);
-				return (await listAllSystemUsers(vendor, systemId)).map(systemUserItem);
-			}
-
-			if (operation === 'listRequests') {
-				const systemId = text('systemId');
-				const requestType = this.getNodeParameter('requestType', itemIndex, 'standard') as RequestType;
-				const agent = requestType === 'agent';
-				checkVendorRequest((token) => buildListSystemUserRequestsRequest(platformUrl, token, systemId, { agent }));
-				const vendor = await session(VENDOR_CALLS.listRequests.scope);
-				return (await listAllSystemUserRequests(vendor, systemId, agent)).map((request) => systemUserRequestItem(request, requestType));
-			}
-
-			if (operation === 'createRequest' || operation === 'getRequest') {
-				const requestType = this.getNodeParameter('requestType', itemIndex, 'standard') as RequestType;
-				const agent = requestType === 'agent';
-				let build: VendorRequest;
-				let call: (typeof VENDOR_CALLS)['createRequest' | 'getRequest'];
-				if (operation === 'createRequest') {
-					call = VENDOR_CALLS.createRequest;
-					// Checked here, before the rights, so a wrong number is what the person hears about first.
-					const partyOrgNo = checkOrganisationNumber(text('customerOrgNumber'), "customer's organisation number");
-					identify({ orgNumber: partyOrgNo, ...(text('externalRef') ? { externalRef: text('externalRef') } : {}) });
-					const request = {
-						systemId: text('systemId'),
-						partyOrgNo,
-						externalRef: text('externalRef') || undefined,
-						accessPackages: accessPackagesFromUrns(text('accessPackages')),
-						redirectUrl: text('redirectUrl') || undefined,
-					};
-					const rights = agent ? [] : rightsFromResourceIds(text('rights'));
-					build = (token) =>
-						agent
-							? buildCreateAgentSystemUserRequest(platformUrl, token, request)
-							: buildCreateSystemUserRequest(platformUrl, token, { ...request, rights });
-				} else {
-					call = VENDOR_CALLS.getRequest;
-					build = lookUp(this, itemIndex, identify, (token, lookup) =>
-						lookup.by === 'requestId'
-							? buildGetSystemUserRequest(platformUrl, token, lookup.requestId, agent)
-							: buildGetSystemUserRequestByExternalRef(platformUrl, token, { ...lookup, agent }),
-					);
-				}
-				checkVendorRequest(build);
-				const vendor = await session(call.scope);
-				return systemUserRequestItem(readSystemUserRequestAnswer(await vendor.send(build), call), requestType, operation === 'createRequest');
-			}
-
-			let build: VendorRequest;
-			let call: (typeof VENDOR_CALLS)['createChangeRequest' | 'getChangeRequest'];
-			if (operation === 'createChangeRequest') {
-				call = VENDOR_CALLS.createChangeRequest;
-				const change = {
-					correlationId: text('correlationId') || randomUUID(),
-					systemUserId: text('systemUserId'),
-					requiredRights: rightsFromResourceIds(text('requiredRights')),
-					unwantedRights: rightsFromResourceIds(text('unwantedRights')),
-					requiredAccessPackages: accessPackagesFromUrns(text('requiredAccessPackages')),
-					unwantedAccessPackages: accessPackagesFromUrns(text('unwantedAccessPackages')),
-					redirectUrl: text('redirectUrl') || undefined,
-				};
-				build = (token) => buildCreateChangeRequest(platformUrl, token, change);
-			} else {
-				call = VENDOR_CALLS.getChangeRequest;
-				build = lookUp(this, itemIndex, identify, (token, lookup) =>
-					lookup.by === 'requestId'
-						? buildGetChangeRequest(platformUrl, token, lookup.requestId)
-						: buildGetChangeRequestByExternalRef(platformUrl, token, lookup),
-				);
-			}
-			checkVendorRequest(build);
-			const vendor = await session(call.scope);
-			return changeRequestItem(readChangeRequestAnswer(await vendor.send(build), call));
-		});
+		return await route(this);
 	}
-}
-
-type Lookup = { by: 'requestId'; requestId: string } | { by: 'externalRef'; systemId: string; orgNo: string; externalRef?: string };
-
-/** The request to read, by its ID or by system, organisation and external reference. */
-function lookUp(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	identify: IdentifyItem,
-	build: (token: string, lookup: Lookup) => ReturnType<VendorRequest>,
-): VendorRequest {
-	const text = (name: string) => String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	const lookup: Lookup =
-		context.getNodeParameter('lookupBy', itemIndex, 'requestId') === 'externalRef'
-			? {
-					by: 'externalRef',
-					systemId: text('systemId'),
-					orgNo: checkOrganisationNumber(text('customerOrgNumber'), "customer's organisation number"),
-					externalRef: text('externalRef') || undefined,
-				}
-			: { by: 'requestId', requestId: text('requestId') };
-	// A request that cannot be read fails with what it was looked up by.
-	identify(
-		lookup.by === 'requestId'
-			? { requestId: lookup.requestId }
-			: { systemId: lookup.systemId, orgNumber: lookup.orgNo, ...(lookup.externalRef ? { externalRef: lookup.externalRef } : {}) },
-	);
-	return (token) => build(token, lookup);
-}
-
-function changeRequestItem(request: ChangeRequest): IDataObject {
-	return { ...request } as unknown as IDataObject;
-}
-
-function systemUserItem(systemUser: SystemUser): IDataObject {
-	// `id` is named for what it is, as in token items; the rest keeps Altinn's words.
-	return {
-		systemUserId: systemUser.id,
-		systemId: systemUser.systemId,
-		reporteeOrgNo: systemUser.reporteeOrgNo,
-		externalRef: systemUser.externalRef,
-		integrationTitle: systemUser.integrationTitle,
-		created: systemUser.created,
-	};
 }

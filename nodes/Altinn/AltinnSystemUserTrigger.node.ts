@@ -18,11 +18,15 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { toNodeError } from '../shared/nodeErrors';
 import { SecretCollector } from '../shared/secrets';
+import { timeoutMsOf } from '../shared/runItems';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
+import { SYSTEM_ID_PROPERTY } from './descriptions';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
-import type { SystemUserRequest, SystemUserRequestStatus } from './protocol/systemUser';
-import { VENDOR_CALLS, buildListSystemUserRequestsRequest, checkOrganisationNumber } from './protocol/systemUser';
+import type { SystemUserRequest, SystemUserRequestStatus } from './protocol/vendorRequests';
+import { checkOrganisationNumber } from './protocol/orgNumber';
+import { VENDOR_CALLS } from './protocol/vendorAnswers';
+import { buildListSystemUserRequestsRequest } from './protocol/vendorRequests';
 import type { RequestType } from './vendorApi';
 import { checkVendorRequest, listAllSystemUserRequests, systemUserRequestItem, vendorSession } from './vendorApi';
 
@@ -84,15 +88,7 @@ export class AltinnSystemUserTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'System ID',
-				name: 'systemId',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: '991825827_payroll',
-				description: "Your system's ID in Altinn's system register",
-			},
+			SYSTEM_ID_PROPERTY,
 			{
 				displayName: 'Request Types',
 				name: 'requestTypes',
@@ -155,9 +151,8 @@ async function pollDecisions(context: IPollFunctions, secrets: SecretCollector):
 	const credential = (await context.getCredentials('altinnMaskinportenApi')) as unknown as AltinnMaskinportenCredential;
 	const { platformUrl } = altinn3Endpoints(credential);
 	for (const type of requestTypes) checkVendorRequest((token) => buildListSystemUserRequestsRequest(platformUrl, token, systemId, { agent: type === 'agent' }));
-	const timeout = context.getNodeParameter('options.timeout', DEFAULT_TIMEOUT_MS) as number;
 	const vendor = await vendorSession(context, credential, VENDOR_CALLS.listRequests.scope, secrets, {
-		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+		timeoutMs: timeoutMsOf(context.getNodeParameter('options.timeout', DEFAULT_TIMEOUT_MS)),
 	});
 	const listed: Array<{ request: SystemUserRequest; requestType: RequestType }> = [];
 	for (const requestType of requestTypes) {

@@ -14,13 +14,9 @@ import type { HttpCapableContext } from '../shared/transport';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { VENDOR_TOKEN_REUSE, altinnVendorLogin } from './logins/vendor';
-import type { SystemUser, SystemUserRequest } from './protocol/systemUser';
-import {
-	buildListSystemUserRequestsRequest,
-	buildListSystemUsersRequest,
-	readSystemUserListAnswer,
-	readSystemUserRequestListAnswer,
-} from './protocol/systemUser';
+import type { SystemUser, SystemUserRequest } from './protocol/vendorRequests';
+import { readSystemUserListAnswer, readSystemUserRequestListAnswer } from './protocol/vendorAnswers';
+import { buildListSystemUserRequestsRequest, buildListSystemUsersRequest } from './protocol/vendorRequests';
 
 /** A request builder waiting for the token: the node runs it once with a stand-in first, so bad input fails before any request. */
 export type VendorRequest = (token: string) => HttpRequestSpec;
@@ -60,44 +56,42 @@ export async function vendorSession(
 /** More pages than any vendor's system has requests; a server that keeps linking on is stopped here. */
 const MAX_PAGES = 500;
 
-/** Every request of a system (standard or agent), all pages. */
-export async function listAllSystemUserRequests(session: VendorSession, systemId: string, agent: boolean): Promise<SystemUserRequest[]> {
-	const requests: SystemUserRequest[] = [];
+/**
+ * Every item of a paged list: `readPage` sends for one page (`next`: Altinn's link, null for the
+ * first) and reads it. A link seen before, or more pages than any system has, stops with an error.
+ */
+async function allPages<T>(what: string, readPage: (next: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+	const items: T[] = [];
 	const visited = new Set<string>();
 	let next: string | null = null;
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = await session.send((token) => buildListSystemUserRequestsRequest(session.platformUrl, token, systemId, { agent, next }));
-		const read = readSystemUserRequestListAnswer(answer);
-		requests.push(...read.requests);
-		if (!read.next) return requests;
+		const read = await readPage(next);
+		items.push(...read.items);
+		if (!read.next) return items;
 		if (visited.has(read.next)) break;
 		visited.add(read.next);
 		next = read.next;
 	}
 	throw new LoginProblem({
 		kind: 'unexpectedAnswer',
-		message: 'Altinn kept linking to further pages of system-user requests',
+		message: `Altinn kept linking to further pages of ${what}`,
 		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+	});
+}
+
+/** Every request of a system (standard or agent), all pages. */
+export async function listAllSystemUserRequests(session: VendorSession, systemId: string, agent: boolean): Promise<SystemUserRequest[]> {
+	return await allPages('system-user requests', async (next) => {
+		const read = readSystemUserRequestListAnswer(await session.send((token) => buildListSystemUserRequestsRequest(session.platformUrl, token, systemId, { agent, next })));
+		return { items: read.requests, next: read.next };
 	});
 }
 
 /** Every system user of a system, all pages. */
 export async function listAllSystemUsers(session: VendorSession, systemId: string): Promise<SystemUser[]> {
-	const systemUsers: SystemUser[] = [];
-	const visited = new Set<string>();
-	let next: string | null = null;
-	for (let page = 0; page < MAX_PAGES; page++) {
+	return await allPages('system users', async (next) => {
 		const read = readSystemUserListAnswer(await session.send((token) => buildListSystemUsersRequest(session.platformUrl, token, systemId, next)));
-		systemUsers.push(...read.systemUsers);
-		if (!read.next) return systemUsers;
-		if (visited.has(read.next)) break;
-		visited.add(read.next);
-		next = read.next;
-	}
-	throw new LoginProblem({
-		kind: 'unexpectedAnswer',
-		message: 'Altinn kept linking to further pages of system users',
-		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+		return { items: read.systemUsers, next: read.next };
 	});
 }
 

@@ -10,15 +10,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection, tokenItemNotice } from '../shared/descriptions';
-import type { PinFormText } from '../shared/codePage';
 import { fieldOfStartingStep } from '../shared/codePage';
-import { CODE_WAIT_WEBHOOKS, handleCodeWebhook, waitForCode } from '../shared/codeWait';
+import { CODE_WAIT_WEBHOOKS, completeLoginAtWebhook, waitForCode } from '../shared/codeWait';
 import { isPendingLogin, tokenOf } from '../shared/loginModule';
-import { completeLoginWithCode, credentialFor, loginForItem } from '../shared/loginRunner';
+import { credentialFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import type { RoutedItem } from '../shared/runItems';
 import { runForEachItemRouted } from '../shared/runItems';
-import type { OnlyofficeCredential } from './logins/password';
 import { onlyofficeCodePageText, onlyofficePasswordLogin } from './logins/password';
 import { ONLYOFFICE_CODE_RULE } from './protocol/authentication';
 
@@ -158,26 +156,17 @@ export class OnlyofficeAuth implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleCodeWebhook(this, {
+		// The page: the credential says which portal and account, the Log In step before this one (read
+		// from the waiting execution) until when the code is valid; what cannot be read is left out.
+		return await completeLoginAtWebhook(this, onlyofficePasswordLogin, {
 			rule: ONLYOFFICE_CODE_RULE,
-			text: await codePageText(this),
-			onCode: async (code, secrets) => {
-				const credential = (await this.getCredentials(onlyofficePasswordLogin.credentialType)) as unknown as OnlyofficeCredential;
-				return await completeLoginWithCode(this, onlyofficePasswordLogin, credential, {}, code, secrets);
-			},
+			word: 'code',
+			pageText: (credential) =>
+				onlyofficeCodePageText(
+					credential,
+					fieldOfStartingStep(this, 'codeExpiresAt', (parameters) => parameters.operation !== 'waitForSmsCode'),
+					this.getTimezone(),
+				),
 		});
 	}
-}
-
-/**
- * The code page's text for this waiting execution: the credential says which portal and account,
- * the Log In step before this one (read from the waiting execution) until when the code is valid.
- * What cannot be read is left out; it never stops the page.
- */
-async function codePageText(context: IWebhookFunctions): Promise<PinFormText> {
-	const credential = await context
-		.getCredentials<OnlyofficeCredential>(onlyofficePasswordLogin.credentialType)
-		.catch(() => undefined);
-	const codeExpiresAt = fieldOfStartingStep(context, 'codeExpiresAt', (parameters) => parameters.operation !== 'waitForSmsCode');
-	return onlyofficeCodePageText(credential, codeExpiresAt, context.getTimezone());
 }

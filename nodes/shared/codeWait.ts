@@ -15,6 +15,8 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { LoginModule } from './loginModule';
+import { completeLoginWithCode } from './loginRunner';
 import { SecretCollector } from './secrets';
 import { LoginProblem, problemSentence } from './protocol/loginProblem';
 import type { PinFormText } from './codePage';
@@ -57,8 +59,13 @@ function wantsJson(context: IWebhookFunctions): boolean {
 
 export interface CodeHandling {
 	rule: PinRule;
-	/** What the page says; its `word` ("PIN", "code") is also the word of every message, JSON answers included. */
-	text: PinFormText;
+	/** The word of every message, the page's and JSON answers alike: "PIN", "code". */
+	word: string;
+	/**
+	 * What the page says. Built only when a page is sent (a GET, or a form post): it reads the
+	 * credential and the waiting execution, which a JSON post of a right code never needs.
+	 */
+	page: () => Promise<PinFormText>;
 	/**
 	 * Builds the node's output item from a well-formed code. It may use the code at once (e.g. to
 	 * complete a login); a `LoginProblem` it throws is shown to the person and the execution keeps
@@ -77,18 +84,18 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 	const json = wantsJson(context);
 	if (request.method !== 'POST') {
 		response.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
-		response.send(pinFormPage(handling.text));
+		response.send(pinFormPage(await handling.page()));
 		return { noWebhookResponse: true };
 	}
 	const body = context.getBodyData();
 	const code = normalizePin(body.pin ?? body.code, handling.rule);
 	if (!code) {
-		const error = `That is not a valid ${handling.text.word}: it must be ${handling.rule.description}. The workflow is still waiting; please try again.`;
+		const error = `That is not a valid ${handling.word}: it must be ${handling.rule.description}. The workflow is still waiting; please try again.`;
 		if (json) {
 			response.status(400).json({ accepted: false, error });
 		} else {
 			response.status(400).setHeader('Content-Type', 'text/html; charset=utf-8');
-			response.send(pinFormPage(handling.text, { error }));
+			response.send(pinFormPage(await handling.page(), { error }));
 		}
 		return { noWebhookResponse: true };
 	}
@@ -103,13 +110,13 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 			throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
 		}
 		const said = redactor.redact(problemSentence(error));
-		const message = `${said} This page still takes the ${handling.text.word} until the wait ends.`;
+		const message = `${said} This page still takes the ${handling.word} until the wait ends.`;
 		const status = error.details.kind === 'unavailable' ? 502 : 400;
 		if (json) {
 			response.status(status).json({ accepted: false, error: message });
 		} else {
 			response.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
-			response.send(pinFormPage(handling.text, { error: message }));
+			response.send(pinFormPage(await handling.page(), { error: message }));
 		}
 		return { noWebhookResponse: true };
 	}
@@ -117,7 +124,26 @@ export async function handleCodeWebhook(context: IWebhookFunctions, handling: Co
 		response.status(200).json({ accepted: true });
 	} else {
 		response.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
-		response.send(pinFormPage(handling.text, { done: true }));
+		response.send(pinFormPage(await handling.page(), { done: true }));
 	}
 	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+}
+
+/**
+ * The webhook of a node that waits for the code completing `module`'s login: the page (its text from
+ * `pageText`, given the credential when it can be read), and a code handed in completes the login
+ * with the node's credential; the token item is the node's output.
+ */
+export async function completeLoginAtWebhook<C, S extends Record<string, unknown>>(
+	context: IWebhookFunctions,
+	module: LoginModule<C, S>,
+	handling: { rule: PinRule; word: string; pageText: (credential: C | undefined) => PinFormText },
+): Promise<IWebhookResponseData> {
+	const credential = async () => (await context.getCredentials(module.credentialType)) as unknown as C;
+	return await handleCodeWebhook(context, {
+		rule: handling.rule,
+		word: handling.word,
+		page: async () => handling.pageText(await credential().catch(() => undefined)),
+		onCode: async (code, secrets) => await completeLoginWithCode(context, module, await credential(), {} as S, code, secrets),
+	});
 }

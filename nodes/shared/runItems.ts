@@ -84,6 +84,10 @@ function failedItemJson(context: IExecuteFunctions, nodeError: { message: string
 
 /** Reads the node's Timeout option (milliseconds), falling back to the default for nonsense values. */
 export function timeoutOption(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number;
-	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+	return timeoutMsOf(context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS));
+}
+
+/** A Timeout option's value in milliseconds; the default for anything that is not a positive number. */
+export function timeoutMsOf(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }

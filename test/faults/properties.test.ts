@@ -9,13 +9,8 @@ import type { INode } from 'n8n-workflow';
 
 import { findAuthCookie, readPasswordLoginAnswer } from '../../nodes/Altinn/protocol/rest';
 import { decodeXmlReferences, readChallengeAnswer, readFault, readServiceAnswer, readServiceCheckAnswer } from '../../nodes/Altinn/protocol/soap';
-import {
-	readChangeRequestAnswer,
-	readSystemUserListAnswer,
-	readSystemUserRequestAnswer,
-	readSystemUserRequestListAnswer,
-	readSystemUserTokenAnswer,
-} from '../../nodes/Altinn/protocol/systemUser';
+import { readSystemUserTokenAnswer } from '../../nodes/Altinn/protocol/systemUserToken';
+import { readChangeRequestAnswer, readSystemUserListAnswer, readSystemUserRequestAnswer, readSystemUserRequestListAnswer } from '../../nodes/Altinn/protocol/vendorAnswers';
 import { jwtExpiry, readExchangeAnswer, readMaskinportenTokenAnswer } from '../../nodes/Altinn/protocol/maskinporten';
 import { readClientCredentialsAnswer } from '../../nodes/Bokbasen/protocol/clientCredentials';
 import { readCreateTicketAnswer, readDeleteTicketAnswer } from '../../nodes/Boknett/protocol/tickets';

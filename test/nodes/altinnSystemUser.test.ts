@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { buildMaskinportenGrant, buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../../nodes/Altinn/protocol/maskinporten';
-import {
-	SCOPE_SYSTEMUSER_REQUEST_READ,
-	SCOPE_SYSTEMUSER_REQUEST_WRITE,
-	buildCreateSystemUserRequest,
-	readSystemUserFacts,
-	readSystemUserRequestAnswer,
-} from '../../nodes/Altinn/protocol/systemUser';
+import { readSystemUserFacts } from '../../nodes/Altinn/protocol/systemUserToken';
+import { readSystemUserRequestAnswer } from '../../nodes/Altinn/protocol/vendorAnswers';
+import { SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE, buildCreateSystemUserRequest } from '../../nodes/Altinn/protocol/vendorRequests';
 import type { HttpRequestSpec } from '../../nodes/shared/protocol/http';
 import { DEFAULT_TRANSPORT_SETTINGS, sendRequest } from '../../nodes/shared/transport';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';

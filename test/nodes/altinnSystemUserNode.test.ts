@@ -4,11 +4,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AltinnSystemUser } from '../../nodes/Altinn/AltinnSystemUser.node';
 import { AltinnSystemUserTrigger } from '../../nodes/Altinn/AltinnSystemUserTrigger.node';
-import {
-	SCOPE_SYSTEMREGISTER_WRITE,
-	SCOPE_SYSTEMUSER_REQUEST_READ,
-	SCOPE_SYSTEMUSER_REQUEST_WRITE,
-} from '../../nodes/Altinn/protocol/systemUser';
+import { SCOPE_SYSTEMREGISTER_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE } from '../../nodes/Altinn/protocol/vendorRequests';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { json } from '../fakes/fakeServer';

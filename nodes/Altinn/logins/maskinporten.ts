@@ -10,8 +10,8 @@ import { bearerHeaders } from '../../shared/protocol/oauth2';
 import type { TokenItem } from '../../shared/tokenItem';
 import { makeTokenItem } from '../../shared/tokenItem';
 import type { Altinn3Endpoints, EnterpriseUser, MaskinportenGrantOptions } from '../protocol/maskinporten';
-import type { SystemUserFacts } from '../protocol/systemUser';
-import { consumerOrgNumber, readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUser';
+import type { SystemUserFacts } from '../protocol/systemUserToken';
+import { consumerOrgNumber, readSystemUserTokenAnswer, systemUserAuthorizationDetails } from '../protocol/systemUserToken';
 import {
 	ALTINN3_ENVIRONMENTS,
 	buildExchangeRequest,

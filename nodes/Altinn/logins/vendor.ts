@@ -9,7 +9,7 @@
 import type { LoginModule } from '../../shared/loginModule';
 import type { ReusePolicy } from '../../shared/tokenStore';
 import { buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
-import { VENDOR_API_TOKEN } from '../protocol/systemUser';
+import { VENDOR_API_TOKEN } from '../protocol/vendorRequests';
 import type { AltinnMaskinportenCredential } from './maskinporten';
 import { altinn3TokenItem, signedGrant } from './maskinporten';
 

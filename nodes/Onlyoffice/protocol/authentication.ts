@@ -7,6 +7,8 @@ import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
 import { httpUrlWithoutTrailingSlash, requireLoginValues, hasControlCharacters } from '../../shared/protocol/inputChecks';
+import type { JsonRecord } from '../../shared/protocol/json';
+import { isJsonRecord as isRecord } from '../../shared/protocol/json';
 
 export interface OnlyofficeLogin {
 	portalUrl: string;
@@ -17,8 +19,6 @@ export interface OnlyofficeLogin {
 export type OnlyofficeAnswer =
 	| { kind: 'token'; token: string; expiresAt: Date | null }
 	| { kind: 'secondFactor'; method: 'sms' | 'tfa'; phoneNoise?: string; codeExpiresAt?: Date | null };
-
-type JsonRecord = Record<string, unknown>;
 
 export function resolvePortalUrl(portalUrl: string): string {
 	const resolved = httpUrlWithoutTrailingSlash(portalUrl);
@@ -47,10 +47,6 @@ function field(record: JsonRecord, name: string): unknown {
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(record)) if (key.toLowerCase() === wanted) return value;
 	return undefined;
-}
-
-function isRecord(value: unknown): value is JsonRecord {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseDate(value: unknown): Date | null {

@@ -6,6 +6,8 @@ import type { HttpAnswer } from './http';
 import { LoginProblem } from './loginProblem';
 import { looksLikeHtml, statusLine, textExcerpt } from './http';
 import { hasControlCharacters } from './inputChecks';
+import type { JsonRecord } from './json';
+import { isJsonRecord } from './json';
 
 export interface OAuth2Token {
 	accessToken: string;
@@ -22,12 +24,10 @@ export interface OAuth2ServiceText {
 	notAllowedHint: string;
 }
 
-type JsonRecord = Record<string, unknown>;
-
 function parseJsonObject(body: string): JsonRecord | undefined {
 	try {
 		const parsed: unknown = JSON.parse(body);
-		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JsonRecord) : undefined;
+		return isJsonRecord(parsed) ? parsed : undefined;
 	} catch {
 		return undefined;
 	}

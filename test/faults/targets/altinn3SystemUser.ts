@@ -6,11 +6,7 @@
  */
 import { AltinnAuthenticate } from '../../../nodes/Altinn/AltinnAuthenticate.node';
 import { AltinnSystemUser } from '../../../nodes/Altinn/AltinnSystemUser.node';
-import {
-	SCOPE_SYSTEMREGISTER_WRITE,
-	SCOPE_SYSTEMUSER_REQUEST_READ,
-	SCOPE_SYSTEMUSER_REQUEST_WRITE,
-} from '../../../nodes/Altinn/protocol/systemUser';
+import { SCOPE_SYSTEMREGISTER_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE } from '../../../nodes/Altinn/protocol/vendorRequests';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../../fakes/fakeAltinn3';
 import { CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../../fakes/fakeAltinnSystemUser';
 import type { RecordedRequest, Reply } from '../../fakes/fakeServer';
