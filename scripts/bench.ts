@@ -7,7 +7,8 @@
  *    HTTP Request login and then the call, in every execution).
  * 2. One login through the node (n8n's execution code and HTTP client) against a bare `fetch` of the
  *    same request, interleaved in one run: the median ratio.
- * 3. Cold `require` of the built package, the packed tarball's size, its runtime dependencies on disk.
+ * 3. The PIN resume against n8n's own Wait node in a real n8n (benchResume.ts).
+ * 4. Cold `require` of the built package, the packed tarball's size, its runtime dependencies on disk.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { SYSTEM_CLOCK, TokenStore, replaceTokenStore } from '../nodes/shared/tok
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
 import { executeNode, n8nHttpRequestHelper, prepareExecution } from '../test/helpers/n8nRunner';
 import { REPO_ROOT } from '../test/support/runtime';
+import { pinResumeAgainstWaitNode } from './benchResume';
 
 const EXECUTIONS = 100;
 const SAMPLES = 300;
@@ -170,6 +172,17 @@ async function main(): Promise<void> {
 		console.log(`| ratio | ${cost.ratio.toFixed(2)} |`);
 	} finally {
 		await fake.stop();
+	}
+
+	const resume = await pinResumeAgainstWaitNode();
+	console.log(`\n### The PIN resume against n8n's Wait node (real n8n ${resume?.version ?? 'not installed'}, medians of interleaved samples)\n`);
+	if (resume) {
+		console.log('| from the resume POST until the next node\'s request | median |\n|---|---|');
+		console.log(`| Altinn SMS Challenge, Wait for PIN (a right PIN, JSON) | ${resume.pin.toFixed(1)} ms |`);
+		console.log(`| n8n's Wait node, resume on webhook | ${resume.wait.toFixed(1)} ms |`);
+		console.log(`| ratio | ${resume.ratio.toFixed(2)} (goal ≤ 1.1) |`);
+	} else {
+		console.log('n8n is not installed: run `npm run n8n:install` first.');
 	}
 
 	const packed = tarball();

@@ -737,12 +737,13 @@ describe(`in a real n8n ${version}`, () => {
 			const execution = await runWithCli(await importSavedWorkflow('altinn3-system-user-submission.json', '0.3.0, 0.4.0'));
 			expect(outcome(execution)).toEqual({ status: 'success' });
 			const tokens = nodeOutput(execution, 'Altinn Authenticate');
-			expect(tokens.map((token) => [token.provider, token.actsFor, token.orgNumber])).toEqual([
-				['altinn3', 'customer', '310547891'],
-				['altinn3', 'customer', '313367002'],
-			]);
-			expect(nodeOutput(execution, 'Altinn Authenticate', 1)).toEqual([expect.objectContaining({ orgNumber: '312345676' })]);
-			expect(nodeOutput(execution, 'Create Instance')).toHaveLength(2);
+			const refused = nodeOutput(execution, 'Altinn Authenticate', 1);
+			expect(tokens.every((token) => token.provider === 'altinn3' && token.actsFor === 'customer')).toBe(true);
+			// 312345676 had not approved in the sandbox, unless the current example's error branch (run before) asked it and it approved.
+			expect(tokens.map((token) => token.orgNumber).slice(0, 2)).toEqual(['310547891', '313367002']);
+			expect([...tokens, ...refused].map((item) => item.orgNumber).sort()).toEqual(['310547891', '312345676', '313367002']);
+			expect(refused.every((item) => typeof item.error === 'string')).toBe(true);
+			expect(nodeOutput(execution, 'Create Instance')).toHaveLength(tokens.length);
 		});
 	});
 
