@@ -7,6 +7,8 @@ import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, PERSON_WITHOUT_PHONE, alti
 import type { AltinnRestFailure, AltinnSoapFailure } from '../fakes/fakeAltinn';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
+import { WebhookContext } from 'n8n-core';
+
 import { FORM_WAITING_BASE_URL, WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
 import { useFreshTokenStore } from '../helpers/tokenStore';
@@ -253,6 +255,22 @@ describe('Altinn SMS Challenge: Wait for PIN', () => {
 		expect(item).toMatchObject({ provider: 'altinn-sms', environment: 'custom', token: '48213', authMethod: 'SMSPin', headers: {} });
 		expect(Date.parse(String(item.expiresAt)) - before).toBeGreaterThanOrEqual(30 * 60 * 1000 - 10);
 		produced.push(accepted.result);
+	});
+
+	it('reads the credential once for a right PIN posted as JSON (the login), and builds the page only when it sends one', async () => {
+		const { harness } = await startWaiting();
+		// Counted, not replaced: n8n's own getCredentials still answers.
+		const reads = jest.spyOn(WebhookContext.prototype, 'getCredentials');
+		try {
+			await callWebhook(harness, node, { method: 'POST', body: { pin: '48213' } });
+			expect(reads).toHaveBeenCalledTimes(1);
+			reads.mockClear();
+			const page = await callWebhook(harness, node, { method: 'GET', headers: { 'content-type': '' } });
+			expect(page.response.body).toMatch(/name="pin"/);
+			expect(reads).toHaveBeenCalledTimes(1);
+		} finally {
+			reads.mockRestore();
+		}
 	});
 
 	it('takes the PIN from the HTML form, ignoring spaces, and thanks the person', async () => {
