@@ -109,51 +109,27 @@ function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 			httpCode: code,
 		});
 	}
+	const status = statusLine(answer);
+	const refusal = (kind: LoginProblem['details']['kind'], message: string, hint: string) =>
+		new LoginProblem({ kind, message, hint, httpCode: code, providerMessage });
 	if (code === 401 || code === 403) {
-		return new LoginProblem({
-			kind: 'rejected',
-			message: `Altinn did not let this token ${call.action} (${statusLine(answer)})`,
-			hint:
-				knownHint ??
+		return refusal(
+			'rejected',
+			`Altinn did not let this token ${call.action} (${status})`,
+			knownHint ??
 				`The Maskinporten token must carry the scope ${call.scope}, and the system must belong to the organisation of the Maskinporten client. Ask Digdir for the scope if the client lacks it. Send the Maskinporten token itself, not an exchanged Altinn token.`,
-			httpCode: code,
-			providerMessage,
-		});
+		);
 	}
-	if (code === 404) {
-		return new LoginProblem({
-			kind: 'rejected',
-			message: `${call.notFound} (${statusLine(answer)})`,
-			hint: knownHint ?? 'Check the IDs, and that the environment (test or production) is the one the request was made in.',
-			httpCode: code,
-			providerMessage,
-		});
-	}
-	if (code >= 500) {
-		return new LoginProblem({
-			kind: 'unavailable',
-			message: `Altinn failed to ${call.action} (${statusLine(answer)})`,
-			hint: 'Altinn has a problem. Try again later.',
-			httpCode: code,
-			providerMessage,
-		});
-	}
+	if (code === 404) return refusal('rejected', `${call.notFound} (${status})`, knownHint ?? 'Check the IDs, and that the environment (test or production) is the one the request was made in.');
+	if (code >= 500) return refusal('unavailable', `Altinn failed to ${call.action} (${status})`, 'Altinn has a problem. Try again later.');
 	if (code >= 400) {
-		return new LoginProblem({
-			kind: 'rejected',
-			message: `Altinn refused to ${call.action} (${statusLine(answer)})`,
-			hint: knownHint ?? 'Read Altinn\'s message beside this one; check the system ID, the organisation number, the rights and the redirect URL.',
-			httpCode: code,
-			providerMessage,
-		});
+		return refusal(
+			'rejected',
+			`Altinn refused to ${call.action} (${status})`,
+			knownHint ?? 'Read Altinn\'s message beside this one; check the system ID, the organisation number, the rights and the redirect URL.',
+		);
 	}
-	return new LoginProblem({
-		kind: 'unexpectedAnswer',
-		message: `Altinn answered with an unexpected status when asked to ${call.action} (${statusLine(answer)})`,
-		hint: 'Check the platform address in the credential.',
-		httpCode: code,
-		providerMessage,
-	});
+	return refusal('unexpectedAnswer', `Altinn answered with an unexpected status when asked to ${call.action} (${status})`, 'Check the platform address in the credential.');
 }
 
 function successJson(answer: HttpAnswer, call: VendorCall): unknown {
