@@ -18,6 +18,7 @@ import { OperationalError, UserError } from 'n8n-workflow';
 
 import type { LoginContext, LoginModule, LoginOutcome, SessionField } from './loginModule';
 import { SESSION_FIELDS, codeNeededProblemOf, isPendingLogin, tokenOf } from './loginModule';
+import { canonicalEntries } from './protocol/json';
 import { LoginProblem } from './protocol/loginProblem';
 import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
@@ -249,10 +250,7 @@ const CODE_NEEDED_MARK = 'codeNeeded:';
 
 /** A digest of every value but the session: it tells that a value changed, and keeps no value readable. */
 function credentialValuesDigest(credentials: ICredentialDataDecryptedObject): string {
-	const values = Object.entries(credentials)
-		.filter(([name]) => !(SESSION_FIELDS as readonly string[]).includes(name))
-		.sort(([a], [b]) => a.localeCompare(b));
-	return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+	return createHash('sha256').update(JSON.stringify(canonicalEntries(loginValues(credentials)))).digest('hex').slice(0, 32);
 }
 
 /** When a code was sent for exactly these values, read from the mark in the session field; undefined otherwise. */

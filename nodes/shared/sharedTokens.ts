@@ -3,10 +3,12 @@
  * person's code) through the credential itself: a hidden field of the credential holds the tokens
  * its logins obtained, each sealed (AES-256-GCM) under a key derived from the credential's values,
  * secrets included, so only someone holding the credential can open one. n8n encrypts the
- * credential as a whole on top of that. Nothing here knows about n8n; loginRunner.ts reads the
+ * credential as a whole on top of that. Nothing here knows about n8n; credentialTokens.ts reads the
  * field from the credential and writes it through n8n's `preAuthentication`.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+import { canonicalEntries } from './protocol/json';
 
 /** The hidden credential field that holds the sealed tokens. */
 export const SHARED_TOKENS_FIELD = 'sharedTokens';
@@ -36,12 +38,6 @@ export interface LoginIdentity {
 	settings: Record<string, unknown>;
 }
 
-function canonical(value: Record<string, unknown>): Array<[string, unknown]> {
-	return Object.keys(value)
-		.sort()
-		.map((name) => [name, value[name]]);
-}
-
 /**
  * The entry's name, from the login's values and settings, and its key, from the values alone: other
  * values open nothing and find nothing, and a logout (which knows the credential, not the settings
@@ -49,8 +45,8 @@ function canonical(value: Record<string, unknown>): Array<[string, unknown]> {
  */
 function derive(identity: LoginIdentity): { id: string; key: Buffer } {
 	const salt = Buffer.from('n8n-nodes-login-tokens shared token', 'utf8');
-	const credential = Buffer.from(JSON.stringify([identity.provider, canonical(identity.values)]), 'utf8');
-	const login = Buffer.from(JSON.stringify([identity.provider, canonical(identity.values), canonical(identity.settings)]), 'utf8');
+	const credential = Buffer.from(JSON.stringify([identity.provider, canonicalEntries(identity.values)]), 'utf8');
+	const login = Buffer.from(JSON.stringify([identity.provider, canonicalEntries(identity.values), canonicalEntries(identity.settings)]), 'utf8');
 	return {
 		id: Buffer.from(hkdfSync('sha256', login, salt, 'entry id', 16)).toString('hex'),
 		key: Buffer.from(hkdfSync('sha256', credential, salt, 'entry key', 32)),

@@ -13,6 +13,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import { sleep } from 'n8n-workflow';
 
+import { canonicalEntries } from './protocol/json';
+
 import type { LoginProblem } from './protocol/loginProblem';
 
 export interface Clock {
@@ -64,11 +66,6 @@ function entryOf(item: StoredItem): Entry {
 	};
 }
 
-/** Until when a token item may be handed out under a policy (ms since the epoch). */
-export function usableUntil(item: StoredItem, policy: ReusePolicy): number {
-	return reuseUntil(entryOf(item), policy);
-}
-
 /** The longest a token item is kept under any policy: until it expires, or a day after it was obtained when it never says. */
 export function keptUntil(item: StoredItem): number {
 	const entry = entryOf(item);
@@ -77,12 +74,6 @@ export function keptUntil(item: StoredItem): number {
 
 export function isTokenItem(item: StoredItem): boolean {
 	return typeof item.token === 'string' && item.token !== '' && typeof item.obtainedAt === 'string';
-}
-
-function canonical(value: Record<string, unknown>): Array<[string, unknown]> {
-	return Object.keys(value)
-		.sort()
-		.map((name) => [name, value[name]]);
 }
 
 export class TokenStore {
@@ -107,7 +98,7 @@ export class TokenStore {
 	/** The key of a login: the provider, every credential value (secrets included) and the settings that shape the token. */
 	loginKey(provider: string, credential: Record<string, unknown>, settings: Record<string, unknown> = {}): string {
 		return createHmac('sha256', this.keySecret)
-			.update(JSON.stringify([provider, canonical(credential), canonical(settings)]))
+			.update(JSON.stringify([provider, canonicalEntries(credential), canonicalEntries(settings)]))
 			.digest('hex');
 	}
 
@@ -127,7 +118,7 @@ export class TokenStore {
 			const stored = this.entries.get(key);
 			if (stored && reuseUntil(stored, policy) > this.clock.now()) return { item: structuredClone(stored.item), reused: true };
 			const found = elsewhere?.();
-			if (found && isTokenItem(found) && usableUntil(found, policy) > this.clock.now()) {
+			if (found && isTokenItem(found) && reuseUntil(entryOf(found), policy) > this.clock.now()) {
 				this.remember(key, found, policy);
 				return { item: structuredClone(found), reused: true };
 			}

@@ -344,8 +344,8 @@ function describeSize(bytes: number): string {
  * Sends a request and returns the answer whatever its status: the protocol decides what a status
  * means. A refused connection, and 502/503/504 and 429 for requests not marked `sendOnce`, are sent
  * again, after a doubling back-off or the `Retry-After` the service asks for, at most `maxRetries`
- * times; nothing else is ever repeated. Redirects are not followed, so credentials never travel to another address, and the
- * body is read only up to the request's size cap.
+ * times; nothing else is ever repeated. Redirects are not followed, so credentials never travel to
+ * another address, and the body is read only up to the request's size cap.
  */
 export async function sendRequest(
 	context: HttpCapableContext,

@@ -7,6 +7,7 @@
  */
 import type { HttpAnswer } from '../../shared/protocol/http';
 import { looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
+import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord as isRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { AccessPackage, ChangeRequest, SystemUserPage, SystemUserRequest, SystemUserRequestPage, SystemUserRight } from './vendorRequests';
@@ -200,20 +201,29 @@ function readStatus<T extends string>(value: unknown, known: readonly T[], call:
 	return status;
 }
 
-/** One request as Altinn describes it, in an answer of its own or as an entry of a list. */
-function systemUserRequestFrom(json: unknown, created: boolean, call: VendorCall, answer: HttpAnswer): SystemUserRequest {
-	if (!isRecord(json) || typeof json.id !== 'string' || !json.id) throw malformed(call, 'no request ID', answer);
-	const status = readStatus(json.status, SYSTEM_USER_REQUEST_STATUSES, call, answer);
+/**
+ * What a system-user request and a change request both say: their ID and status, the system and the
+ * customer, the page where a person decides and where the browser goes after.
+ */
+function requestFields<T extends string>(json: JsonRecord, id: string, statuses: readonly T[], call: VendorCall, answer: HttpAnswer) {
 	return {
-		requestId: json.id,
-		status,
+		requestId: id,
+		status: readStatus(json.status, statuses, call, answer),
 		confirmUrl: nullableText(json.confirmUrl),
 		externalRef: nullableText(json.externalRef),
 		systemId: String(json.systemId ?? ''),
 		partyOrgNo: String(json.partyOrgNo ?? ''),
+		redirectUrl: nullableText(json.redirectUrl),
+	};
+}
+
+/** One request as Altinn describes it, in an answer of its own or as an entry of a list. */
+function systemUserRequestFrom(json: unknown, created: boolean, call: VendorCall, answer: HttpAnswer): SystemUserRequest {
+	if (!isRecord(json) || typeof json.id !== 'string' || !json.id) throw malformed(call, 'no request ID', answer);
+	return {
+		...requestFields(json, json.id, SYSTEM_USER_REQUEST_STATUSES, call, answer),
 		rights: readRights(json.rights),
 		accessPackages: readAccessPackages(json.accessPackages),
-		redirectUrl: nullableText(json.redirectUrl),
 		created,
 		createdAt: nullableText(json.created),
 	};
@@ -241,20 +251,13 @@ function readPage(json: unknown, call: VendorCall, answer: HttpAnswer, what: str
 export function readChangeRequestAnswer(answer: HttpAnswer, call: VendorCall = VENDOR_CALLS.getChangeRequest): ChangeRequest {
 	const json = successJson(answer, call);
 	if (!isRecord(json) || typeof json.id !== 'string' || !json.id) throw malformed(call, 'no change request ID', answer);
-	const status = readStatus(json.status, CHANGE_REQUEST_STATUSES, call, answer);
 	return {
-		requestId: json.id,
-		status,
+		...requestFields(json, json.id, CHANGE_REQUEST_STATUSES, call, answer),
 		systemUserId: String(json.systemUserId ?? ''),
-		confirmUrl: nullableText(json.confirmUrl),
-		externalRef: nullableText(json.externalRef),
-		systemId: String(json.systemId ?? ''),
-		partyOrgNo: String(json.partyOrgNo ?? ''),
 		requiredRights: readRights(json.requiredRights),
 		unwantedRights: readRights(json.unwantedRights),
 		requiredAccessPackages: readAccessPackages(json.requiredAccessPackages),
 		unwantedAccessPackages: readAccessPackages(json.unwantedAccessPackages),
-		redirectUrl: nullableText(json.redirectUrl),
 		created: answer.statusCode === 201,
 	};
 }
