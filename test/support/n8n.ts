@@ -231,6 +231,7 @@ export class N8nInstance {
 	async stop(): Promise<void> {
 		const child = this.server;
 		this.server = undefined;
+		this.rest = undefined;
 		if (!child?.pid || child.exitCode !== null) return;
 		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 		try {
@@ -263,6 +264,7 @@ export class N8nInstance {
 	async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
 		const child = this.server;
 		this.server = undefined;
+		this.rest = undefined;
 		if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 		try {
@@ -329,6 +331,37 @@ export class N8nInstance {
 			}
 			return { status: answer.status, body: parsed };
 		};
+	}
+
+	/** The owner's REST session, made once per server process (a restart ends none, but costs nothing to renew). */
+	private rest: Promise<Awaited<ReturnType<N8nInstance['ownerSession']>>> | undefined;
+
+	private async restCall(method: string, path: string, body?: unknown): Promise<unknown> {
+		this.rest ??= this.ownerSession();
+		const answer = await (await this.rest)(method, path, body);
+		if (answer.status >= 400) throw new Error(`n8n answered ${method} /rest${path} with ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+		return (answer.body as { data?: unknown }).data;
+	}
+
+	/**
+	 * Runs a workflow in the running server, as the editor's "Execute workflow" does, from its first
+	 * trigger; returns the execution's ID. Far quicker than `executeWithCli`, which boots n8n anew.
+	 */
+	async runInServer(workflowId: string): Promise<number> {
+		const workflow = (await this.restCall('GET', `/workflows/${workflowId}`)) as { nodes: Array<{ name: string; type: string }> };
+		const trigger = workflow.nodes.find((node) => /trigger$/i.test(node.type));
+		if (!trigger) throw new Error(`workflow ${workflowId} has no trigger to start from`);
+		// n8n 2.x runs the stored workflow; 1.x runs the workflow sent along.
+		const body = this.runtime.version.startsWith('1.') ? { workflowData: workflow, triggerToStartFrom: { name: trigger.name } } : { triggerToStartFrom: { name: trigger.name } };
+		const started = (await this.restCall('POST', `/workflows/${workflowId}/run`, body)) as { executionId?: string; waitingForWebhook?: boolean };
+		if (!started.executionId) throw new Error(`n8n did not start ${workflowId}: ${JSON.stringify(started)}`);
+		return Number(started.executionId);
+	}
+
+	/** Publishes (2.x) or activates (1.x) a workflow in the running server, as the editor's switch does: no restart needed. */
+	async activateInServer(workflowId: string): Promise<void> {
+		const { versionId } = (await this.restCall('GET', `/workflows/${workflowId}`)) as { versionId: string };
+		await this.restCall('POST', `/workflows/${workflowId}/activate`, { versionId });
 	}
 
 	/** A workflow's executions, newest first, with their run data, read from n8n's database. */
