@@ -7,6 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 30000,
+	testSequencer: '<rootDir>/test/helpers/sequencer.js',
 	globalSetup: '<rootDir>/test/helpers/globalSetup.js',
 	globalTeardown: '<rootDir>/test/helpers/globalTeardown.js',
 };

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The repository's root: found by its package.json, so it is the same from source and from the compiled copy. */
@@ -76,6 +76,47 @@ export function isInstalled(version: string = DEFAULT_N8N_VERSION): boolean {
 	return existsSync(runtimePaths(version).marker);
 }
 
+/** Where sqlite3's native module lies in an n8n install. */
+const sqlite3Binary = (paths: Runtime) => join(paths.dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+
+/**
+ * The sqlite3 builds under way or done in this process, by sqlite3 version. sqlite3 5 is a Node-API
+ * module, so one build serves every Node.js major: n8n versions installed side by side that use the same
+ * sqlite3 build it once (about 2 minutes of both cores) and the others copy it.
+ */
+const sqlite3Builds = new Map<string, Promise<string>>();
+
+async function provideSqlite3(paths: Runtime, log: (line: string) => void): Promise<void> {
+	const sqliteVersion = (JSON.parse(readFileSync(join(paths.dir, 'node_modules', 'sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+	const built = sqlite3Builds.get(sqliteVersion);
+	if (built) {
+		log(`[runtime] n8n ${paths.version} takes the sqlite3 ${sqliteVersion} being built for another n8n version…`);
+		const binary = await built;
+		mkdirSync(dirname(sqlite3Binary(paths)), { recursive: true });
+		copyFileSync(binary, sqlite3Binary(paths));
+		return;
+	}
+	const building = buildSqlite3(paths, sqliteVersion, log);
+	sqlite3Builds.set(sqliteVersion, building);
+	await building;
+}
+
+async function buildSqlite3(paths: Runtime, sqliteVersion: string, log: (line: string) => void): Promise<string> {
+	log(`[runtime] building sqlite3 ${sqliteVersion} for n8n ${paths.version} (about 2 minutes)…`);
+	const building = Date.now();
+	const buildProgress = setInterval(() => log(`[runtime] still building sqlite3 for n8n ${paths.version}: ${Math.round((Date.now() - building) / 1000)} s…`), 30_000);
+	try {
+		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
+			cwd: paths.dir,
+			env: { ...process.env, npm_config_nodedir: paths.nodeDir, PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}` },
+			quiet: true,
+		});
+	} finally {
+		clearInterval(buildProgress);
+	}
+	return sqlite3Binary(paths);
+}
+
 /** Installs Node.js and n8n if they are not there yet, and returns their paths. */
 export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: (line: string) => void = console.log): Promise<Runtime> {
 	const runtime = N8N_RUNTIMES[version];
@@ -115,18 +156,8 @@ export async function ensureRuntime(version: string = DEFAULT_N8N_VERSION, log: 
 	} finally {
 		clearInterval(progress);
 	}
-	log(`[runtime] packages installed after ${seconds()} s; building sqlite3 for Node.js ${runtime.nodeMajor} (about 2 minutes)…`);
-	const building = Date.now();
-	const buildProgress = setInterval(() => log(`[runtime] still building sqlite3 for n8n ${version}: ${Math.round((Date.now() - building) / 1000)} s…`), 30_000);
-	try {
-		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
-			cwd: paths.dir,
-			env: { ...process.env, npm_config_nodedir: paths.nodeDir, PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}` },
-			quiet: true,
-		});
-	} finally {
-		clearInterval(buildProgress);
-	}
+	log(`[runtime] packages installed after ${seconds()} s`);
+	await provideSqlite3(paths, log);
 	writeFileSync(paths.marker, new Date().toISOString());
 	log(`[runtime] n8n ${version} ready after ${seconds()} s`);
 	return paths;
