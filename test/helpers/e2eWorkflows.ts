@@ -1,5 +1,5 @@
 /**
- * Pieces every real-n8n test uses (test/e2e/realN8n.test.ts in one n8n process, queueMode.test.ts
+ * Pieces every real-n8n test uses (test/e2e/realN8nSuite.ts in one n8n process, queueMode.test.ts
  * in a queue-mode cluster, browser.test.ts in a browser): the example workflows pointed at this run's fakes, reading a node's
  * output and an execution's outcome, and turning an example into a webhook-started flow.
  */
