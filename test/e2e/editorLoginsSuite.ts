@@ -146,9 +146,17 @@ export function editorLoginsSuite(version: string): void {
 		}
 
 		/** "Execute step", then the output panel's item count once it shows one. */
+		/**
+		 * Runs the open node and waits for this run's output: the panel keeps showing the last run's
+		 * until the new one ends, so "1 item" alone may still be the last run's (a new login or a
+		 * reused token always shows another token item).
+		 */
 		async function executeStep(): Promise<void> {
+			const output = page.locator('[data-test-id="output-panel"]');
+			const shownBefore = (await output.count()) > 0 ? await output.innerText() : '';
 			await page.click('[data-test-id="node-execute-button"]');
 			await page.getByText(/^1 item$/).first().waitFor();
+			await waitFor(async () => (await output.innerText()) !== shownBefore, 30_000, "this run's output in the output panel");
 		}
 
 		/** The workflow as n8n saved it, or undefined while it has not been saved. */
