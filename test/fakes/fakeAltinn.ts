@@ -315,7 +315,8 @@ export class FakeAltinn extends FakeServer {
 		if (authMethod === 'SMSPin' && !person.hasPhone) {
 			return reply('NoPhoneNumber', 'Mobilnummer er ikke registrert på bruker. Registrer mobilnummer i Min profil på altinn.no');
 		}
-		const pin = String(randomInt(10000, 99999));
+		// Five digits, above every port a fake listens on (the leak checks look for used PINs as whole numbers).
+		const pin = String(randomInt(61000, 100000));
 		const validFrom = new Date();
 		const validTo = new Date(validFrom.getTime() + 30 * 60 * 1000);
 		this.sentPins.push({ pin, ssn, validTo: validTo.getTime() });

@@ -40,10 +40,20 @@ function forms(secret: string): string[] {
 	];
 }
 
+/**
+ * Whether the text holds this form of a secret. A secret of digits only (a PIN, a national ID number)
+ * counts only as a whole number, not inside a longer one: a random 5-digit PIN is otherwise found,
+ * by chance, inside a timestamp or a token's expiry (1796312345 holds six 5-digit numbers).
+ */
+function holds(text: string, form: string): boolean {
+	if (!/^\d+$/.test(form)) return text.includes(form);
+	return new RegExp(`(?<!\\d)${form}(?!\\d)`).test(text);
+}
+
 /** The secrets (by name) found anywhere in the values; an empty list means no leak. */
 export function leakedSecrets(values: unknown[], secrets: Record<string, string>): string[] {
 	const text = everythingIn(values);
 	return Object.entries(secrets)
-		.filter(([, secret]) => forms(secret).some((form) => text.includes(form)))
+		.filter(([, secret]) => forms(secret).some((form) => holds(text, form)))
 		.map(([name]) => name);
 }

@@ -333,7 +333,7 @@ export class N8nInstance {
 		};
 	}
 
-	/** The owner's REST session, made once per server process (a restart ends none, but costs nothing to renew). */
+	/** The owner's REST session with the running server: made on first use, and again after each start. */
 	private rest: Promise<Awaited<ReturnType<N8nInstance['ownerSession']>>> | undefined;
 
 	private async restCall(method: string, path: string, body?: unknown): Promise<unknown> {
