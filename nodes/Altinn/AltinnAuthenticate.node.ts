@@ -14,11 +14,12 @@ import { credentialFor, loginForItem } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import { runForEachItem } from '../shared/runItems';
 import { customerOrgNumberProperty } from './descriptions';
+import { altinnConsentLogin } from './logins/consent';
 import { altinnMaskinportenLogin } from './logins/maskinporten';
 import { altinnPasswordLogin } from './logins/password';
 import { altinnSystemUserLogin } from './logins/systemUser';
 
-type AltinnLogin = 'maskinporten' | 'systemUser' | 'password';
+type AltinnLogin = 'maskinporten' | 'systemUser' | 'consent' | 'password';
 
 const PASSWORD_NOTICE =
 	'Altinn shut Altinn 2, with this password login, down on 19 June 2026: use Altinn 3 (Maskinporten), acting for your organisation or for a customer.';
@@ -44,6 +45,43 @@ const SYSTEM_USER_ITEM_NOTICE = tokenItemNotice(
 	'The item also carries <code>actsFor</code>, <code>orgNumber</code>, <code>systemUserId</code> and <code>systemId</code>. Tokens are reused per customer.',
 );
 
+/** The consent a consent login uses (version 3, Act For: A Consent). */
+const CONSENT_FIELDS: INodeProperties[] = [
+	{
+		displayName: 'Consent ID',
+		name: 'consentId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 77ed8698-e619-4066-9eb4-5c1eb3f165a1',
+		description: "The consent request's ID: the output of the Altinn Consent node's Create Consent Request, or an expression that reads it from each item",
+	},
+	{
+		displayName: 'Consent Given By',
+		name: 'consentFrom',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: "e.g. {{ $json.from }}",
+		description:
+			"Who gave the consent, as in the request: a person's national ID number (11 digits) or an organisation number (9 digits). An expression that reads it from the item keeps a person's number out of the workflow itself; it never appears in this node's output or errors.",
+	},
+	{
+		displayName: 'Data Provider Scope',
+		name: 'consentScope',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. skatteetaten:inntekt',
+		description: "The data provider's Maskinporten scope the token is for. Your Maskinporten client must have it.",
+	},
+];
+
+const CONSENT_ITEM_NOTICE = tokenItemNotice(
+	'Authorization',
+	"A Maskinporten token carrying the consent, for the data provider's API. The item also carries <code>actsFor</code>, <code>consentId</code>, <code>consentFrom</code> (an organisation's number, or only the last two digits of a person's national ID number), <code>consented</code>, <code>validTo</code> and <code>consentRights</code>. Tokens are reused per consent.",
+);
+
 const ORGANISATION_ITEM_NOTICE = tokenItemNotice('Authorization', 'The item also carries <code>actsFor</code>.');
 
 /**
@@ -52,7 +90,7 @@ const ORGANISATION_ITEM_NOTICE = tokenItemNotice('Authorization', 'The item also
  * for are two fields; versions 1 and 2 kept both in "Authentication", as their workflows were saved.
  */
 export function altinnLoginOf(version: number, authentication: string, actFor: string): AltinnLogin {
-	if (version >= 3 && authentication === 'maskinporten') return actFor === 'customer' ? 'systemUser' : 'maskinporten';
+	if (version >= 3 && authentication === 'maskinporten') return actFor === 'customer' ? 'systemUser' : actFor === 'consent' ? 'consent' : 'maskinporten';
 	return authentication as AltinnLogin;
 }
 
@@ -67,8 +105,8 @@ export class AltinnAuthenticate implements INodeType {
 		version: [1, 2, 3],
 		defaultVersion: 3,
 		subtitle:
-			'={{ $parameter["authentication"] === "systemUser" || ($parameter["authentication"] === "maskinporten" && $parameter["actFor"] === "customer") ? "System user for customer " + $parameter["customerOrgNumber"] : $parameter["authentication"] === "maskinporten" ? "Altinn 3, as your organisation" : "Altinn 2 password login (retired)" }}',
-		description: 'Log in to Altinn 3 through Maskinporten, as your organisation or as a customer\'s system user (or the retired Altinn 2 password login)',
+			'={{ $parameter["authentication"] === "systemUser" || ($parameter["authentication"] === "maskinporten" && $parameter["actFor"] === "customer") ? "System user for customer " + $parameter["customerOrgNumber"] : $parameter["authentication"] === "maskinporten" && $parameter["actFor"] === "consent" ? "Consent token" : $parameter["authentication"] === "maskinporten" ? "Altinn 3, as your organisation" : "Altinn 2 password login (retired)" }}',
+		description: 'Log in to Altinn 3 through Maskinporten, as your organisation, as a customer\'s system user or with a consent (or the retired Altinn 2 password login)',
 		defaults: { name: 'Altinn Authenticate' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -145,6 +183,11 @@ export class AltinnAuthenticate implements INodeType {
 						value: 'customer',
 						description: 'A customer who approved a system user for your system in Altinn: one token per customer, unattended',
 					},
+					{
+						name: 'A Consent',
+						value: 'consent',
+						description: "A person or organisation that accepted your consent request in Altinn: a token for the data provider's API, per consent, until the consent ends",
+					},
 				],
 				default: 'organisation',
 				description: 'Whom the Altinn token acts for',
@@ -160,6 +203,8 @@ export class AltinnAuthenticate implements INodeType {
 			},
 			...CUSTOMER_FIELDS.map((field) => ({ ...field, displayOptions: { show: { '@version': [2], authentication: ['systemUser'] } } })),
 			...CUSTOMER_FIELDS.map((field) => ({ ...field, displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['customer'] } } })),
+			...CONSENT_FIELDS.map((field) => ({ ...field, displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['consent'] } } })),
+			{ ...CONSENT_ITEM_NOTICE, name: 'consentNotice', displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['consent'] } } },
 			{ ...SYSTEM_USER_ITEM_NOTICE, name: 'systemUserNotice', displayOptions: { show: { '@version': [2], authentication: ['systemUser'] } } },
 			{ ...SYSTEM_USER_ITEM_NOTICE, name: 'systemUserNotice', displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['customer'] } } },
 			{ ...ORGANISATION_ITEM_NOTICE, name: 'bearerNotice', displayOptions: { show: { '@version': [1, 2], authentication: ['maskinporten'] } } },
@@ -185,6 +230,17 @@ export class AltinnAuthenticate implements INodeType {
 				// A customer who has not approved fails with its number, for a workflow to ask that customer.
 				identify({ actsFor: 'customer', orgNumber: settings.orgNumber, ...(settings.externalRef ? { externalRef: settings.externalRef } : {}) });
 				return tokenOf(altinnSystemUserLogin, await loginForItem(this, itemIndex, altinnSystemUserLogin, credential, settings, secrets), 'node');
+			}
+			if (login === 'consent') {
+				const credential = await credentialFor(this, altinnConsentLogin, itemIndex);
+				const settings = {
+					consentId: String(this.getNodeParameter('consentId', itemIndex, '')).trim(),
+					from: String(this.getNodeParameter('consentFrom', itemIndex, '')).trim(),
+					scope: String(this.getNodeParameter('consentScope', itemIndex, '')).trim(),
+				};
+				// A consent that does not hold fails with its id, for a workflow to ask again.
+				identify({ actsFor: 'consent', consentId: settings.consentId });
+				return tokenOf(altinnConsentLogin, await loginForItem(this, itemIndex, altinnConsentLogin, credential, settings, secrets), 'node');
 			}
 			if (login === 'maskinporten') {
 				const credential = await credentialFor(this, altinnMaskinportenLogin, itemIndex);

@@ -14,6 +14,7 @@ import type { HttpCapableContext } from '../shared/transport';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { VENDOR_TOKEN_REUSE, altinnVendorLogin } from './logins/vendor';
+import { consumerOrgNumber } from './protocol/systemUserToken';
 import type { SystemUser, SystemUserRequest } from './protocol/vendorRequests';
 import { readSystemUserListAnswer, readSystemUserRequestListAnswer } from './protocol/vendorAnswers';
 import { buildListSystemUserRequestsRequest, buildListSystemUsersRequest } from './protocol/vendorRequests';
@@ -31,6 +32,8 @@ export function checkVendorRequest(build: VendorRequest): void {
 
 export interface VendorSession {
 	platformUrl: string;
+	/** The organisation of the Maskinporten client (the token's `consumer` claim), or null where the token does not say. */
+	consumerOrgNumber: string | null;
 	/** Sends one request with the vendor's token for the call's scope. */
 	send(build: VendorRequest): Promise<HttpAnswer>;
 }
@@ -50,7 +53,7 @@ export async function vendorSession(
 	const token = await obtainToken(http, altinnVendorLogin, credential, { scope }, secrets, { policy: VENDOR_TOKEN_REUSE, ...options });
 	secrets.add(token.token);
 	const context: LoginContext = loginContext(http, secrets, options.timeoutMs);
-	return { platformUrl, send: async (build) => await context.send(build(token.token)) };
+	return { platformUrl, consumerOrgNumber: consumerOrgNumber(token.token), send: async (build) => await context.send(build(token.token)) };
 }
 
 /** More pages than any vendor's system has requests; a server that keeps linking on is stopped here. */
@@ -60,7 +63,7 @@ const MAX_PAGES = 500;
  * Every item of a paged list: `readPage` sends for one page (`next`: Altinn's link, null for the
  * first) and reads it. A link seen before, or more pages than any system has, stops with an error.
  */
-async function allPages<T>(what: string, readPage: (next: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+export async function allPages<T>(what: string, readPage: (next: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
 	const items: T[] = [];
 	const visited = new Set<string>();
 	let next: string | null = null;

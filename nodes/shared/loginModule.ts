@@ -48,6 +48,8 @@ export interface LoginModule<Credential, Settings extends Record<string, unknown
 	 * a new SMS, and a stored PIN would make a workflow wait for an SMS never sent).
 	 */
 	reusable?: false;
+	/** How long before expiry a node stops reusing its token, unless the person set a margin (default 5 minutes). */
+	reuseMarginMs?: number;
 	/** Every value of the credential that must never be shown. */
 	secrets(credential: Credential): Array<string | undefined>;
 	/**

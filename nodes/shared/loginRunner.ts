@@ -141,7 +141,7 @@ export async function loginForItem<C, S extends Record<string, unknown>>(
 	secrets: SecretCollector,
 ): Promise<LoginOutcome> {
 	return await loginThroughStore(node, module, credential, settings, secrets, {
-		policy: reusePolicy(node, itemIndex),
+		policy: reusePolicy(node, itemIndex, module.reuseMarginMs),
 		run: node,
 		timeoutMs: timeoutOption(node, itemIndex),
 	});

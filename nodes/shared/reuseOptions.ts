@@ -59,12 +59,12 @@ function minutesOption(context: IExecuteFunctions, name: string, itemIndex: numb
 	return Number.isFinite(value) && value >= 0 ? value * 60_000 : fallbackMs;
 }
 
-/** The node's reuse settings for an item; undefined when Reuse Token is off. */
-export function reusePolicy(context: IExecuteFunctions, itemIndex: number): ReusePolicy | undefined {
+/** The node's reuse settings for an item (`defaultMarginMs` unless the person set a margin); undefined when Reuse Token is off. */
+export function reusePolicy(context: IExecuteFunctions, itemIndex: number, defaultMarginMs: number = DEFAULT_REUSE_POLICY.marginMs): ReusePolicy | undefined {
 	if (!(context.getNodeParameter('options.reuseToken', itemIndex, true) as boolean)) return undefined;
 	return {
 		readCache: !(context.getNodeParameter('options.forceNewLogin', itemIndex, false) as boolean),
-		marginMs: minutesOption(context, 'reuseMarginMinutes', itemIndex, DEFAULT_REUSE_POLICY.marginMs),
+		marginMs: minutesOption(context, 'reuseMarginMinutes', itemIndex, defaultMarginMs),
 		withoutExpiryMs: minutesOption(context, 'reuseWithoutExpiryMinutes', itemIndex, DEFAULT_REUSE_POLICY.withoutExpiryMs),
 	};
 }

@@ -19,7 +19,7 @@ export type TokenItem = {
 	expiresAt: string | null;
 	/** True when the node handed out a stored token from an earlier login instead of logging in. */
 	reused: boolean;
-} & Record<string, string | number | boolean | null | Record<string, string>>;
+} & Record<string, string | number | boolean | null | Record<string, string> | ReadonlyArray<object>>;
 
 export interface TokenItemInput {
 	provider: ProviderId;

@@ -220,7 +220,7 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 	authorizationDetailsInAnswer = false;
 
 	/** The organisation behind each Maskinporten client: Maskinporten's `consumer` claim. */
-	private readonly vendorOfClient = new Map<string, string>();
+	protected readonly vendorOfClient = new Map<string, string>();
 
 	/** A Maskinporten client of a vendor organisation (the `consumer` of its tokens). */
 	registerVendorClient(clientId: string, keyId: string, publicKey: KeyObject, scopes: string, vendorOrgNo: string = VENDOR_ORG_NO): void {

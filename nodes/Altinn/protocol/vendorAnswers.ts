@@ -14,11 +14,13 @@ import type { AccessPackage, ChangeRequest, SystemUserPage, SystemUserRequest, S
 import { CHANGE_REQUEST_STATUSES, SCOPE_SYSTEMREGISTER_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE, SYSTEM_USER_REQUEST_STATUSES } from './vendorRequests';
 
 /** What the step was, for messages, and which scope it needs. */
-interface VendorCall {
+export interface VendorCall {
 	action: string;
 	scope: string;
 	/** The message when Altinn answers 404 (e.g. "no such request"). */
 	notFound: string;
+	/** What to check when Altinn answers 401 or 403 without a code of its own. */
+	refusedHint?: string;
 }
 
 export const VENDOR_CALLS = {
@@ -45,6 +47,17 @@ const PROBLEM_HINTS: Readonly<Record<string, string>> = {
 	'AUTH-00023': `Altinn could not find your organisation in the token: send the Maskinporten token itself (not an exchanged Altinn token), with scope ${SCOPE_SYSTEMUSER_REQUEST_WRITE}.`,
 	'AUTH-00026': 'Your system has no allowed redirect URLs: register one with the system, or leave the redirect URL empty.',
 	'AUTH-00059': 'Ask for at least one right or access package.',
+	// Altinn's consent problems (Altinn.Authorization.Api.Contracts `Problems.cs`).
+	'AM-00000': 'The consent request was made for another organisation than the one of this Maskinporten client.',
+	'AM-00001': 'Check the consent ID, and that the environment (test or production) is the one the request was made in.',
+	'AM-00003': 'Check the organisation number: Altinn does not know it.',
+	'AM-00004': 'Check the national ID number: Altinn does not know this person.',
+	'AM-00005': 'Give exactly one resource per right, the ID of a consent resource in Altinn\'s resource register (e.g. standard-samtykke-for-dele-data).',
+	'AM-00006': 'Give only the metadata the resource defines (e.g. inntektsaar).',
+	'AM-00007': 'Give every metadata key a value.',
+	'AM-00008': 'Give every metadata key the resource asks for (e.g. inntektsaar=2025).',
+	'AM-00009': 'Ask for resources of the same consent template in one request, or make one request per resource.',
+	'AM-00016': 'This consent ID is already used for another person or organisation: leave Consent ID empty to have a new one made.',
 };
 
 interface ProblemDocument {
@@ -118,6 +131,7 @@ function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 			'rejected',
 			`Altinn did not let this token ${call.action} (${status})`,
 			knownHint ??
+				call.refusedHint ??
 				`The Maskinporten token must carry the scope ${call.scope}, and the system must belong to the organisation of the Maskinporten client. Ask Digdir for the scope if the client lacks it. Send the Maskinporten token itself, not an exchanged Altinn token.`,
 		);
 	}
@@ -133,7 +147,8 @@ function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 	return refusal('unexpectedAnswer', `Altinn answered with an unexpected status when asked to ${call.action} (${status})`, 'Check the platform address in the credential.');
 }
 
-function successJson(answer: HttpAnswer, call: VendorCall): unknown {
+/** The JSON of a 200 or 201 answer; any other answer is the problem it says. */
+export function successJson(answer: HttpAnswer, call: VendorCall): unknown {
 	if (answer.statusCode !== 200 && answer.statusCode !== 201) throw vendorProblem(answer, call);
 	if (looksLikeHtml(answer)) throw vendorProblem(answer, call);
 	const parsed = parseJson(answer.body);
@@ -156,7 +171,8 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
 	}
 }
 
-function malformed(call: VendorCall, what: string, answer: HttpAnswer): LoginProblem {
+/** An answer whose JSON lacks what the call needs. */
+export function malformed(call: VendorCall, what: string, answer: HttpAnswer): LoginProblem {
 	return new LoginProblem({
 		kind: 'unexpectedAnswer',
 		message: `Altinn's answer when asked to ${call.action} has ${what}`,

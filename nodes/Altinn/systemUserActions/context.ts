@@ -6,6 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { IdentifyItem } from '../../shared/runItems';
+import type { SecretCollector } from '../../shared/secrets';
 import type { VendorSession } from '../vendorApi';
 
 export interface ActionContext {
@@ -16,5 +17,7 @@ export interface ActionContext {
 	platformUrl: string;
 	/** The vendor's Maskinporten session for a call's scope (a token per scope, reused). */
 	session(scope: string): Promise<VendorSession>;
+	/** Where a value that must never be shown is noted (e.g. a person's national ID number in a request). */
+	secrets: SecretCollector;
 	identify: IdentifyItem;
 }

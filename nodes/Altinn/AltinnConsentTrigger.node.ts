@@ -1,0 +1,169 @@
+/**
+ * Starts a workflow when a person or an organisation decides on one of your consent requests: each
+ * poll reads Altinn's feed of consent events (`…/consentrequests/events`, oldest first, following its
+ * `next` links on the same platform only) from where the last poll ended, and fires once per decision.
+ * The decision is read from Altinn, never taken from a browser coming back to the redirect URL.
+ *
+ * State (the workflow's static data for this node) holds no token and no person's number:
+ * `{ watching, since, seen }`. `watching` names the Altinn (platform address and Maskinporten client);
+ * `since` is the time of the newest event read (Altinn's `createdAfter`, which includes that time),
+ * and `seen` the events at that time already fired, so none fires twice. When `watching` is missing or
+ * different (the first poll after publishing, or the credential now points at another Altinn) the
+ * poll notes the moment without firing. Altinn shows an event about five minutes after it happened,
+ * and never records that a consent expired (see the README).
+ */
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { optionsCollection } from '../shared/descriptions';
+import { toNodeError } from '../shared/nodeErrors';
+import { timeoutMsOf } from '../shared/runItems';
+import { SecretCollector } from '../shared/secrets';
+import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
+import { consentRequestItem } from './consentActions/create';
+import type { AltinnMaskinportenCredential } from './logins/maskinporten';
+import { altinn3Endpoints } from './logins/maskinporten';
+import type { ConsentEvent } from './protocol/consentRequests';
+import { CONSENT_CALLS, CONSENT_DECISIONS, buildConsentEventsRequest, buildGetConsentRequest, readConsentEventsPage, readConsentRequestAnswer } from './protocol/consentRequests';
+import type { VendorSession } from './vendorApi';
+import { allPages, vendorSession } from './vendorApi';
+
+const PUBLISH_HINT = 'Publish (activate) the workflow: the trigger then reads Altinn at its poll times and starts the workflow once for each decision.';
+
+/** How far back a test event looks for the latest decision. */
+const TEST_EVENT_DAYS = 30;
+
+interface FeedState {
+	watching: string;
+	since: string;
+	seen: string[];
+}
+
+const eventKey = (event: ConsentEvent) => `${event.consentRequestId}|${event.eventType}|${event.changedDate}`;
+
+function readState(staticData: IDataObject, watching: string): FeedState | undefined {
+	if (staticData.watching !== watching || typeof staticData.since !== 'string' || !Array.isArray(staticData.seen)) return undefined;
+	return { watching, since: staticData.since, seen: staticData.seen.filter((key): key is string => typeof key === 'string') };
+}
+
+/** Writes the state only when it changed: n8n saves the workflow whenever its static data is touched. */
+function writeState(staticData: IDataObject, state: FeedState): void {
+	if (staticData.watching === state.watching && staticData.since === state.since && JSON.stringify(staticData.seen) === JSON.stringify(state.seen)) return;
+	Object.assign(staticData, state);
+}
+
+export class AltinnConsentTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Altinn Consent Trigger',
+		name: 'altinnConsentTrigger',
+		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Consent decisions" }}',
+		description: 'Starts a workflow when a person or an organisation accepts, rejects or revokes one of your consent requests (read from Altinn)',
+		defaults: { name: 'Altinn Consent Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'altinnMaskinportenApi', required: true }],
+		properties: [
+			{
+				displayName:
+					"Fires once per decision on your consent requests, read from Altinn's feed, once the workflow is published (active): it checks at the Poll Times below. The first check after publishing only notes the time. Altinn lists an event about five minutes after it happened, and records no event when a consent expires (its validTo says when). Needs the scope altinn:consentrequests.read.",
+				name: 'triggerNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Decisions',
+				name: 'decisions',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Accepted', value: 'Accepted' },
+					{ name: 'Deleted', value: 'Deleted' },
+					{ name: 'Rejected', value: 'Rejected' },
+					{ name: 'Revoked', value: 'Revoked' },
+					{ name: 'Used', value: 'Used', description: 'A consent token was issued for it' },
+				],
+				default: ['Accepted', 'Rejected', 'Revoked'],
+				description: 'Which events start the workflow',
+			},
+			optionsCollection([
+				{
+					displayName: 'Include the Request',
+					name: 'includeRequest',
+					type: 'boolean',
+					default: true,
+					description: "Whether to read each request from Altinn too (its status, rights, validTo and viewUri; a person's national ID number is never included): one call per event",
+				},
+			]),
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const secrets = new SecretCollector();
+		try {
+			return await pollConsentEvents(this, secrets);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, 0, secrets.redactor());
+		}
+	}
+}
+
+/** Every event from `createdAfter` on, all pages, of the chosen types. */
+async function eventsSince(session: VendorSession, createdAfter: string, eventTypes: readonly string[]): Promise<ConsentEvent[]> {
+	return await allPages('consent events', async (next) => {
+		const page = readConsentEventsPage(await session.send((token) => buildConsentEventsRequest(session.platformUrl, token, next ? { next } : { createdAfter, eventTypes })));
+		return { items: page.events, next: page.next };
+	});
+}
+
+async function eventItem(session: VendorSession, event: ConsentEvent, includeRequest: boolean, secrets: SecretCollector): Promise<INodeExecutionData> {
+	const fields = { consentRequestId: event.consentRequestId, eventType: event.eventType, changedDate: event.changedDate };
+	if (!includeRequest) return { json: fields };
+	const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, event.consentRequestId)), CONSENT_CALLS.get);
+	if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
+	return { json: { ...consentRequestItem(request), ...fields } };
+}
+
+async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollector): Promise<INodeExecutionData[][] | null> {
+	const decisions = (context.getNodeParameter('decisions', []) as string[]).filter((decision) => CONSENT_DECISIONS.includes(decision as never));
+	if (decisions.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'No decision is chosen', { description: 'Choose at least one event under Decisions, e.g. Accepted.' });
+	}
+	const includeRequest = context.getNodeParameter('options.includeRequest', true) as boolean;
+	const credential = (await context.getCredentials('altinnMaskinportenApi')) as unknown as AltinnMaskinportenCredential;
+	const { platformUrl } = altinn3Endpoints(credential);
+	const session = await vendorSession(context, credential, CONSENT_CALLS.events.scope, secrets, {
+		timeoutMs: timeoutMsOf(context.getNodeParameter('options.timeout', DEFAULT_TIMEOUT_MS)),
+	});
+
+	if (context.getMode() === 'manual') {
+		// A person testing the trigger sees the latest decision of the last days; the state is neither read nor changed.
+		const since = new Date(Date.now() - TEST_EVENT_DAYS * 24 * 3600_000).toISOString();
+		const latest = (await eventsSince(session, since, decisions)).at(-1);
+		if (latest) return [[await eventItem(session, latest, includeRequest, secrets)]];
+		throw new NodeOperationError(context.getNode(), `No consent request of yours has had such a decision in the last ${TEST_EVENT_DAYS} days`, {
+			description: `Ask for consent with the Altinn Consent node and send its viewUri to the person. ${PUBLISH_HINT}`,
+		});
+	}
+
+	const staticData = context.getWorkflowStaticData('node');
+	// Another Altinn (platform or client) is another feed: it starts from now, not from the other's place.
+	const watching = `${platformUrl}|${credential.clientId.trim()}`;
+	const previous = readState(staticData, watching);
+	if (!previous) {
+		writeState(staticData, { watching, since: new Date().toISOString(), seen: [] });
+		return null;
+	}
+	const events = await eventsSince(session, previous.since, decisions);
+	const seen = new Set(previous.seen);
+	const news = events.filter((event) => !seen.has(eventKey(event)));
+	const newest = events.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), previous.since);
+	const atNewest = events.filter((event) => Date.parse(event.changedDate) === Date.parse(newest)).map(eventKey);
+	writeState(staticData, { watching, since: newest, seen: newest === previous.since ? [...new Set([...previous.seen, ...atNewest])] : atNewest });
+	if (news.length === 0) return null;
+	const items: INodeExecutionData[] = [];
+	for (const event of news) items.push(await eventItem(session, event, includeRequest, secrets));
+	return [items];
+}

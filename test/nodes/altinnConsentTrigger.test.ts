@@ -1,0 +1,106 @@
+/**
+ * The Altinn Consent Trigger through n8n-core's PollContext against the fake Altinn's events feed:
+ * the first poll notes the time, later polls fire once per decision, across pages, and never twice.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { AltinnConsentTrigger } from '../../nodes/Altinn/AltinnConsentTrigger.node';
+import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
+import { CONSENT_PERSON, FakeAltinnConsent } from '../fakes/fakeAltinnConsent';
+import { CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
+import { leakedSecrets } from '../helpers/leaks';
+import { pollNode } from '../helpers/n8nRunner';
+import type { PollOptions } from '../helpers/n8nRunner';
+import { useFreshTokenStore } from '../helpers/tokenStore';
+
+useFreshTokenStore();
+
+const consumer = makeKeyClient();
+const trigger = new AltinnConsentTrigger();
+let fake: FakeAltinnConsent;
+const polled: unknown[] = [];
+
+async function poll(options: PollOptions = {}): Promise<IDataObject[] | null> {
+	try {
+		const output = await pollNode(trigger, { credentials: { altinnMaskinportenApi: altinnMaskinportenCredentialData(consumer, fake.baseUrl, 'altinn:consentrequests.read') }, ...options });
+		polled.push(output);
+		return output ? output[0].map((item) => item.json) : null;
+	} catch (error) {
+		polled.push(error);
+		throw error;
+	}
+}
+
+/** A request the fake holds as if created through the API (with its Created event), waiting for the decision. */
+function askedConsent(from = `urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`): string {
+	const consent = fake.addConsent({ id: randomUUID(), from, toOrgNo: VENDOR_ORG_NO, status: 'Created', consented: null, redirectUrl: 'https://bank.example/done' });
+	fake.consentEvents.push({ eventId: fake.consentEvents.length + 1, consentRequestId: consent.id, eventType: 'Created', created: new Date().toISOString(), performedBy: '' });
+	return consent.id;
+}
+
+beforeAll(async () => {
+	fake = await new FakeAltinnConsent().start();
+	fake.registerVendorClient(consumer.clientId, consumer.keyId, consumer.publicKey, 'altinn:consentrequests.read');
+});
+afterAll(async () => await fake.stop());
+
+describe('Altinn Consent Trigger', () => {
+	it('notes the time on its first poll, then fires once per decision, with the request and never a full national ID number', async () => {
+		const staticData: IDataObject = {};
+		const decidedBefore = askedConsent();
+		fake.decideConsent(decidedBefore, 'Accepted');
+		expect(await poll({ staticData })).toBeNull();
+		expect(staticData).toMatchObject({ watching: expect.stringContaining(consumer.clientId), seen: [] });
+		expect(await poll({ staticData })).toBeNull();
+
+		const accepted = askedConsent();
+		const rejected = askedConsent(`urn:altinn:organization:identifier-no:${CUSTOMER_ORG_NO}`);
+		fake.decideConsent(accepted, 'Accepted');
+		fake.decideConsent(rejected, 'Rejected');
+		const fired = await poll({ staticData });
+		expect(fired?.map((item) => [item.consentRequestId, item.eventType])).toEqual([
+			[accepted, 'Accepted'],
+			[rejected, 'Rejected'],
+		]);
+		expect(fired?.[0]).toMatchObject({ status: 'Accepted', consentFrom: 'the person with national ID number ending in 04', changedDate: expect.any(String) });
+		expect(fired?.[1]).toMatchObject({ status: 'Rejected', fromKind: 'organisation', fromOrgNumber: CUSTOMER_ORG_NO });
+		// The same events are never fired again, even though Altinn's createdAfter includes the newest time.
+		expect(await poll({ staticData })).toBeNull();
+		fake.decideConsent(accepted, 'Revoked');
+		expect((await poll({ staticData }))?.map((item) => [item.consentRequestId, item.eventType])).toEqual([[accepted, 'Revoked']]);
+	});
+
+	it('follows the feed across pages, on the same platform only', async () => {
+		const staticData: IDataObject = {};
+		expect(await poll({ staticData })).toBeNull();
+		fake.consentEventsPageSize = 2;
+		try {
+			const ids = [askedConsent(), askedConsent(), askedConsent()];
+			for (const id of ids) fake.decideConsent(id, 'Accepted');
+			expect((await poll({ staticData, parameters: { decisions: ['Accepted'], options: { includeRequest: false } } }))?.map((item) => item.consentRequestId)).toEqual(ids);
+			const more = askedConsent();
+			const last = askedConsent();
+			fake.decideConsent(more, 'Accepted');
+			fake.decideConsent(last, 'Accepted');
+			fake.consentEventsNextBase = 'http://127.0.0.2:9';
+			await expect(poll({ staticData, parameters: { decisions: ['Accepted'] } })).rejects.toThrow(/linked its next page to another address/);
+		} finally {
+			fake.consentEventsPageSize = 100;
+			fake.consentEventsNextBase = undefined;
+		}
+	});
+
+	it('"Fetch test event" shows the latest decision and changes no state; with none it says what to do', async () => {
+		const staticData: IDataObject = { watching: 'x', since: 'y', seen: [] };
+		const [latest] = (await poll({ mode: 'manual', staticData, parameters: { decisions: ['Revoked'] } })) ?? [];
+		expect(latest).toMatchObject({ eventType: 'Revoked' });
+		expect(staticData).toEqual({ watching: 'x', since: 'y', seen: [] });
+		await expect(poll({ mode: 'manual', parameters: { decisions: ['Deleted'] } })).rejects.toThrow(/No consent request of yours has had such a decision/);
+	});
+
+	it('leak check: no national ID number or private key in any output or error', () => {
+		expect(leakedSecrets(polled, { nationalIdNumber: CONSENT_PERSON.nationalIdNumber, privateKey: consumer.privateKeyPem, privateKeyBody: consumer.privateKeyPem.split('\n')[1] })).toEqual([]);
+	});
+});
