@@ -61,10 +61,9 @@ const CONSENT_FIELDS: INodeProperties[] = [
 		name: 'consentFrom',
 		type: 'string',
 		default: '',
-		required: true,
-		placeholder: "e.g. {{ $json.from }}",
+		placeholder: 'Empty: read from the consent request',
 		description:
-			"Who gave the consent, as in the request: a person's national ID number (11 digits) or an organisation number (9 digits). An expression that reads it from the item keeps a person's number out of the workflow itself; it never appears in this node's output or errors.",
+			"Who gave the consent: a person's national ID number (11 digits) or an organisation number (9 digits), as in the request. Empty: read from the consent request at Altinn (needs the scope altinn:consentrequests.read), so that no item needs to carry a person's number. It never appears in this node's output or errors.",
 	},
 	{
 		displayName: 'Data Provider Scope',

@@ -24,6 +24,7 @@ import { FakeInbox } from '../fakes/fakeInbox';
 import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
 import { ONLYOFFICE_APP_2FA_USER, ONLYOFFICE_SMS_2FA_USER, ONLYOFFICE_USER } from '../fakes/fakeOnlyoffice';
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
+import { CONSENT_PERSON, CONSENT_RESOURCE, DATA_PROVIDER_PATH, DATA_PROVIDER_SCOPE } from '../fakes/fakeAltinnConsent';
 import * as shared from '../helpers/e2eWorkflows';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
 import { examplesFor, nodeOutput, onSandboxes, outcome, subWorkflow, waitFor } from '../helpers/e2eWorkflows';
@@ -197,6 +198,62 @@ export function realN8nSuite(version: string): void {
 	const ONLYOFFICE_SMS_FLOW_ID = 'e2eOnlyofficeSms';
 	const SYSTEM_USER_CREATE_ID = 'e2eSuCreateReq1';
 	const SYSTEM_USER_TRIGGER_ID = 'e2eSuTrigger001';
+	const CONSENT_ASK_ID = 'e2eConsentAsk001';
+	const CONSENT_DECISION_ID = 'e2eConsentDecide';
+	const ALTINN3_CREDENTIAL = { altinnMaskinportenApi: { id: 'sandboxAltinn3001', name: 'Altinn 3 (Maskinporten) sandbox' } };
+	const node = (name: string, type: string, position: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+		id: `${name.replace(/\W/g, '-').toLowerCase()}-${position}`,
+		name,
+		type,
+		typeVersion: 1,
+		position: [position * 220, 0],
+		parameters,
+		...extra,
+	});
+	const chain = (...names: string[]) => Object.fromEntries(names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]));
+	/** Altinn Authenticate acting for the consent of the item (its giver read from Altinn), then the data provider's API with the token. */
+	const consentTokenAndDataCall = (position: number, consentId: string) => [
+		node('Consent Token', 'n8n-nodes-login-tokens.altinnAuthenticate', position, { authentication: 'maskinporten', actFor: 'consent', consentId, consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, options: { forceNewLogin: true } }, {
+			typeVersion: 3,
+			credentials: ALTINN3_CREDENTIAL,
+		}),
+		node('Get Income', 'n8n-nodes-base.httpRequest', position + 1, { url: `${sandboxes.altinn3.baseUrl}${DATA_PROVIDER_PATH}`, sendHeaders: true, specifyHeaders: 'json', jsonHeaders: '={{ JSON.stringify($json.headers) }}', options: {} }, { typeVersion: 4.2 }),
+	];
+	/** Ask the sandbox person for consent; decide (trigger) → consent token → the data provider. */
+	const consentWorkflows = (): Workflow[] => [
+		{
+			id: CONSENT_ASK_ID,
+			name: 'E2E consent: ask',
+			nodes: [
+				node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
+				node(
+					'Ask for Consent',
+					'n8n-nodes-login-tokens.altinnConsent',
+					1,
+					{
+						resource: 'consentRequest',
+						operation: 'createConsentRequest',
+						consentFrom: CONSENT_PERSON.nationalIdNumber,
+						consentResource: CONSENT_RESOURCE,
+						metadata: 'inntektsaar=2025',
+						validTo: '={{ $now.plus({ days: 30 }).toISO() }}',
+						redirectUrl: 'https://bank.example/consent-done?case=e2e',
+					},
+					{ credentials: ALTINN3_CREDENTIAL },
+				),
+			],
+			connections: chain('Start', 'Ask for Consent'),
+		},
+		{
+			id: CONSENT_DECISION_ID,
+			name: 'E2E consent: decided',
+			nodes: [
+				node('Consent Decided', 'n8n-nodes-login-tokens.altinnConsentTrigger', 0, { pollTimes: { item: [{ mode: 'everyMinute' }] }, decisions: ['Accepted'], options: {} }, { credentials: ALTINN3_CREDENTIAL }),
+				...consentTokenAndDataCall(1, '={{ $json.consentRequestId }}'),
+			],
+			connections: chain('Consent Decided', 'Consent Token', 'Get Income'),
+		},
+	];
 
 	/** Every credential the tests use beyond the sandbox's own. */
 	function testCredentials(): Array<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
@@ -266,6 +323,7 @@ export function realN8nSuite(version: string): void {
 				onboarding.nodes.filter((node) => node !== trigger && node.name !== 'Accepted?' && !decisionNodes.includes(String(node.name))).map((node) => String(node.name)),
 			),
 			subWorkflow(onboarding, SYSTEM_USER_TRIGGER_ID, 'E2E system user decision', [String(trigger?.name), 'Accepted?', ...decisionNodes]),
+			...consentWorkflows(),
 			...SMS_PIN_SHAPES().map(({ versions, id, workflowId }) => ({
 				...smsPin,
 				id: workflowId,
@@ -630,6 +688,50 @@ export function realN8nSuite(version: string): void {
 				expect(outcome(fired)).toEqual({ status: 'success' });
 				expect(nodeOutput(fired, 'Altinn System User Trigger')).toEqual([expect.objectContaining({ requestId, status: 'Accepted', partyOrgNo: '312345676' })]);
 				expect(nodeOutput(fired, 'Accepted?')).toHaveLength(1);
+			});
+		});
+
+		describe('Altinn 3 consent: ask a person, the person accepts in Altinn, the trigger fires, the consent token fetches the data; revoked, it says so', () => {
+			let consentRequestId = '';
+
+			// Published before the request is made: its first poll notes the time.
+			beforeAll(async () => await n8n.activateInServer(CONSENT_DECISION_ID));
+
+			it('asks for consent: the request waits for the person, with the page to decide on', async () => {
+				const execution = await runInServer(CONSENT_ASK_ID);
+				expect(outcome(execution)).toEqual({ status: 'success' });
+				const [request] = nodeOutput(execution, 'Ask for Consent');
+				expect(request).toMatchObject({ status: 'Created', newRequest: true, consentFrom: 'the person with national ID number ending in 04', viewUri: expect.stringMatching(/^http/) });
+				consentRequestId = String(request.consentRequestId);
+			});
+
+			it('the person accepts on the page; after a restart the trigger fires once, and the consent token gets the data', async () => {
+				const [request] = nodeOutput((await n8n.executions(CONSENT_ASK_ID))[0], 'Ask for Consent');
+				const decided = await fetch(String(request.viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+				expect(decided.headers.get('location')).toBe('https://bank.example/consent-done?case=e2e');
+				// A restart polls at once (the trigger's memory is in the workflow), instead of at the next minute.
+				await n8n.stop();
+				await n8n.start();
+				const fired = await n8n.waitForExecution(CONSENT_DECISION_ID, ['success', 'error'], 0, 150_000);
+				expect(outcome(fired)).toEqual({ status: 'success' });
+				expect(nodeOutput(fired, 'Consent Decided')).toEqual([expect.objectContaining({ consentRequestId, eventType: 'Accepted', status: 'Accepted' })]);
+				expect(nodeOutput(fired, 'Consent Token')[0]).toMatchObject({ actsFor: 'consent', consentId: consentRequestId, consentFrom: 'the person with national ID number ending in 04' });
+				expect(nodeOutput(fired, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+				// No item of the decision's execution holds the person's number.
+				expect(JSON.stringify(fired.data)).not.toContain(CONSENT_PERSON.nationalIdNumber);
+			});
+
+			it('once the person revokes it, the next run fails with which consent, why and what to do', async () => {
+				sandboxes.altinn3.decideConsent(consentRequestId, 'Revoked');
+				const useId = 'e2eConsentUse001';
+				await n8n.importWorkflow({
+					id: useId,
+					name: 'E2E consent: use',
+					nodes: [node('Start', 'n8n-nodes-base.manualTrigger', 0, {}), ...consentTokenAndDataCall(1, consentRequestId)],
+					connections: chain('Start', 'Consent Token', 'Get Income'),
+				});
+				const execution = await runInServer(useId);
+				expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringMatching(new RegExp(`^Consent Token: Maskinporten gave no token for consent ${consentRequestId} from the person with national ID number ending in 04: it was revoked .*Create Consent Request`)) });
 			});
 		});
 

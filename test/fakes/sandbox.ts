@@ -6,6 +6,7 @@
 import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
 import { makeKeyClient } from './fakeAltinn3';
 import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
+import { DATA_PROVIDER_SCOPE, FakeAltinnConsent } from './fakeAltinnConsent';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from './fakeBoknett';
@@ -26,7 +27,7 @@ export interface Sandboxes {
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
 	/** Altinn 3 and Maskinporten, with Altinn's system-user vendor API (a superset of FakeAltinn3). */
-	altinn3: FakeAltinnSystemUser;
+	altinn3: FakeAltinnConsent;
 	bokbasen: FakeBokbasenAuth;
 	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh, unless kept from an earlier start. */
 	altinn3Client: ReturnType<typeof makeKeyClient>;
@@ -41,6 +42,10 @@ const SANDBOX_VENDOR_SCOPES = [
 	'altinn:authentication/systemuser.request.read',
 	'altinn:authentication/systemregister.write',
 	'altinn:instances.write',
+	// Altinn 3 consent: asking, reading the decisions, and the sandbox data provider's scope.
+	'altinn:consentrequests.write',
+	'altinn:consentrequests.read',
+	DATA_PROVIDER_SCOPE,
 ].join(' ');
 
 /**
@@ -91,7 +96,7 @@ export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS, kept?:
 	const boknett = await new FakeBoknett().start(ports.boknett);
 	const onlyoffice = await new FakeOnlyoffice().start(ports.onlyoffice);
 	const altinn = await new FakeAltinn().start(ports.altinn);
-	const altinn3 = await new FakeAltinnSystemUser().start(ports.altinn3);
+	const altinn3 = await new FakeAltinnConsent().start(ports.altinn3);
 	const bokbasen = await new FakeBokbasenAuth().start(ports.bokbasen);
 	const altinn3Client = makeKeyClient(kept?.altinn3PrivateKeyPem);
 	altinn3.registerVendorClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, `${altinn3Client.scopes} ${SANDBOX_VENDOR_SCOPES}`);
