@@ -17,7 +17,7 @@ import { replaceTokenStore, TokenStore } from '../../nodes/shared/tokenStore';
 import type { Clock } from '../../nodes/shared/tokenStore';
 import { FakeAltinn } from '../fakes/fakeAltinn';
 import { FakeAltinn3 } from '../fakes/fakeAltinn3';
-import { FakeAltinnSystemUser } from '../fakes/fakeAltinnSystemUser';
+import { FakeAltinnConsent } from '../fakes/fakeAltinnConsent';
 import { FakeBokbasenAuth } from '../fakes/fakeBokbasenAuth';
 import { FakeBoknett } from '../fakes/fakeBoknett';
 import { FakeOnlyoffice } from '../fakes/fakeOnlyoffice';
@@ -76,7 +76,7 @@ beforeAll(async () => {
 		onlyoffice: await new FakeOnlyoffice().start(),
 		altinn: await new FakeAltinn().start(),
 		altinn3: await new FakeAltinn3().start(),
-		altinnSystemUser: await new FakeAltinnSystemUser().start(),
+		altinnSystemUser: await new FakeAltinnConsent().start(),
 		bokbasen: await new FakeBokbasenAuth().start(),
 	};
 	elsewhere = await new Elsewhere().start();
@@ -122,7 +122,10 @@ async function runCase(
 	const baseUrl = script === 'refused' ? refusedUrl : fake.baseUrl;
 	if (script !== 'refused') fake.serveNext(...(script.length > 0 ? [...(target.scriptPrefix?.(fakes) ?? []), ...script] : []));
 	const options = target.options(baseUrl, overrides);
-	if (timeoutMs) options.parameters = { ...options.parameters, options: { timeout: timeoutMs } };
+	if (timeoutMs) {
+		const nodeOptions = (options.parameters?.options ?? {}) as Record<string, string | number>;
+		options.parameters = { ...options.parameters, options: { ...nodeOptions, timeout: timeoutMs } };
+	}
 	const consoleLines: string[] = [];
 	const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
 		jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),

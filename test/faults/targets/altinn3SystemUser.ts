@@ -251,7 +251,7 @@ export const altinn3SystemUserAuthenticate: NodeTarget = {
 const VENDOR_CALL = 'read the system-user request';
 
 /** The generic expectations, one request later: each fault hits the vendor call after the token answer. */
-function afterTokenAnswer(): Partial<Record<GenericCaseId, Expected>> {
+export function afterTokenAnswer(): Partial<Record<GenericCaseId, Expected>> {
 	const shifted: Partial<Record<GenericCaseId, Expected>> = {};
 	for (const faultCase of GENERIC_CASES) {
 		// A refused connection refuses the first request: nothing reaches the vendor call.

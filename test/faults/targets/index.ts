@@ -5,6 +5,7 @@
  */
 import { altinnAuthenticate, altinnSmsChallenge, altinnSoapRequest } from './altinn2';
 import { altinn3Authenticate } from './altinn3';
+import { altinn3ConsentCreate, altinn3ConsentToken } from './altinn3Consent';
 import { altinn3SystemUserAuthenticate, altinn3SystemUserGetRequest } from './altinn3SystemUser';
 import { bokbasenToken } from './bokbasen';
 import { boknettCreate, boknettDelete } from './boknett';
@@ -25,6 +26,8 @@ export const TARGETS: NodeTarget[] = [
 	altinn3Authenticate,
 	altinn3SystemUserAuthenticate,
 	altinn3SystemUserGetRequest,
+	altinn3ConsentToken,
+	altinn3ConsentCreate,
 	bokbasenToken,
 	onlyofficeAuthenticator,
 ];

@@ -9,7 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { FakeAltinn } from '../../fakes/fakeAltinn';
 import { FakeBoknett } from '../../fakes/fakeBoknett';
 import { FakeAltinn3 } from '../../fakes/fakeAltinn3';
-import { FakeAltinnSystemUser } from '../../fakes/fakeAltinnSystemUser';
+import type { FakeAltinnConsent } from '../../fakes/fakeAltinnConsent';
 import { FakeBokbasenAuth } from '../../fakes/fakeBokbasenAuth';
 import { FakeOnlyoffice } from '../../fakes/fakeOnlyoffice';
 import type { FakeServer, RecordedRequest, Reply } from '../../fakes/fakeServer';
@@ -21,7 +21,8 @@ export interface Fakes {
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
 	altinn3: FakeAltinn3;
-	altinnSystemUser: FakeAltinnSystemUser;
+	/** Altinn 3 with system users and consent. */
+	altinnSystemUser: FakeAltinnConsent;
 	bokbasen: FakeBokbasenAuth;
 }
 
