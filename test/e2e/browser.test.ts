@@ -202,7 +202,7 @@ describe(`n8n ${VERSION} in Chromium`, () => {
 	});
 
 	it.each([
-		['Altinn', ['Altinn Authenticate', 'Altinn SMS Challenge', 'Altinn SOAP Request', 'Altinn System User']],
+		['Altinn', ['Altinn Authenticate', 'Altinn Consent', 'Altinn SMS Challenge', 'Altinn SOAP Request', 'Altinn System User']],
 		['Boknett', ['Boknett Ticket']],
 		['ONLYOFFICE', ['ONLYOFFICE Auth']],
 		// The words people search for (the nodes' codex aliases), not only the providers' names.
