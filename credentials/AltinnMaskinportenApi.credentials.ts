@@ -112,6 +112,15 @@ export class AltinnMaskinportenApi implements ICredentialType {
 			required: true,
 		},
 		{
+			displayName: 'On Behalf Of (Organisation Number)',
+			name: 'onBehalfOf',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 313876144',
+			description:
+				"Only when your organisation runs this for another one (e.g. an operator for a bank): that organisation's number. It must have delegated the scopes to your organisation in Altinn (API delegation). Tokens, consent requests and consents are then that organisation's (Maskinporten's consumer_org). Leave empty to act for the client's own organisation.",
+		},
+		{
 			displayName: 'Enterprise Username',
 			name: 'enterpriseUsername',
 			type: 'string',

@@ -1,14 +1,24 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
 import { createConsentRequest } from './consentActions/create';
 import { getConsentRequest } from './consentActions/get';
+import { CONSENT_RETURN_WEBHOOKS, answerConsentReturn, waitUnlessDecided } from './consentActions/wait';
 import { routeOperations } from './systemUserActions/router';
 
-type Operation = 'createConsentRequest' | 'getConsentRequest';
+type Operation = 'createConsentRequest' | 'getConsentRequest' | 'waitForDecision';
 
-const OPERATIONS = { createConsentRequest, getConsentRequest };
+// Wait for Decision first reads each request as Get does; execute() then decides whether to wait.
+const OPERATIONS = { createConsentRequest, getConsentRequest, waitForDecision: getConsentRequest };
 
 const shownFor = (operations: Operation[]): INodeProperties['displayOptions'] => ({ show: { operation: operations } });
 
@@ -19,7 +29,8 @@ export class AltinnConsent implements INodeType {
 		icon: { light: 'file:altinn.svg', dark: 'file:altinn.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "createConsentRequest" ? "Create consent request" : "Get consent request" }}',
+		subtitle:
+			'={{ { createConsentRequest: "Create consent request", getConsentRequest: "Get consent request", waitForDecision: "Wait for the decision" }[$parameter["operation"]] }}',
 		description: 'Ask a person or an organisation in Altinn 3 for consent to read their data (samtykke), and follow up on the request',
 		defaults: { name: 'Altinn Consent' },
 		inputs: [NodeConnectionTypes.Main],
@@ -27,6 +38,8 @@ export class AltinnConsent implements INodeType {
 		// Not a tool for AI agents: asking a person for consent to their data is a person's decision, not a model's.
 		usableAsTool: NOT_AN_AI_AGENT_TOOL,
 		credentials: [{ name: 'altinnMaskinportenApi', required: true }],
+		// Wait for Decision: the person's browser, sent back by Altinn, resumes the execution here.
+		webhooks: CONSENT_RETURN_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,6 +62,12 @@ export class AltinnConsent implements INodeType {
 						action: 'Create a consent request',
 					},
 					{ name: 'Get', value: 'getConsentRequest', description: "A request's status and what happened to it", action: 'Get a consent request' },
+					{
+						name: 'Wait for Decision',
+						value: 'waitForDecision',
+						description: 'Pause the workflow until the person has accepted or rejected in Altinn, then output the request',
+						action: 'Wait for the decision on a consent request',
+					},
 				],
 				default: 'createConsentRequest',
 			},
@@ -97,8 +116,9 @@ export class AltinnConsent implements INodeType {
 				type: 'string',
 				default: '',
 				required: true,
-				placeholder: 'e.g. https://example.no/consent-done?ref=123',
-				description: 'Where Altinn sends the person after the decision, exactly as given: put your own reference in it',
+				placeholder: 'e.g. {{ $execution.resumeUrl }}',
+				description:
+					'Where Altinn sends the person after the decision, exactly as given. To go on in this workflow when the person is back, enter {{ $execution.resumeUrl }} and add Wait for Decision after the step that sends the link. Or your own page, with your own reference in it.',
 				displayOptions: shownFor(['createConsentRequest']),
 			},
 			{
@@ -116,7 +136,24 @@ export class AltinnConsent implements INodeType {
 				default: '={{ $json.consentRequestId }}',
 				required: true,
 				description: 'The ID of the request (a GUID), e.g. from Create or the Altinn Consent Trigger',
-				displayOptions: shownFor(['getConsentRequest']),
+				displayOptions: shownFor(['getConsentRequest', 'waitForDecision']),
+			},
+			{
+				displayName:
+					"Checks each request in Altinn first and goes on at once if the person has decided. Otherwise the execution pauses until the person's browser comes back to this execution's resume URL (Create's Redirect URL <code>{{ $execution.resumeUrl }}</code>), and then goes on with the requests as Altinn has them (status Accepted or Rejected). If the time limit passes first, the input items go on unchanged (status Created): to wait again, lead them through an If node back to this node.",
+				name: 'waitNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: shownFor(['waitForDecision']),
+			},
+			{
+				displayName: 'Time Limit (Minutes)',
+				name: 'timeLimitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 43200 },
+				default: 1440,
+				description: 'How long to wait for the person to come back (at most 30 days). The request itself stays open in Altinn until its Valid To.',
+				displayOptions: shownFor(['waitForDecision']),
 			},
 			{
 				...optionsCollection(
@@ -147,11 +184,17 @@ export class AltinnConsent implements INodeType {
 					shownFor(['createConsentRequest']),
 				),
 			},
-			optionsCollection([], shownFor(['getConsentRequest'])),
+			optionsCollection([], shownFor(['getConsentRequest', 'waitForDecision'])),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperations(this, OPERATIONS);
+		const checked = await routeOperations(this, OPERATIONS);
+		if (this.getNodeParameter('operation', 0) !== 'waitForDecision') return checked;
+		return await waitUnlessDecided(this, checked);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await answerConsentReturn(this);
 	}
 }

@@ -64,10 +64,20 @@ export function pinFormPage(text: PinFormText, state: { error?: string; done?: b
 ${state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : ''}
 <button type="submit">Send</button>
 </form>`;
+	return pageFrame(text.title, `${facts}${body}`);
+}
+
+/** A page that only says something: where a person lands after deciding elsewhere (Altinn's consent page). */
+export function messagePage(title: string, sentence: string): string {
+	return pageFrame(title, `<p>${escapeHtml(sentence)}</p>`);
+}
+
+/** The page around a title and already-escaped content. */
+function pageFrame(title: string, content: string): string {
 	return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(text.title)}</title><style>${STYLE}</style>
-</head><body><main><h1>${escapeHtml(text.title)}</h1>${facts}${body}</main></body></html>`;
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style>
+</head><body><main><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`;
 }
 
 /**

@@ -41,6 +41,7 @@ export function realN8nSuite(version: string): void {
 	const cliOutputs: string[] = [];
 	// When the PIN wait with a time limit began (its end is checked near the end of the file).
 	let timeLimitStartedAt = 0;
+	let consentPollStartedAt = 0;
 
 	const examples = () => examplesFor(sandboxes);
 
@@ -200,6 +201,8 @@ export function realN8nSuite(version: string): void {
 	const SYSTEM_USER_TRIGGER_ID = 'e2eSuTrigger001';
 	const CONSENT_ASK_ID = 'e2eConsentAsk001';
 	const CONSENT_DECISION_ID = 'e2eConsentDecide';
+	const CONSENT_WAIT_ID = 'e2eConsentWait01';
+	const CONSENT_POLL_ID = 'e2eConsentPoll01';
 	const ALTINN3_CREDENTIAL = { altinnMaskinportenApi: { id: 'sandboxAltinn3001', name: 'Altinn 3 (Maskinporten) sandbox' } };
 	const node = (name: string, type: string, position: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
 		id: `${name.replace(/\W/g, '-').toLowerCase()}-${position}`,
@@ -324,6 +327,22 @@ export function realN8nSuite(version: string): void {
 			),
 			subWorkflow(onboarding, SYSTEM_USER_TRIGGER_ID, 'E2E system user decision', [String(trigger?.name), 'Accepted?', ...decisionNodes]),
 			...consentWorkflows(),
+			...[
+				{ id: CONSENT_WAIT_ID, path: 'start-consent-wait', webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e05', timeLimitMinutes: 1440 },
+				// The same flow whose wait ends after a minute: the loop back checks Altinn again.
+				{ id: CONSENT_POLL_ID, path: 'start-consent-poll', webhookId: '7f1c1f0e-3d57-4a53-9c51-6a1f3a1f0e06', timeLimitMinutes: 1 },
+			].map(({ id, path, webhookId, timeLimitMinutes }) =>
+				webhookStartedFlow(example('exAltinn3CnsWait'), {
+					id,
+					name: `E2E consent: ask and wait (${timeLimitMinutes} min)`,
+					path,
+					webhookId,
+					notifyNode: 'Send viewUri to the person',
+					notifyBody: '={{ { "viewUri": $json.viewUri, "redirectUrl": $json.redirectUrl, "consentRequestId": $json.consentRequestId } }}',
+					keepConnections: true,
+					replace: (node) => (node.name === 'Wait for Decision' ? { ...node, parameters: { ...(node.parameters as object), timeLimitMinutes } } : node),
+				}),
+			),
 			...SMS_PIN_SHAPES().map(({ versions, id, workflowId }) => ({
 				...smsPin,
 				id: workflowId,
@@ -735,6 +754,47 @@ export function realN8nSuite(version: string): void {
 			});
 		});
 
+		describe('Altinn 3 consent in one execution: ask, then wait until the person is back from Altinn, or find the decision at the time limit', () => {
+			const linkSent = () => inbox.messages().filter((message) => typeof message.viewUri === 'string').pop() ?? {};
+
+			beforeAll(async () => {
+				for (const id of [CONSENT_WAIT_ID, CONSENT_POLL_ID]) await n8n.activateInServer(id);
+				await n8n.waitForWebhook('start-consent-wait');
+				await n8n.waitForWebhook('start-consent-poll');
+			});
+
+			it('starts a wait with a 1-minute time limit; the person decides in Altinn and never comes back (checked near the end of the file)', async () => {
+				const response = await fetch(`${n8n.baseUrl}/webhook/start-consent-poll`, { method: 'POST' });
+				expect(response.status).toBe(200);
+				await n8n.waitForExecution(CONSENT_POLL_ID, ['waiting']);
+				consentPollStartedAt = Date.now();
+				sandboxes.altinn3.decideConsent(String(linkSent().consentRequestId), 'Accepted');
+			});
+
+			it("asks, sends the link and pauses; a visit before the decision changes nothing; the person's return from Altinn resumes it, and the consent token gets the data", async () => {
+				const response = await fetch(`${n8n.baseUrl}/webhook/start-consent-wait`, { method: 'POST' });
+				expect(response.status).toBe(200);
+				const waiting = await n8n.waitForExecution(CONSENT_WAIT_ID, ['waiting', 'error', 'success']);
+				expect(outcome(waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for Decision/) });
+				const { viewUri, redirectUrl, consentRequestId } = linkSent();
+				// The person comes back to this execution.
+				expect(String(redirectUrl)).toContain(`/webhook-waiting/${waiting.id}`);
+				const early = await fetch(String(redirectUrl));
+				expect({ status: early.status, page: await early.text() }).toEqual({ status: 200, page: expect.stringContaining('no decision on this request yet') });
+				expect((await n8n.executions(CONSENT_WAIT_ID))[0].status).toBe('waiting');
+
+				const decided = await fetch(String(viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+				expect(decided.headers.get('location')).toBe(redirectUrl);
+				const back = await fetch(String(decided.headers.get('location')));
+				expect({ status: back.status, page: await back.text() }).toEqual({ status: 200, page: expect.stringContaining('Thank you: Altinn has the decision') });
+				const done = await n8n.waitForExecution(CONSENT_WAIT_ID, ['success', 'error'], waiting.id - 1);
+				expect(outcome(done)).toEqual({ status: 'success' });
+				expect(nodeOutput(done, 'Wait for Decision')).toEqual([expect.objectContaining({ consentRequestId, status: 'Accepted' })]);
+				expect(nodeOutput(done, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+				expect(JSON.stringify(done.data)).not.toContain(CONSENT_PERSON.nationalIdNumber);
+			});
+		});
+
 		describe('Reuse Token in the running server: executions one after another and at the same time', () => {
 			beforeAll(async () => {
 				await n8n.activateInServer(REUSE_WORKFLOW_ID);
@@ -899,6 +959,16 @@ export function realN8nSuite(version: string): void {
 			const remaining = Math.max(10_000, 3 * 60_000 - (Date.now() - timeLimitStartedAt));
 			const execution = await n8n.waitForExecution(ALTINN_SMS_TIME_LIMIT_ID, ['success', 'error'], 0, remaining);
 			expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringContaining('Get Reportee Elements: No Altinn PIN reached this node') });
+		});
+
+		it('a consent wait that reached its time limit loops back, checks Altinn again and finds the decision the person made without coming back', async () => {
+			// Started in the consent tests above; n8n looks at waiting executions once a minute.
+			const remaining = Math.max(10_000, 4 * 60_000 - (Date.now() - consentPollStartedAt));
+			const execution = await n8n.waitForExecution(CONSENT_POLL_ID, ['success', 'error'], 0, remaining);
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			const waits = execution.data?.resultData.runData['Wait for Decision'] ?? [];
+			expect(waits.map((run) => run.data?.main[0]?.map((item) => item.json.status))).toEqual([['Created'], ['Accepted']]);
+			expect(nodeOutput(execution, 'Get Income')[0]).toMatchObject({ incomeYears: [{ year: '2025', income: 612000 }] });
 		});
 
 		it('a second npm start keeps what the person did: nothing already in n8n is imported again, and a published example stays published', async () => {

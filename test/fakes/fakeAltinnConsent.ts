@@ -31,6 +31,8 @@ export interface FakeConsent {
 	from: string;
 	/** The consumer's organisation number. */
 	toOrgNo: string;
+	/** The operator that made the request for the consumer (the token's `supplier`), if any. */
+	handledByOrgNo?: string | null;
 	status: FakeConsentStatus;
 	validTo: string;
 	consented: string | null;
@@ -147,10 +149,12 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		if (typeof record.id !== 'string' || typeof record.from !== 'string') {
 			return json(400, { error: 'invalid_authorization_details', error_description: 'A urn:altinn:consent entry needs an id and a from.' });
 		}
-		const consumer = this.vendorOfClient.get(clientId);
-		// Altinn's lookup: the consent must be the consumer's, from this party, in time and accepted.
+		const parties = this.partiesOfGrant(claims, clientId);
+		if ('status' in parties) return parties;
+		const consumer = parties.consumerOrgNo;
+		// Altinn's lookup: the consent must be the consumer's (or handled by it), from this party, in time and accepted.
 		const consent = this.consents.get(record.id.toLowerCase());
-		if (!consent || consent.toOrgNo !== consumer) return refuse('notFound');
+		if (!consent || (consent.toOrgNo !== consumer && consent.handledByOrgNo !== consumer)) return refuse('notFound');
 		if (consent.from !== record.from) return refuse('wrongParty');
 		if (Date.parse(consent.validTo) < Date.now()) return refuse('expired');
 		if (consent.status === 'Revoked') return refuse('revoked');
@@ -158,7 +162,8 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		const to = { authority: 'iso6523-actorid-upis', ID: `0192:${consent.toOrgNo}` };
 		return {
 			claims: {
-				consumer: to,
+				consumer: parties.consumer,
+				...(parties.supplier ? { supplier: parties.supplier } : {}),
 				authorization_details: [
 					{ type: 'urn:altinn:consent', id: consent.id, from: consent.from, to, consented: consent.consented, validTo: consent.validTo, consentRights: consent.consentRights },
 				],
@@ -176,13 +181,21 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		return super.handle(request);
 	}
 
-	/** The consumer behind a Maskinporten token with one of the scopes, or the empty 401/403 Altinn gives. */
+	/** The consumer behind a Maskinporten token with one of the scopes (its `consumer` claim, as Altinn reads it), or the empty 401/403 Altinn gives. */
 	private consumer(request: RecordedRequest, scopes: string[]): string | Reply {
+		return this.partiesOfToken(request, scopes, (parties) => parties.consumer);
+	}
+
+	/** The token's consumer and its supplier (an operator acting for the consumer), as `ConsentController` reads them. */
+	private partiesOfToken<T>(request: RecordedRequest, scopes: string[], pick: (parties: { consumer: string; supplier: string | null }) => T): T | Reply {
 		const bearer = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
 		const token = this.maskinportenTokens.get(bearer);
 		if (!token || token.expiresAt < Date.now()) return EMPTY(401);
 		if (!token.scope.split(' ').some((scope) => scopes.includes(scope))) return EMPTY(403);
-		return this.vendorOfClient.get(token.clientId) ?? EMPTY(401);
+		const orgOf = (claim: unknown) => /^0192:(\d{9})$/.exec(String((claim as JsonRecord | undefined)?.ID ?? ''))?.[1] ?? null;
+		// A token a test put in place without claims is its client's organisation's.
+		const consumer = orgOf(token.claims?.consumer) ?? this.vendorOfClient.get(token.clientId) ?? null;
+		return consumer ? pick({ consumer, supplier: orgOf(token.claims?.supplier) }) : EMPTY(401);
 	}
 
 	private dto(consent: FakeConsent): JsonRecord {
@@ -191,7 +204,7 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 			from: consent.from,
 			to: `urn:altinn:organization:identifier-no:${consent.toOrgNo}`,
 			requiredDelegator: null,
-			handledBy: null,
+			handledBy: consent.handledByOrgNo ? `urn:altinn:organization:identifier-no:${consent.handledByOrgNo}` : null,
 			validTo: consent.validTo,
 			consentRights: consent.consentRights,
 			requestMessage: consent.requestMessage ?? null,
@@ -245,10 +258,12 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		} catch {
 			return validation('AM.VLD-00027', 'Redirect URL is not a valid URL', 'RedirectUrl');
 		}
+		const supplier = this.partiesOfToken(request, [SCOPE_WRITE], (parties) => parties.supplier);
 		const consent = this.addConsent({
 			id,
 			from,
 			toOrgNo: consumer,
+			handledByOrgNo: typeof supplier === 'string' ? supplier : null,
 			status: 'Created',
 			consented: null,
 			validTo: new Date(String(body.validTo)).toISOString(),

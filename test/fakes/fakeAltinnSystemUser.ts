@@ -197,7 +197,8 @@ function jwtPayload(token: string): JsonRecord | undefined {
 	}
 }
 
-const GRANT_CLAIMS = new Set(['aud', 'iss', 'scope', 'iat', 'exp', 'jti', 'resource', 'authorization_details']);
+const GRANT_CLAIMS = new Set(['aud', 'iss', 'scope', 'iat', 'exp', 'jti', 'resource', 'authorization_details', 'consumer_org']);
+const iso6523 = (orgNo: string) => ({ authority: 'iso6523-actorid-upis', ID: `0192:${orgNo}` });
 
 export class FakeAltinnSystemUser extends FakeAltinn3 {
 	readonly systems = new Map<string, FakeSystem>();
@@ -221,6 +222,32 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 
 	/** The organisation behind each Maskinporten client: Maskinporten's `consumer` claim. */
 	protected readonly vendorOfClient = new Map<string, string>();
+
+	/** API delegations in Altinn: which scopes a consumer organisation delegated to a supplier, by `consumer>supplier`. */
+	private readonly delegations = new Map<string, Set<string>>();
+
+	/** The consumer organisation delegates these scopes to the supplier (Altinn's API delegation), so the supplier's client may act for it with `consumer_org`. */
+	delegateScopes(consumerOrgNo: string, supplierOrgNo: string, scopes: string): void {
+		this.delegations.set(`${consumerOrgNo}>${supplierOrgNo}`, new Set(scopes.split(' ').filter(Boolean)));
+	}
+
+	/**
+	 * The `consumer` (and, acting for another, `supplier`) claims of a grant's token: the client's own
+	 * organisation, or the one in `consumer_org` when it delegated every scope asked for. Maskinporten's
+	 * refusal of an undelegated `consumer_org` is not documented: invalid_scope here is a guess.
+	 */
+	protected partiesOfGrant(claims: Record<string, unknown>, clientId: string): Reply | { consumer?: object; supplier?: object; consumerOrgNo?: string } {
+		const clientOrgNo = this.vendorOfClient.get(clientId);
+		if (claims.consumer_org === undefined) return clientOrgNo ? { consumer: iso6523(clientOrgNo), consumerOrgNo: clientOrgNo } : {};
+		const consumerOrgNo = typeof claims.consumer_org === 'string' && /^\d{9}$/.test(claims.consumer_org) ? claims.consumer_org : undefined;
+		if (!consumerOrgNo) return json(400, { error: 'invalid_request', error_description: 'consumer_org must be an organisation number.' });
+		const delegated = clientOrgNo ? this.delegations.get(`${consumerOrgNo}>${clientOrgNo}`) : undefined;
+		const undelegated = String(claims.scope ?? '').split(' ').filter((scope) => scope && !delegated?.has(scope));
+		if (undelegated.length > 0) {
+			return json(400, { error: 'invalid_scope', error_description: `Consumer ${consumerOrgNo} has not delegated scope(s) ${undelegated.join(' ')} to the client's organisation.` });
+		}
+		return { consumer: iso6523(consumerOrgNo), supplier: iso6523(String(clientOrgNo)), consumerOrgNo };
+	}
 
 	/** A Maskinporten client of a vendor organisation (the `consumer` of its tokens). */
 	registerVendorClient(clientId: string, keyId: string, publicKey: KeyObject, scopes: string, vendorOrgNo: string = VENDOR_ORG_NO): void {
@@ -315,9 +342,11 @@ export class FakeAltinnSystemUser extends FakeAltinn3 {
 	protected acceptGrant(claims: Record<string, unknown>, clientId: string): Reply | GrantExtras | undefined {
 		const unknown = Object.keys(claims).filter((claim) => !GRANT_CLAIMS.has(claim));
 		if (unknown.length > 0) return json(400, { error: 'invalid_grant', error_description: `Invalid assertion. Unknown claim(s): ${unknown.join(', ')}` });
-		const vendorOrgNo = this.vendorOfClient.get(clientId);
+		const parties = this.partiesOfGrant(claims, clientId);
+		if ('status' in parties) return parties;
 		const tokenClaims: Record<string, unknown> = {};
-		if (vendorOrgNo) tokenClaims.consumer = { authority: 'iso6523-actorid-upis', ID: `0192:${vendorOrgNo}` };
+		if (parties.consumer) tokenClaims.consumer = parties.consumer;
+		if (parties.supplier) tokenClaims.supplier = parties.supplier;
 		if (claims.resource !== undefined) {
 			if (typeof claims.resource !== 'string' || !claims.resource) return json(400, { error: 'invalid_target', error_description: 'Invalid resource.' });
 			tokenClaims.aud = claims.resource;

@@ -308,6 +308,8 @@ export interface WebhookCall {
 	query?: Record<string, string>;
 	/** The webhook description entry to call; n8n picks it by method and path. */
 	webhookName?: string;
+	/** The input items of the waiting node, as n8n keeps them on the waiting execution's stack. */
+	waitingInput?: IDataObject[];
 }
 
 export interface RecordedResponse {
@@ -374,6 +376,13 @@ export async function callWebhook(
 		query: call.query ?? {},
 		params: {},
 	};
+	if (call.waitingInput) {
+		const items = call.waitingInput.map((json) => ({ json }));
+		harness.runExecutionData.executionData = {
+			...(harness.runExecutionData.executionData ?? { contextData: {}, metadata: {}, waitingExecution: {}, waitingExecutionSource: null }),
+			nodeExecutionStack: [{ node: harness.node, data: { main: [items] }, source: null }],
+		};
+	}
 	harness.additionalData.httpRequest = requestObject as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 	harness.additionalData.httpResponse = responseObject as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 	const description = (nodeType.description.webhooks ?? []).find(

@@ -1,5 +1,5 @@
 /**
- * The Altinn Consent node (Create and Get Consent Request) against the fake Altinn, and the whole
+ * The Altinn Consent node (Create, Get, Wait for Decision) against the fake Altinn, and the whole
  * round: ask, a person accepts on Altinn's page, then a consent token without the person's number.
  */
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
@@ -9,6 +9,8 @@ import { CONSENT_PERSON, CONSENT_RESOURCE, DATA_PROVIDER_PATH, DATA_PROVIDER_SCO
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
+import { WAITING_BASE_URL, callWebhook } from '../helpers/n8nRunner';
+import { json } from '../fakes/fakeServer';
 import { RecordingRunner } from '../helpers/recordingRunner';
 import { useFreshTokenStore } from '../helpers/tokenStore';
 
@@ -130,6 +132,129 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 		});
 		// The client lacks the scope: Maskinporten already refuses the token for it, and says so.
 		expect(forbidden.message).toMatch(/Maskinporten did not give this client access/);
+	});
+
+	describe("On behalf of another organisation (an operator for the bank, with the credential's On Behalf Of)", () => {
+		const OPERATOR_ORG_NO = '310149942';
+		const operator = { ...makeKeyClient(), clientId: 'a1b2c3d4-0000-4000-8000-0000000000c3' };
+		const operatorCredential = (onBehalfOf: string) => ({ altinnMaskinportenApi: altinnMaskinportenCredentialData(operator, fake.baseUrl, SCOPES, { onBehalfOf }) });
+		beforeAll(() => fake.registerVendorClient(operator.clientId, operator.keyId, operator.publicKey, SCOPES, OPERATOR_ORG_NO));
+
+		it('once the bank delegated the scopes: the request is the bank\'s, handled by the operator; the operator gets the consent token and the data', async () => {
+			fake.delegateScopes(VENDOR_ORG_NO, OPERATOR_ORG_NO, SCOPES);
+			const request = await create({ credentials: operatorCredential(VENDOR_ORG_NO) });
+			expect(request).toMatchObject({ status: 'Created', toOrgNumber: VENDOR_ORG_NO, handledByOrgNumber: OPERATOR_ORG_NO });
+			const [grant] = fake.requestsTo('/token').map((recorded) => JSON.parse(Buffer.from(String(new URLSearchParams(recorded.body).get('assertion')).split('.')[1], 'base64url').toString()) as Record<string, unknown>);
+			expect(grant).toMatchObject({ consumer_org: VENDOR_ORG_NO, iss: operator.clientId });
+			fake.decideConsent(String(request.consentRequestId), 'Accepted');
+			const [token] = await runner.items(authenticate, {
+				typeVersion: 3,
+				credentials: operatorCredential(VENDOR_ORG_NO),
+				parameters: { authentication: 'maskinporten', actFor: 'consent', consentId: String(request.consentRequestId), consentFrom: '', consentScope: DATA_PROVIDER_SCOPE },
+			});
+			const data = await fetch(`${fake.baseUrl}${DATA_PROVIDER_PATH}`, { headers: token.json.headers as Record<string, string> });
+			expect(data.status).toBe(200);
+			// The operator's own organisation, without On Behalf Of, may not read the bank's request.
+			const own = await runner.failure(consentNode, { credentials: operatorCredential(''), parameters: { resource: 'consentRequest', operation: 'getConsentRequest', consentRequestId: String(request.consentRequestId) } });
+			expect(own.message).toMatch(/403/);
+		});
+
+		it('without the delegation, Maskinporten refuses, and the error names the delegation to check', async () => {
+			const refused = await runner.failure(consentNode, { credentials: operatorCredential('974760673'), parameters: { ...CREATE, validTo: nextYear() } });
+			expect(refused.message).toMatch(/Maskinporten did not give this client access/);
+			expect(refused.description).toMatch(/on behalf of 974760673: that organisation must have delegated these scopes to yours in Altinn/);
+			expect(fake.requestsTo('/accessmanagement')).toHaveLength(0);
+		});
+	});
+
+	describe('Wait for Decision', () => {
+		const WAIT = { resource: 'consentRequest', operation: 'waitForDecision', consentRequestId: '={{ $json.consentRequestId }}', timeLimitMinutes: 90 };
+		const accept = async (viewUri: unknown) =>
+			await fetch(String(viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+		// A visit to the resume URL, as n8n hands it to the waiting node; what it answers is kept for the leak check.
+		const visit = async (harness: Parameters<typeof callWebhook>[0], waitingInput: Array<Record<string, unknown>>, method: 'GET' | 'POST' = 'GET') => {
+			const answer = await callWebhook(harness, consentNode, { method, headers: { 'content-type': method === 'GET' ? '' : 'application/json' }, waitingInput: waitingInput as never });
+			runner.produced.push(answer.result, answer.response.body);
+			return answer;
+		};
+
+		it('goes on at once, with the request as Altinn has it, when the person has already decided', async () => {
+			const request = await create();
+			fake.decideConsent(String(request.consentRequestId), 'Rejected');
+			const { output, harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: request }] });
+			expect(output?.[0][0].json).toMatchObject({ consentRequestId: request.consentRequestId, status: 'Rejected' });
+			expect(harness.runExecutionData.waitTill).toBeUndefined();
+		});
+
+		it("pauses while undecided; the person's return resumes it only once Altinn has the decision, whatever the visit says", async () => {
+			// The redirect that brings the person back: this execution's resume URL.
+			const request = await create({ parameters: { ...CREATE, validTo: nextYear(), redirectUrl: '={{ $execution.resumeUrl }}' }, executionId: '901', resumeToken: 'sig' });
+			expect(request.redirectUrl).toBe(`${WAITING_BASE_URL}/901?signature=sig`);
+			const before = Date.now();
+			const { output, harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: request }] });
+			const waitTill = harness.runExecutionData.waitTill?.getTime() ?? 0;
+			expect(waitTill - before).toBeGreaterThanOrEqual(90 * 60_000);
+			expect(waitTill - before).toBeLessThan(90 * 60_000 + 5_000);
+			// Meanwhile (and at the time limit, when n8n passes them on) the input items, status Created.
+			expect(output?.[0][0].json).toMatchObject({ consentRequestId: request.consentRequestId, status: 'Created' });
+
+			// Someone opens the link before deciding: a page, and the execution keeps waiting.
+			const early = await visit(harness, [request]);
+			expect(early.response.statusCode).toBe(200);
+			expect(early.response.body).toMatch(/no decision on this request yet/);
+			expect(early.result.workflowData).toBeUndefined();
+
+			// The person accepts; Altinn sends the browser to the redirect URL as it is.
+			const decided = await accept(request.viewUri);
+			expect(decided.headers.get('location')).toBe(`${WAITING_BASE_URL}/901?signature=sig`);
+			fake.clearRequests();
+			const back = await visit(harness, [request]);
+			expect(back.response.headers['content-type']).toMatch(/text\/html/);
+			expect(back.response.body).toMatch(/Thank you: Altinn has the decision/);
+			expect(back.result.workflowData?.[0]).toEqual([{ json: expect.objectContaining({ consentRequestId: request.consentRequestId, status: 'Accepted' }), pairedItem: { item: 0 } }]);
+			// It asked Altinn, not the browser.
+			expect(fake.requestsTo(`/accessmanagement/api/v1/enterprise/consentrequests/${String(request.consentRequestId)}`)).toHaveLength(1);
+			// The page says nothing of whose request it is.
+			expect(back.response.body).not.toMatch(/ending in|consentRequestId|\d{9}/);
+		});
+
+		it('with several people, goes on when every one has decided; a script may POST and gets JSON', async () => {
+			const first = await create();
+			const second = await create({ input: [{ json: { nationalIdNumber: CONSENT_PERSON.nationalIdNumber } }], parameters: { ...CREATE, validTo: nextYear(), metadata: 'inntektsaar=2024' } });
+			const { harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: first }, { json: second }] });
+			expect(harness.runExecutionData.waitTill).toBeDefined();
+			fake.decideConsent(String(second.consentRequestId), 'Accepted');
+			const one = await visit(harness, [first, second], 'POST');
+			expect({ status: one.response.statusCode, body: JSON.parse(one.response.body) }).toEqual({ status: 200, body: { decided: false, message: expect.stringMatching(/no decision/) } });
+			expect(one.result.workflowData).toBeUndefined();
+			fake.decideConsent(String(first.consentRequestId), 'Rejected');
+			const both = await visit(harness, [first, second], 'POST');
+			expect(JSON.parse(both.response.body)).toMatchObject({ decided: true });
+			expect(both.result.workflowData?.[0].map((item) => [item.json.consentRequestId, item.json.status])).toEqual([
+				[first.consentRequestId, 'Rejected'],
+				[second.consentRequestId, 'Accepted'],
+			]);
+		});
+
+		it('Altinn unavailable at the visit: the page asks to reload, and the execution keeps waiting', async () => {
+			const request = await create();
+			const { harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: request }] });
+			fake.decideConsent(String(request.consentRequestId), 'Accepted');
+			fake.serveNext(...Array.from({ length: 6 }, () => json(503, { title: 'Service Unavailable' })));
+			const down = await visit(harness, [request]);
+			fake.clearScript();
+			expect(down.response.statusCode).toBe(502);
+			expect(down.response.body).toMatch(/could not check with Altinn just now/);
+			expect(down.result.workflowData).toBeUndefined();
+			const up = await visit(harness, [request]);
+			expect(up.result.workflowData?.[0][0].json).toMatchObject({ status: 'Accepted' });
+		});
+
+		it('refuses a request ID that is not a GUID before anything is sent', async () => {
+			const error = await runner.failure(consentNode, { parameters: { ...WAIT, consentRequestId: 'not-a-guid' } });
+			expect(error.message).toMatch(/consent/i);
+			expect(fake.requests).toHaveLength(0);
+		});
 	});
 
 	it('leak check: no national ID number or private key in any output or error', () => {

@@ -49,6 +49,14 @@ describe('Maskinporten grant', () => {
 		expect(verify('RSA-SHA256', Buffer.from(`${head}.${body}`), keyClient.publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
 	});
 
+	it("acting for another organisation, carries its number as consumer_org; a mistyped number is refused before anything is signed", () => {
+		expect(decode(buildMaskinportenGrant({ ...client, onBehalfOfOrgNumber: ' 313 876 144 ' }, NOW)).claims.consumer_org).toBe('313876144');
+		expect(decode(buildMaskinportenGrant({ ...client, onBehalfOfOrgNumber: '' }, NOW)).claims).not.toHaveProperty('consumer_org');
+		const mistyped = problemOf(() => buildMaskinportenGrant({ ...client, onBehalfOfOrgNumber: '313876145' }, NOW));
+		expect(mistyped.details).toMatchObject({ kind: 'badInput' });
+		expect(mistyped.message).toMatch(/On Behalf Of .*check digit/);
+	});
+
 	it('gets a fresh jti each time', () => {
 		expect(decode(buildMaskinportenGrant(client, NOW)).claims.jti).not.toBe(decode(buildMaskinportenGrant(client, NOW)).claims.jti);
 	});
@@ -129,6 +137,11 @@ describe('Maskinporten token answer', () => {
 		const problem = problemOf(() => readMaskinportenTokenAnswer(jsonAnswer(400, { error: 'invalid_scope', error_description: 'x' }), NOW));
 		expect(problem.message).toBe('Maskinporten did not give this client access (400)');
 		expect(problem.details.hint).toMatch(/scopes/);
+	});
+
+	it('acting for another organisation, a refused scope names the delegation that may be missing', () => {
+		const problem = problemOf(() => readMaskinportenTokenAnswer(jsonAnswer(400, { error: 'invalid_scope', error_description: 'x' }), NOW, '313876144'));
+		expect(problem.details.hint).toMatch(/on behalf of 313876144: that organisation must have delegated these scopes to yours in Altinn/);
 	});
 
 	it('reports a 5xx as unavailable, an HTML page and broken JSON as unexpected, a non-Bearer type as unexpected', () => {

@@ -31,6 +31,8 @@ export interface AltinnMaskinportenCredential {
 	keyId?: string;
 	certificateChain?: string;
 	scopes: string;
+	/** Maskinporten's `consumer_org`: the organisation this client acts for by delegation; empty for its own. */
+	onBehalfOf?: string;
 	enterpriseUsername?: string;
 	enterprisePassword?: string;
 }
@@ -61,7 +63,7 @@ export function signedGrant(
 	{ now, secrets }: LoginContext,
 	credential: AltinnMaskinportenCredential,
 	options: { scopes?: string; authorizationDetails?: MaskinportenGrantOptions['authorizationDetails'] } = {},
-): { grant: string; issuedAt: Date; maskinportenUrl: string } {
+): { grant: string; issuedAt: Date; maskinportenUrl: string; onBehalfOf?: string } {
 	const { maskinportenUrl } = altinn3Endpoints(credential);
 	const issuedAt = now();
 	const grant = buildMaskinportenGrant(
@@ -72,13 +74,14 @@ export function signedGrant(
 			keyId: credential.keyId,
 			certificateChainPem: credential.certificateChain,
 			scopes: options.scopes ?? credential.scopes,
+			onBehalfOfOrgNumber: credential.onBehalfOf,
 		},
 		issuedAt,
 		undefined,
 		options.authorizationDetails ? { authorizationDetails: options.authorizationDetails } : {},
 	);
 	secrets.add(grant);
-	return { grant, issuedAt, maskinportenUrl };
+	return { grant, issuedAt, maskinportenUrl, onBehalfOf: credential.onBehalfOf?.trim() || undefined };
 }
 
 /** The Altinn token for the credential's client: grant → Maskinporten token → exchange at Altinn. */
@@ -98,7 +101,7 @@ export async function maskinportenAltinnToken(
 	const { grant, issuedAt } = signedGrant(context, credential, { authorizationDetails: details });
 	const answer = await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant));
 	const customer = details ? readSystemUserTokenAnswer(answer, details[0].systemuser_org.ID.split(':')[1], issuedAt) : undefined;
-	const maskinporten = customer ? customer.token : readMaskinportenTokenAnswer(answer, issuedAt);
+	const maskinporten = customer ? customer.token : readMaskinportenTokenAnswer(answer, issuedAt, credential.onBehalfOf);
 	// The Maskinporten token itself is only a step: it never leaves the node.
 	secrets.add(maskinporten.accessToken);
 	const altinn = readExchangeAnswer(

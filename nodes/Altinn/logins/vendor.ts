@@ -32,8 +32,8 @@ export const altinnVendorLogin: LoginModule<AltinnMaskinportenCredential, Vendor
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
 	async login(context, credential, settings) {
 		// The call's own scope: the credential's list may lack it, or hold scopes this call should not carry.
-		const { grant, issuedAt, maskinportenUrl } = signedGrant(context, credential, { scopes: settings.scope.trim() || credential.scopes });
-		const token = readMaskinportenTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), issuedAt);
+		const { grant, issuedAt, maskinportenUrl, onBehalfOf } = signedGrant(context, credential, { scopes: settings.scope.trim() || credential.scopes });
+		const token = readMaskinportenTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), issuedAt, onBehalfOf);
 		return altinn3TokenItem(credential, { token: token.accessToken, expiresAt: token.expiresAt, scope: token.scope }, issuedAt, {
 			tokenKind: VENDOR_API_TOKEN,
 		});

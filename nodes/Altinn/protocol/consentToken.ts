@@ -222,7 +222,7 @@ function refusalReason(description: string): string {
  * (Maskinporten's code for it is not documented; `invalid_authorization_details` and `invalid_grant`
  * with a consent detail are read as one) says which consent and why, in plain words.
  */
-export function readConsentTokenAnswer(answer: HttpAnswer, consentId: string, from: ConsentParty, now: Date): { token: OAuth2Token; consent: ConsentFacts } {
+export function readConsentTokenAnswer(answer: HttpAnswer, consentId: string, from: ConsentParty, now: Date, onBehalfOf?: string): { token: OAuth2Token; consent: ConsentFacts } {
 	const { error, description } = oauthError(answer);
 	if (error === 'invalid_authorization_details' || (error === 'invalid_grant' && /consent|AM-000/i.test(description ?? ''))) {
 		throw new LoginProblem({
@@ -233,7 +233,7 @@ export function readConsentTokenAnswer(answer: HttpAnswer, consentId: string, fr
 			providerMessage: [error, description].filter(Boolean).join(': '),
 		});
 	}
-	const token = readMaskinportenTokenAnswer(answer, now);
+	const token = readMaskinportenTokenAnswer(answer, now, onBehalfOf);
 	const consent = readConsentFacts(token.accessToken, answer.body, consentId);
 	// A token that carries another consent is never handed on as this one's.
 	if (consent.consentId !== consentId) {

@@ -10,6 +10,7 @@ import { requireLoginValues } from '../../shared/protocol/inputChecks';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
 import { readOAuth2TokenAnswer } from '../../shared/protocol/oauth2';
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { checkOrganisationNumber } from './orgNumber';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { joinUrl, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
 
@@ -39,6 +40,11 @@ export interface MaskinportenClient {
 	certificateChainPem?: string;
 	/** Space- or comma-separated, as people paste them. */
 	scopes: string;
+	/**
+	 * The organisation the client acts for (Maskinporten's `consumer_org`), when that organisation has
+	 * delegated the scopes to the client's own in Altinn; empty for the client's own organisation.
+	 */
+	onBehalfOfOrgNumber?: string;
 }
 
 export type MaskinportenSigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
@@ -179,6 +185,8 @@ export function buildMaskinportenGrant(
 			hint: 'Enter the resource identifier of the API the token is for, or leave the option out.',
 		});
 	}
+	// A mistyped number is caught here: Maskinporten's refusal would not say which value was wrong.
+	const consumerOrg = client.onBehalfOfOrgNumber?.trim() ? checkOrganisationNumber(client.onBehalfOfOrgNumber, 'organisation number in On Behalf Of') : undefined;
 	const keyId = client.keyId?.trim();
 	const header: Record<string, unknown> = { alg: algorithm, typ: 'JWT' };
 	if (client.certificateChainPem?.trim()) header.x5c = certificateChainForX5c(client.certificateChainPem);
@@ -200,6 +208,7 @@ export function buildMaskinportenGrant(
 		jti: jwtId,
 	};
 	if (resource) claims.resource = resource;
+	if (consumerOrg) claims.consumer_org = consumerOrg;
 	if (options.authorizationDetails && options.authorizationDetails.length > 0) {
 		claims.authorization_details = options.authorizationDetails;
 	}
@@ -217,13 +226,17 @@ export function buildMaskinportenTokenRequest(maskinportenUrl: string, grant: st
 	};
 }
 
-export function readMaskinportenTokenAnswer(answer: HttpAnswer, now: Date): OAuth2Token {
+/** `onBehalfOf`: the organisation number the grant acted for, if any; a refusal then names the delegation too. */
+export function readMaskinportenTokenAnswer(answer: HttpAnswer, now: Date, onBehalfOf?: string): OAuth2Token {
+	const delegation = onBehalfOf?.trim()
+		? ` Acting on behalf of ${onBehalfOf.trim()}: that organisation must have delegated these scopes to yours in Altinn (API delegation); or empty On Behalf Of to act for your own.`
+		: '';
 	return readOAuth2TokenAnswer(
 		answer,
 		{
 			serviceName: 'Maskinporten',
 			rejectedHint: `Check the client ID, the Key ID or certificate and the private key in the ${CREDENTIAL} credential, the environment (production or test), and the n8n server's clock (the grant is only valid for ${GRANT_LIFETIME_SECONDS} seconds).`,
-			notAllowedHint: 'The client may not use one of the scopes asked for. Check the scopes in the credential against those granted to the client in Maskinporten (Samarbeidsportalen).',
+			notAllowedHint: `The client may not use one of the scopes asked for. Check the scopes in the credential against those granted to the client in Maskinporten (Samarbeidsportalen).${delegation}`,
 		},
 		now,
 	);

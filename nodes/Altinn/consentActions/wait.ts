@@ -1,0 +1,126 @@
+/**
+ * Consent Request → Wait for Decision: the execution pauses (n8n stores it, so it survives a restart)
+ * until the person's browser comes back to this execution's resume URL, which Create's Redirect URL
+ * points at, or until the time limit passes. Nothing the browser sends is trusted: every visit makes
+ * the node read each awaited request from Altinn, and only when Altinn has a decision for all of
+ * them does the execution go on, with the requests as Altinn has them.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { messagePage } from '../../shared/codePage';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { SecretCollector } from '../../shared/secrets';
+import type { AltinnMaskinportenCredential } from '../logins/maskinporten';
+import { altinnVendorLogin } from '../logins/vendor';
+import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
+import type { ConsentRequest } from '../protocol/consentRequests';
+import { checkConsentId } from '../protocol/consentToken';
+import { vendorSession } from '../vendorApi';
+import { consentRequestItem } from './create';
+
+/** The person's browser comes back with a GET (Altinn's redirect); a script may POST. */
+export const CONSENT_RETURN_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as const).map((httpMethod) => ({
+	name: 'default',
+	httpMethod,
+	responseMode: 'onReceived',
+	path: '',
+	restartWebhook: true,
+}));
+
+/** A request nobody has decided on yet: Altinn's status until the person accepts or rejects. */
+export function isUndecided(item: IDataObject): boolean {
+	return item.status === 'Created';
+}
+
+const DEFAULT_TIME_LIMIT_MINUTES = 24 * 60;
+
+/**
+ * After each item's request was read (`checked`, in input order): goes on at once when every
+ * request is decided (or failed, with Continue On Fail), else pauses until the person returns or the
+ * time limit passes. At the time limit n8n passes the input items on unchanged, so a workflow that
+ * loops back here checks Altinn again.
+ */
+export async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeExecutionData[][]): Promise<INodeExecutionData[][]> {
+	if (!checked[0].some((item) => isUndecided(item.json))) return checked;
+	const minutes = node.getNodeParameter('timeLimitMinutes', 0, DEFAULT_TIME_LIMIT_MINUTES) as number;
+	const limit = Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIME_LIMIT_MINUTES;
+	await node.putExecutionToWait(new Date(Date.now() + limit * 60_000));
+	return [node.getInputData()];
+}
+
+/** The waiting node's Consent Request ID for each of its input items, as its parameter says. */
+function awaitedRequestIds(context: IWebhookFunctions): string[] {
+	const raw = context.getNode().parameters.consentRequestId;
+	const expression = typeof raw === 'string' ? raw.replace(/^=/, '') : '{{ $json.consentRequestId }}';
+	const count = Number(context.evaluateExpression('{{ $input.all().length }}', 0));
+	return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 1 }, (_, itemIndex) =>
+		checkConsentId(String(context.evaluateExpression(expression, itemIndex) ?? '').trim()),
+	);
+}
+
+const TITLE = 'Altinn consent';
+
+type Visit = { decided: true; requests: ConsentRequest[] } | { decided: false; status: number; sentence: string };
+
+async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector): Promise<Visit> {
+	const credential = (await context.getCredentials(altinnVendorLogin.credentialType)) as unknown as AltinnMaskinportenCredential;
+	const ids = awaitedRequestIds(context);
+	const session = await vendorSession(context, credential, CONSENT_CALLS.get.scope, secrets);
+	const requests: ConsentRequest[] = [];
+	for (const id of ids) {
+		const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, id)), CONSENT_CALLS.get);
+		if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
+		requests.push(request);
+	}
+	if (requests.some((request) => request.status === 'Created')) {
+		return {
+			decided: false,
+			status: 200,
+			sentence: 'Altinn has no decision on this request yet. Open the link you were sent to decide; Altinn brings you back here afterwards.',
+		};
+	}
+	return { decided: true, requests };
+}
+
+/**
+ * Answers a visit to the waiting execution's resume URL: a page for a browser, JSON for a script.
+ * The page says nothing about whose request it is: anyone holding the link may open it.
+ */
+export async function answerConsentReturn(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const response = context.getResponseObject();
+	const wantsJson = context.getRequestObject().method === 'POST';
+	const secrets = new SecretCollector();
+	let visit: Visit;
+	try {
+		visit = await checkAwaited(context, secrets);
+	} catch (error) {
+		const redactor = secrets.redactor();
+		// A bug, not Altinn's answer: the request fails, with no secret in what n8n logs.
+		if (!(error instanceof LoginProblem)) throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
+		visit = {
+			decided: false,
+			status: error.details.kind === 'unavailable' ? 502 : 500,
+			sentence: 'This page could not check with Altinn just now. Please reload it in a minute; your decision in Altinn stands either way.',
+		};
+	}
+	const sentence = visit.decided ? 'Thank you: Altinn has the decision. You can close this page.' : visit.sentence;
+	if (wantsJson) {
+		response.status(visit.decided ? 200 : visit.status).json({ decided: visit.decided, message: sentence });
+	} else {
+		response.status(visit.decided ? 200 : visit.status).setHeader('Content-Type', 'text/html; charset=utf-8');
+		response.send(messagePage(TITLE, sentence));
+	}
+	if (!visit.decided) return { noWebhookResponse: true };
+	return {
+		noWebhookResponse: true,
+		workflowData: [visit.requests.map((request, itemIndex) => ({ json: consentRequestItem(request), pairedItem: { item: itemIndex } }))],
+	};
+}
