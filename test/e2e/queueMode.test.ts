@@ -24,11 +24,12 @@ import { DEFAULT_N8N_VERSION, isInstalled, runtimePaths } from '../support/runti
 import { sandboxCredentials, sandboxSecrets, startSandboxes } from '../fakes/sandbox';
 import type { Sandboxes } from '../fakes/sandbox';
 import { ALTINN_PERSON } from '../fakes/fakeAltinn';
+import { CONSENT_PERSON } from '../fakes/fakeAltinnConsent';
 import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { ONLYOFFICE_SMS_2FA_USER } from '../fakes/fakeOnlyoffice';
 import { FakeInbox } from '../fakes/fakeInbox';
 import type { WebhookFlow, Workflow } from '../helpers/e2eWorkflows';
-import { examplesFor, nodeOutput, outcome, waitFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, outcome, subWorkflow, waitFor, webhookStartedFlow } from '../helpers/e2eWorkflows';
 import { leakedSecrets } from '../helpers/leaks';
 
 // Queue mode is tested on n8n 2.x only (n8n 1.x is covered by realN8n.test.ts in one process).
@@ -41,6 +42,8 @@ let cluster: QueueCluster | undefined;
 let baseDir: string;
 let rest: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 const startedAt = Date.now();
+/** The consent request the consent tests ask for and the person accepts. */
+let consentRequestId = '';
 
 /** Accounts only the reuse measurement uses, so no token from an earlier test is in any worker's memory. */
 const REUSE_NODE_USER = { username: 'reuse-node@example.no', password: 'Reuse-Node æ&=+ pass' };
@@ -128,6 +131,16 @@ const CODE_FLOW = {
 	notifyBody: '={{ { "kind": "onlyoffice", "codeFormUrl": $json.codeFormUrl, "codeWebhookUrl": $json.codeWebhookUrl } }}',
 };
 
+/** The consent example's lower branch: the trigger (polling on main) and what it starts on a worker. */
+const CONSENT_DECIDED = (): Workflow =>
+	subWorkflow(examples().get('exAltinn3Cnsnt01') as Workflow, 'qConsentDecided', 'Queue consent decided', [
+		'Altinn Consent Trigger',
+		'Accepted?',
+		'Consent Token',
+		'Get Income',
+		'Rejected or revoked: follow up',
+	]);
+
 /** The webhook-started flows, by id: [workflow, path]. Published, so the webhook processor serves them. */
 function queueFlows(): Array<[Workflow, string]> {
 	const all = examples();
@@ -161,6 +174,11 @@ function queueFlows(): Array<[Workflow, string]> {
 			'q-reuse-node',
 		],
 		flow('exBoknettHttpCred1', 'qReuseCredential', 'q-reuse-credential', '04', done, withCredential('boknettApi', 'qReuseHttpCred')),
+		flow('exAltinn3CnsWait', 'qConsentWait', 'q-consent-wait', '07', {
+			keepConnections: true,
+			notifyNode: 'Send viewUri to the person',
+			notifyBody: '={{ { "viewUri": $json.viewUri, "redirectUrl": $json.redirectUrl, "consentRequestId": $json.consentRequestId } }}',
+		}),
 		[
 			webhookStartedFlow(withoutLogout, inbox.baseUrl, {
 				...done,
@@ -214,11 +232,13 @@ beforeAll(async () => {
 	]);
 	// One CLI run for all of them (each run boots n8n for several seconds).
 	const flows = queueFlows();
-	await c().main.importWorkflows([...examples().values(), ...flows.map(([workflow]) => workflow)]);
+	const consentDecided = CONSENT_DECIDED();
+	await c().main.importWorkflows([...examples().values(), ...flows.map(([workflow]) => workflow), consentDecided]);
 	await c().start();
 	rest = await c().main.ownerSession();
 	// Published as the editor does it; main registers their webhooks in the database, where the webhook processor finds them.
-	for (const [workflow] of flows) {
+	// The consent trigger is published too: its first poll, on main, notes the time, so decisions after it fire.
+	for (const workflow of [...flows.map(([flowWorkflow]) => flowWorkflow), consentDecided]) {
 		const { body } = await rest('GET', `/workflows/${workflow.id}`);
 		const versionId = (body as { data: { versionId: string } }).data.versionId;
 		expect(await rest('POST', `/workflows/${workflow.id}/activate`, { versionId })).toMatchObject({ status: 200 });
@@ -240,6 +260,30 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		for (const process of c().processes()) {
 			expect(existsSync(join(process.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-login-tokens', 'package.json'))).toBe(true);
 		}
+	});
+
+	// Early in the file: the trigger's check near the end then needs no wait of its own.
+	it('Altinn 3 consent: asks and waits on a worker; the person back from Altinn resumes it through the webhook processor; the consent token gets the data on a worker', async () => {
+		const inboxBefore = inbox.requests.length;
+		expect((await post(webhookUrl('q-consent-wait'))).status).toBe(200);
+		const waiting = await waitForExecution('qConsentWait', ['waiting', 'error', 'success']);
+		expect(outcome(waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for Decision/) });
+		expect(workersThatRan(waiting.id)).toHaveLength(1);
+		await waitFor(async () => inbox.requests.length > inboxBefore, 10_000, 'the link message');
+		const message = inbox.messages().at(-1) ?? {};
+		consentRequestId = String(message.consentRequestId);
+		// Altinn sends the person back to the webhook processor, which checks with Altinn before it resumes anything.
+		expect(String(message.redirectUrl).startsWith(`${c().webhook.baseUrl}/webhook-waiting/${waiting.id}`)).toBe(true);
+		const decided = await fetch(String(message.viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+		const back = await fetch(String(decided.headers.get('location')));
+		expect({ status: back.status, page: await back.text() }).toEqual({ status: 200, page: expect.stringContaining('Thank you: Altinn has the decision') });
+		const done = await waitForExecution('qConsentWait', ['success', 'error', 'crashed'], waiting.id - 1);
+		expect(outcome(done)).toEqual({ status: 'success' });
+		expect(workersThatRan(done.id).length).toBeGreaterThanOrEqual(1);
+		expect(nodeOutput(done, 'Wait for Decision')).toEqual([expect.objectContaining({ consentRequestId, status: 'Accepted' })]);
+		expect(nodeOutput(done, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+		// No node's output holds the person's number.
+		expect(JSON.stringify(done.data?.resultData.runData)).not.toContain(CONSENT_PERSON.nationalIdNumber);
 	});
 
 	describe('every example workflow, run with "Execute workflow", runs on a worker and hands its token on', () => {
@@ -478,6 +522,15 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		});
 	});
 
+	it('Altinn 3 consent: the trigger on main sees that decision once and a worker runs the rest: the consent token gets the data', async () => {
+		// The trigger polls every minute; the decision was made early in the file.
+		const fired = await waitForExecution('qConsentDecided', ['success', 'error', 'crashed'], 0, 150_000);
+		expect(outcome(fired)).toEqual({ status: 'success' });
+		expect(workersThatRan(fired.id)).toHaveLength(1);
+		expect(nodeOutput(fired, 'Altinn Consent Trigger')).toEqual([expect.objectContaining({ consentRequestId, eventType: 'Accepted' })]);
+		expect(nodeOutput(fired, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+	});
+
 	it('leaves no secret in PostgreSQL (pg_dump) or in any process\'s log', async () => {
 		await c().stopN8n();
 		const dump = await c().postgres.dump();
@@ -501,5 +554,7 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		expect(table('workflow_entity')).toContain('qReuseNode');
 		expect(Object.keys(sharedTokens)).toEqual(['typedCodeToken', 'sharedTicket']);
 		expect(leakedSecrets([table('credentials_entity'), table('workflow_entity'), ...logs, redisLog], sharedTokens)).toEqual([]);
+		// The consent giver's number is where the user typed it (the workflow, and its copy with each execution), and in no log or credential.
+		expect(leakedSecrets([table('credentials_entity'), ...logs, redisLog, postgresLog], { consentGiver: CONSENT_PERSON.nationalIdNumber })).toEqual([]);
 	});
 });

@@ -7,6 +7,7 @@ import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData
 import { makeKeyClient } from './fakeAltinn3';
 import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
 import { DATA_PROVIDER_SCOPE, FakeAltinnConsent } from './fakeAltinnConsent';
+import type { FakeConsent, FakeConsentEvent } from './fakeAltinnConsent';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
 import { BOKNETT_USER, FakeBoknett } from './fakeBoknett';
@@ -76,12 +77,16 @@ function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void
 /**
  * What `npm start` keeps of the sandboxes between starts, so that the credentials and the person's work in
  * n8n stay valid: the Altinn 3 client's key (a local sandbox key, kept in the git-ignored .sandbox/) and the
- * system-user requests and system users (a customer's approval stays given).
+ * system-user requests and system users (a customer's approval stays given), and the consent requests with their
+ * events (a person's consent stays given; a waiting execution or a trigger finds it). A state file from before
+ * consent has none.
  */
 export interface SandboxState {
 	altinn3PrivateKeyPem: string;
 	systemUserRequests: FakeSystemUserRequest[];
 	systemUsers: FakeSystemUser[];
+	consents?: FakeConsent[];
+	consentEvents?: FakeConsentEvent[];
 }
 
 export function sandboxState(sandboxes: Sandboxes): SandboxState {
@@ -89,6 +94,8 @@ export function sandboxState(sandboxes: Sandboxes): SandboxState {
 		altinn3PrivateKeyPem: sandboxes.altinn3Client.privateKeyPem,
 		systemUserRequests: [...sandboxes.altinn3.systemUserRequests.values()],
 		systemUsers: [...sandboxes.altinn3.systemUsers.values()],
+		consents: [...sandboxes.altinn3.consents.values()],
+		consentEvents: [...sandboxes.altinn3.consentEvents],
 	};
 }
 
@@ -103,6 +110,8 @@ export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS, kept?:
 	addSandboxSystem(altinn3, altinn3Client.clientId);
 	for (const request of kept?.systemUserRequests ?? []) altinn3.systemUserRequests.set(request.id, request);
 	for (const systemUser of kept?.systemUsers ?? []) altinn3.systemUsers.set(systemUser.id, systemUser);
+	for (const consent of kept?.consents ?? []) altinn3.consents.set(consent.id, consent);
+	altinn3.consentEvents.push(...(kept?.consentEvents ?? []));
 	return {
 		boknett,
 		onlyoffice,

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import { CONSENT_PERSON } from '../fakes/fakeAltinnConsent';
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { SANDBOX_SYSTEM_ID, sandboxCredentials, sandboxState, startSandboxes } from '../fakes/sandbox';
 import type { SandboxState } from '../fakes/sandbox';
@@ -41,11 +42,12 @@ it('starts every provider sandbox from the compiled scripts npm start uses', asy
 	}
 }, 120_000);
 
-it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 client key and a customer\'s approval', async () => {
+it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 client key, a customer\'s approval and a person\'s consent', async () => {
 	const ports = { boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 };
 	const first = await startSandboxes(ports);
 	let state: SandboxState | undefined;
 	let approvedRequest = '';
+	let consentId = '';
 	try {
 		// A request as the onboarding example makes it, then the customer's approval on the sandbox's page.
 		approvedRequest = randomUUID();
@@ -63,6 +65,10 @@ it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 cl
 			created: new Date().toISOString(),
 		});
 		first.altinn3.approve(approvedRequest);
+		// A consent request the sandbox person accepted.
+		consentId = randomUUID();
+		first.altinn3.addConsent({ id: consentId, from: `urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`, toOrgNo: VENDOR_ORG_NO, status: 'Created', consented: null });
+		first.altinn3.decideConsent(consentId, 'Accepted');
 		state = JSON.parse(JSON.stringify(sandboxState(first))) as SandboxState;
 	} finally {
 		await first.stop();
@@ -76,6 +82,12 @@ it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 cl
 		expect(credential?.data).toMatchObject({ privateKey: state.altinn3PrivateKeyPem });
 		expect(second.altinn3.systemUserRequests.get(approvedRequest)?.status).toBe('Accepted');
 		expect([...second.altinn3.systemUsers.values()].some((systemUser) => systemUser.reporteeOrgNo === CUSTOMER_THAT_APPROVES)).toBe(true);
+		expect(second.altinn3.consents.get(consentId)?.status).toBe('Accepted');
+		// The feed goes on from where it was: the next event gets the next number.
+		const eventsBefore = second.altinn3.consentEvents.length;
+		expect(second.altinn3.consentEvents.map((event) => [event.consentRequestId, event.eventType])).toContainEqual([consentId, 'Accepted']);
+		second.altinn3.decideConsent(consentId, 'Revoked');
+		expect(second.altinn3.consentEvents.at(-1)?.eventId).toBe(eventsBefore + 1);
 	} finally {
 		await second.stop();
 	}
