@@ -1,5 +1,6 @@
 import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
-import { consentParty, isNationalIdNumber, readConsentTokenAnswer } from '../../nodes/Altinn/protocol/consentToken';
+import { consentParty, readConsentTokenAnswer } from '../../nodes/Altinn/protocol/consentToken';
+import { isNationalIdNumber, maskNationalIdNumbers } from '../../nodes/Altinn/protocol/nationalIdNumber';
 
 const ID = '77ed8698-e619-4066-9eb4-5c1eb3f165a1';
 const PERSON = consentParty('21818297804');
@@ -17,6 +18,8 @@ describe('consent party', () => {
 		expect(isNationalIdNumber('21818297804')).toBe(true);
 		expect(isNationalIdNumber('21818297805')).toBe(false);
 		expect(isNationalIdNumber('2181829780')).toBe(false);
+		// Quoted answers: a valid number is masked, other digit runs stay (an order number, a longer run, a bad check digit).
+		expect(maskNationalIdNumbers('from urn:altinn:person:identifier-no:21818297804, ref 21818297805, 218182978041')).toBe('from urn:altinn:person:identifier-no:[national ID number], ref 21818297805, 218182978041');
 		// A URN of one kind with a number of the other kind is neither.
 		expect(() => consentParty('urn:altinn:organization:identifier-no:21818297804')).toThrow(/neither/);
 	});

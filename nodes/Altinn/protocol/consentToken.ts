@@ -17,6 +17,7 @@ import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
 import type { AuthorizationDetail } from './maskinporten';
 import { readMaskinportenTokenAnswer } from './maskinporten';
+import { isNationalIdNumber } from './nationalIdNumber';
 import { checkOrganisationNumber } from './orgNumber';
 
 /** The `type` of the `authorization_details` entry that asks Maskinporten for a consent token. */
@@ -27,20 +28,6 @@ const ORGANISATION_URN = 'urn:altinn:organization:identifier-no:';
 
 /** Who gave (or is asked for) a consent: a person by national ID number, or an organisation. */
 export type ConsentParty = { kind: 'person'; nationalIdNumber: string; urn: string } | { kind: 'organisation'; orgNumber: string; urn: string };
-
-const K1_WEIGHTS = [3, 7, 6, 1, 8, 9, 4, 5, 2, 1];
-const K2_WEIGHTS = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
-
-const weightedRemainder = (digits: string, weights: number[]) => weights.reduce((sum, weight, index) => sum + weight * Number(digits[index]), 0) % 11;
-
-/**
- * True for an 11-digit national ID number (fødselsnummer, D-number, synthetic test number) whose two
- * check digits hold. The first check digit may take one of the four values of the 2032 rules, as
- * Altinn's own check allows; the second is the classic one.
- */
-export function isNationalIdNumber(digits: string): boolean {
-	return /^\d{11}$/.test(digits) && weightedRemainder(digits, K1_WEIGHTS) <= 3 && weightedRemainder(digits, K2_WEIGHTS) === 0;
-}
 
 /**
  * The party of a consent from what a user typed: an 11-digit national ID number, a 9-digit

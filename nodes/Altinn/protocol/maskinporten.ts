@@ -169,7 +169,7 @@ export function buildMaskinportenGrant(
 		});
 	}
 	const algorithm = options.algorithm ?? 'RS256';
-	const digest = SIGNING_DIGESTS[algorithm] as string | undefined;
+	const digest = Object.hasOwn(SIGNING_DIGESTS, algorithm) ? SIGNING_DIGESTS[algorithm] : undefined;
 	if (!digest) {
 		throw new LoginProblem({
 			kind: 'badInput',

@@ -325,7 +325,8 @@ export function readChallengeAnswer(answer: HttpAnswer): ChallengeResult {
 	if (status === 'Ok' && answer.statusCode === 200) {
 		return { status: 'Ok', message, validFrom: text(result.ValidFrom).trim(), validTo: text(result.ValidTo).trim() };
 	}
-	const known = CHALLENGE_STATUS_PROBLEMS[status];
+	// Own keys only: a status such as "toString" is unknown, not Object.prototype's.
+	const known = Object.hasOwn(CHALLENGE_STATUS_PROBLEMS, status) ? CHALLENGE_STATUS_PROBLEMS[status] : undefined;
 	if (known) throw new LoginProblem({ ...known, httpCode: answer.statusCode, providerMessage: message || undefined });
 	throw new LoginProblem({
 		kind: 'unexpectedAnswer',

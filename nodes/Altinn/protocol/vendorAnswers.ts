@@ -10,6 +10,7 @@ import { looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/ht
 import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord as isRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { maskNationalIdNumbers } from './nationalIdNumber';
 import type { AccessPackage, ChangeRequest, SystemUserPage, SystemUserRequest, SystemUserRequestPage, SystemUserRight } from './vendorRequests';
 import { CHANGE_REQUEST_STATUSES, SCOPE_SYSTEMREGISTER_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE, SYSTEM_USER_REQUEST_STATUSES } from './vendorRequests';
 
@@ -112,8 +113,9 @@ function problemWords(problem: ProblemDocument): string {
 function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 	const code = answer.statusCode;
 	const problem = readProblemDocument(answer);
-	const providerMessage = problem ? problemWords(problem) : textExcerpt(answer);
-	const knownHint = problem?.code ? PROBLEM_HINTS[problem.code] : undefined;
+	const providerMessage = peopleMasked(problem ? problemWords(problem) : textExcerpt(answer));
+	// Own keys only: a code such as "constructor" is unknown, not Object.prototype's.
+	const knownHint = problem?.code && Object.hasOwn(PROBLEM_HINTS, problem.code) ? PROBLEM_HINTS[problem.code] : undefined;
 	// A gateway's error page (502, 504) is Altinn being down, not a wrong address: it falls to the 5xx answer below.
 	if (looksLikeHtml(answer) && code < 500) {
 		return new LoginProblem({
@@ -178,8 +180,16 @@ export function malformed(call: VendorCall, what: string, answer: HttpAnswer): L
 		message: `Altinn's answer when asked to ${call.action} has ${what}`,
 		hint: 'Altinn may have changed its API. Report it to the maintainers of this node.',
 		httpCode: answer.statusCode,
-		providerMessage: textExcerpt(answer),
+		providerMessage: peopleMasked(textExcerpt(answer)),
 	});
+}
+
+/**
+ * Altinn's words with any national ID number masked: an answer about consents can name people the
+ * node does not know yet (a request's giver, who decided), so their numbers are not among its secrets.
+ */
+function peopleMasked(words: string | undefined): string | undefined {
+	return words === undefined ? undefined : maskNationalIdNumbers(words);
 }
 
 function nullableText(value: unknown): string | null {
