@@ -9,7 +9,8 @@
  * `since` is the time of the newest event read (Altinn's `createdAfter`, which includes that time),
  * and `seen` the events at that time already fired, so none fires twice. When `watching` is missing or
  * different (the first poll after publishing, or the credential now points at another Altinn) the
- * poll notes the moment without firing. Altinn shows an event about five minutes after it happened,
+ * poll notes the moment without firing: Altinn's moment (its answer's Date), since the feed compares
+ * Altinn's times and this host's clock may be ahead. Altinn shows an event about five minutes after it happened,
  * and never records that a consent expired (see the README).
  */
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
@@ -126,6 +127,17 @@ async function eventItem(session: VendorSession, event: ConsentEvent, includeReq
 	return { json: { ...consentRequestItem(request), ...fields } };
 }
 
+/**
+ * Altinn's clock, from the Date of a feed answer (whose events are not needed); this host's when the
+ * answer has none. To the second only: what Altinn lists from that second on is noted by the caller.
+ */
+async function altinnNow(session: VendorSession, eventTypes: readonly string[]): Promise<Date> {
+	const answer = await session.send((token) => buildConsentEventsRequest(session.platformUrl, token, { createdAfter: new Date().toISOString(), eventTypes }));
+	readConsentEventsPage(answer);
+	const dated = Date.parse(String([answer.headers.date].flat()[0] ?? ''));
+	return Number.isFinite(dated) ? new Date(dated) : new Date();
+}
+
 async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollector): Promise<INodeExecutionData[][] | null> {
 	const decisions = (context.getNodeParameter('decisions', []) as string[]).filter((decision) => CONSENT_DECISIONS.includes(decision as never));
 	if (decisions.length === 0) {
@@ -152,16 +164,14 @@ async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollect
 	// Another Altinn (platform or client) is another feed: it starts from now, not from the other's place.
 	const watching = `${platformUrl}|${credential.clientId.trim()}`;
 	const previous = readState(staticData, watching);
-	if (!previous) {
-		writeState(staticData, { watching, since: new Date().toISOString(), seen: [] });
-		return null;
-	}
-	const events = await eventsSince(session, previous.since, decisions);
-	const seen = new Set(previous.seen);
-	const news = events.filter((event) => !seen.has(eventKey(event)));
-	const newest = events.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), previous.since);
+	// The first poll starts at Altinn's moment and fires nothing: what Altinn already lists then is only noted.
+	const start = previous ?? { watching, since: (await altinnNow(session, decisions)).toISOString(), seen: [] };
+	const events = await eventsSince(session, start.since, decisions);
+	const seen = new Set(start.seen);
+	const news = previous ? events.filter((event) => !seen.has(eventKey(event))) : [];
+	const newest = events.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), start.since);
 	const atNewest = events.filter((event) => Date.parse(event.changedDate) === Date.parse(newest)).map(eventKey);
-	writeState(staticData, { watching, since: newest, seen: newest === previous.since ? [...new Set([...previous.seen, ...atNewest])] : atNewest });
+	writeState(staticData, { watching, since: newest, seen: newest === start.since ? [...new Set([...start.seen, ...atNewest])] : atNewest });
 	if (news.length === 0) return null;
 	const items: INodeExecutionData[] = [];
 	for (const event of news) items.push(await eventItem(session, event, includeRequest, secrets));

@@ -93,6 +93,13 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 	/** Every event of every consent request, in order: the `events` feed reads these. */
 	readonly consentEvents: FakeConsentEvent[] = [];
 
+	/** How far Altinn's clock is from this machine's: its events' times and its answers' Date header follow it. */
+	clockOffsetMs = 0;
+
+	private altinnNow(): Date {
+		return new Date(Date.now() + this.clockOffsetMs);
+	}
+
 	/** Events per page of the feed (Altinn: 100), small so that paging is exercised. */
 	consentEventsPageSize = 100;
 
@@ -111,7 +118,7 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 			eventId: this.consentEvents.length + 1,
 			consentRequestId: consent.id,
 			eventType,
-			created: new Date().toISOString(),
+			created: this.altinnNow().toISOString(),
 			performedBy: eventType === 'Created' ? `urn:altinn:organization:identifier-no:${consent.toOrgNo}` : consent.from,
 		});
 	}
@@ -123,7 +130,7 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		const allowed = decision === 'Revoked' ? consent.status === 'Accepted' : consent.status === 'Created';
 		if (!allowed) throw new Error(`fake: consent ${id} is ${consent.status}; it cannot become ${decision}`);
 		consent.status = decision;
-		if (decision === 'Accepted') consent.consented = new Date().toISOString();
+		if (decision === 'Accepted') consent.consented = this.altinnNow().toISOString();
 		this.record(consent, decision);
 		return consent;
 	}
@@ -314,10 +321,11 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		for (const type of types) next.searchParams.append('eventType', type);
 		if (after !== null) next.searchParams.set('createdAfter', after);
 		next.searchParams.set('continuationToken', Buffer.from(String(page.at(-1)?.eventId ?? lastSeen)).toString('base64'));
+		// Node's server dates its answers by this machine's clock; an Altinn whose clock differs says its own.
 		return json(200, {
 			links: { next: full ? next.toString() : null },
 			data: page.map((event) => ({ consentRequestId: event.consentRequestId, eventType: event.eventType, changedDate: event.created })),
-		});
+		}, this.clockOffsetMs === 0 ? {} : { Date: this.altinnNow().toUTCString() });
 	}
 
 	/** The page a person opens (`viewUri`): accept or reject, then Altinn sends the browser to `redirectUrl` as it is. */

@@ -52,7 +52,9 @@ describe('Altinn Consent Trigger', () => {
 		const decidedBefore = askedConsent();
 		fake.decideConsent(decidedBefore, 'Accepted');
 		expect(await poll({ staticData })).toBeNull();
-		expect(staticData).toMatchObject({ watching: expect.stringContaining(consumer.clientId), seen: [] });
+		// The first poll starts at Altinn's second (its Date header): a decision listed from that second on is noted, not fired.
+		expect(staticData).toMatchObject({ watching: expect.stringContaining(consumer.clientId), seen: expect.any(Array) });
+		expect((staticData.seen as string[]).every((key) => key.startsWith(`${decidedBefore}|`))).toBe(true);
 		expect(await poll({ staticData })).toBeNull();
 
 		const accepted = askedConsent();
@@ -70,6 +72,25 @@ describe('Altinn Consent Trigger', () => {
 		expect(await poll({ staticData })).toBeNull();
 		fake.decideConsent(accepted, 'Revoked');
 		expect((await poll({ staticData }))?.map((item) => [item.consentRequestId, item.eventType])).toEqual([[accepted, 'Revoked']]);
+	});
+
+	it("takes Altinn's time at its first poll, so a host clock ten minutes ahead of Altinn's misses no decision", async () => {
+		// An Altinn of its own: this one's events are dated by this host's clock.
+		const behind = await new FakeAltinnConsent().start();
+		behind.clockOffsetMs = -10 * 60_000;
+		behind.registerVendorClient(consumer.clientId, consumer.keyId, consumer.publicKey, 'altinn:consentrequests.read');
+		try {
+			const staticData: IDataObject = {};
+			const credentials = { altinnMaskinportenApi: altinnMaskinportenCredentialData(consumer, behind.baseUrl, 'altinn:consentrequests.read') };
+			expect(await poll({ staticData, credentials })).toBeNull();
+			// Altinn's own time (its answer's Date header), not this host's.
+			expect(Date.now() - Date.parse(String(staticData.since))).toBeGreaterThan(9 * 60_000);
+			const accepted = behind.addConsent({ id: randomUUID(), from: `urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`, toOrgNo: VENDOR_ORG_NO, status: 'Created', consented: null }).id;
+			behind.decideConsent(accepted, 'Accepted');
+			expect((await poll({ staticData, credentials }))?.map((item) => [item.consentRequestId, item.eventType])).toEqual([[accepted, 'Accepted']]);
+		} finally {
+			await behind.stop();
+		}
 	});
 
 	it('follows the feed across pages, on the same platform only', async () => {
