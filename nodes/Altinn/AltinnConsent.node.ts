@@ -13,7 +13,7 @@ import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions'
 import { createConsentRequest } from './consentActions/create';
 import { getConsentRequest } from './consentActions/get';
 import { CONSENT_RETURN_WEBHOOKS, answerConsentReturn, waitUnlessDecided } from './consentActions/wait';
-import { routeOperations } from './systemUserActions/router';
+import { routeOperations } from './vendorActions';
 
 type Operation = 'createConsentRequest' | 'getConsentRequest' | 'waitForDecision';
 

@@ -112,6 +112,16 @@ describe('Altinn System User node', () => {
 		expect(fake.requestsTo('/authentication/api/v1/systemuser/request/vendor/agent')).toHaveLength(1);
 	});
 
+	it('an operation this version does not have (a workflow saved elsewhere, or edited) is named, and nothing is sent', async () => {
+		fake.clearRequests();
+		for (const operation of ['deleteRequest', 'toString']) {
+			const error = await runner.failure(node, { parameters: { resource: 'request', operation } });
+			expect(error.message).toBe(`Unknown operation "${operation}"`);
+			expect(error.description).toMatch(/choose one of its operations/);
+		}
+		expect(fake.requests).toHaveLength(0);
+	});
+
 	it('refuses a wrong organisation number before any request, and asks for nothing without rights', async () => {
 		const error = await runner.failure(node, { parameters: createParameters, input: customers('310547892') });
 		expect(error.message).toMatch(/not a valid organisation number/);

@@ -11,7 +11,7 @@ import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { consentParty } from '../protocol/consentToken';
 import { checkOrganisationNumber } from '../protocol/orgNumber';
 import { checkVendorRequest } from '../vendorApi';
-import type { ActionContext } from '../systemUserActions/context';
+import type { ActionContext } from '../vendorActions';
 
 /** A consent request as an output item: Altinn's fields, whose consent (never a full national ID number), and whether this call made it. */
 export function consentRequestItem(request: ConsentRequest, madeByThisCall?: boolean): IDataObject {

@@ -5,7 +5,7 @@ import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from 
 import { checkConsentId } from '../protocol/consentToken';
 import type { VendorRequest } from '../vendorApi';
 import { checkVendorRequest } from '../vendorApi';
-import type { ActionContext } from '../systemUserActions/context';
+import type { ActionContext } from '../vendorActions';
 import { consentRequestItem } from './create';
 
 export async function getConsentRequest(action: ActionContext): Promise<IDataObject> {

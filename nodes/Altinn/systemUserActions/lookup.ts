@@ -2,7 +2,7 @@
 import type { HttpRequestSpec } from '../../shared/protocol/http';
 import { checkOrganisationNumber } from '../protocol/orgNumber';
 import type { VendorRequest } from '../vendorApi';
-import type { ActionContext } from './context';
+import type { ActionContext } from '../vendorActions';
 
 export type Lookup = { by: 'requestId'; requestId: string } | { by: 'externalRef'; systemId: string; orgNo: string; externalRef?: string };
 

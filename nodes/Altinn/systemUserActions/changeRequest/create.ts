@@ -7,7 +7,7 @@ import { VENDOR_CALLS, readChangeRequestAnswer } from '../../protocol/vendorAnsw
 import { accessPackagesFromUrns, buildCreateChangeRequest, rightsFromResourceIds } from '../../protocol/vendorRequests';
 import type { VendorRequest } from '../../vendorApi';
 import { checkVendorRequest } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 
 export async function createChangeRequest(action: ActionContext): Promise<IDataObject> {
 	const { text } = action;

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { VENDOR_CALLS, readChangeRequestAnswer } from '../../protocol/vendorAnswers';
 import { buildGetChangeRequest, buildGetChangeRequestByExternalRef } from '../../protocol/vendorRequests';
 import { checkVendorRequest } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 import { lookUp } from '../lookup';
 
 export async function getChangeRequest(action: ActionContext): Promise<IDataObject> {

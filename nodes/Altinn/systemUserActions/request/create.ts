@@ -9,7 +9,7 @@ import { VENDOR_CALLS, readSystemUserRequestAnswer } from '../../protocol/vendor
 import { accessPackagesFromUrns, buildCreateAgentSystemUserRequest, buildCreateSystemUserRequest, rightsFromResourceIds } from '../../protocol/vendorRequests';
 import type { RequestType, VendorRequest } from '../../vendorApi';
 import { checkVendorRequest, systemUserRequestItem } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 
 export async function createRequest(action: ActionContext): Promise<IDataObject> {
 	const { text } = action;

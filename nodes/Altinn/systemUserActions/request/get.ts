@@ -5,7 +5,7 @@ import { VENDOR_CALLS, readSystemUserRequestAnswer } from '../../protocol/vendor
 import { buildGetSystemUserRequest, buildGetSystemUserRequestByExternalRef } from '../../protocol/vendorRequests';
 import type { RequestType } from '../../vendorApi';
 import { checkVendorRequest, systemUserRequestItem } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 import { lookUp } from '../lookup';
 
 export async function getRequest(action: ActionContext): Promise<IDataObject> {

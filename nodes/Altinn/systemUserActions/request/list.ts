@@ -5,7 +5,7 @@ import { buildListSystemUserRequestsRequest } from '../../protocol/vendorRequest
 import { VENDOR_CALLS } from '../../protocol/vendorAnswers';
 import type { RequestType } from '../../vendorApi';
 import { checkVendorRequest, listAllSystemUserRequests, systemUserRequestItem } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 
 export async function listRequests(action: ActionContext): Promise<IDataObject[]> {
 	const systemId = action.text('systemId');

@@ -5,7 +5,7 @@ import type { SystemUser } from '../../protocol/vendorRequests';
 import { buildListSystemUsersRequest } from '../../protocol/vendorRequests';
 import { VENDOR_CALLS } from '../../protocol/vendorAnswers';
 import { checkVendorRequest, listAllSystemUsers } from '../../vendorApi';
-import type { ActionContext } from '../context';
+import type { ActionContext } from '../../vendorActions';
 
 export async function listSystemUsers(action: ActionContext): Promise<IDataObject[]> {
 	const systemId = action.text('systemId');
