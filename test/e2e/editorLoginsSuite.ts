@@ -9,6 +9,7 @@
  * the fake providers (which grant reached Maskinporten, which login reached Altinn) and what was saved
  * from n8n's REST API. Screenshots of every step go to test-results/editor-e2e/<version>/.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
+import { CONSENT_PERSON, DATA_PROVIDER_SCOPE } from '../fakes/fakeAltinnConsent';
 import { CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
 import type { Sandboxes } from '../fakes/sandbox';
@@ -240,6 +242,28 @@ export function editorLoginsSuite(version: string): void {
 			const node = await savedAltinnNode(MASKINPORTEN_CREDENTIAL, { customerOrgNumber: CUSTOMER_ORG_NO });
 			expect(node).toMatchObject({ typeVersion: 3, parameters: { actFor: 'customer', customerOrgNumber: CUSTOMER_ORG_NO } });
 			expect(saved(node, 'authentication', 'maskinporten')).toBe('maskinporten');
+		});
+
+		it('Altinn 3 for a consent: Act For, the Consent ID and the scope, the giver left empty; choosing the credential again keeps them; the token carries the consent', async () => {
+			// A consent the sandbox person has given.
+			const consentId = randomUUID();
+			sandboxes.altinn3.addConsent({ id: consentId, from: `urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`, toOrgNo: VENDOR_ORG_NO });
+			await newWorkflowWithAltinnAuthenticate('consent');
+			await chooseCredential(MASKINPORTEN_CREDENTIAL);
+			await chooseOption('actFor', 'A Consent');
+			await typeInto('consentId', consentId);
+			await typeInto('consentScope', DATA_PROVIDER_SCOPE);
+			await chooseCredential(MASKINPORTEN_CREDENTIAL);
+			await shot('consent-filled');
+			expect(await shownOption('actFor')).toBe('A Consent');
+			const before = sandboxes.altinn3.grants.length;
+			await executeStep();
+			await shot('consent-executed');
+			const consentsAskedFor = sandboxes.altinn3.grants.slice(before).map((grant) => (grant.claims.authorization_details as Array<{ type?: string; id?: string }> | undefined)?.[0]);
+			expect(consentsAskedFor).toContainEqual(expect.objectContaining({ type: 'urn:altinn:consent', id: consentId }));
+			expect(await outputFields()).toMatchObject({ actsFor: 'consent', consentId, consentFrom: 'the person with national ID number ending in 04' });
+			const node = await savedAltinnNode(MASKINPORTEN_CREDENTIAL, { consentId });
+			expect(node).toMatchObject({ typeVersion: 3, parameters: { actFor: 'consent', consentId, consentScope: DATA_PROVIDER_SCOPE } });
 		});
 
 		it('Altinn 2 password (retired): choosing its credential switches the login, and Execute step says it is retired or logs in', async () => {
