@@ -22,7 +22,7 @@ import { CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { sandboxCredentials, startSandboxes } from '../fakes/sandbox';
 import type { Sandboxes } from '../fakes/sandbox';
 import type { Workflow } from '../helpers/e2eWorkflows';
-import { examplesFor, waitFor } from '../helpers/e2eWorkflows';
+import { examplesFor, nodeOutput, outcome, waitFor } from '../helpers/e2eWorkflows';
 import { N8nInstance, freePort, installPackage } from '../support/n8n';
 import { isInstalled, runtimePaths } from '../support/runtime';
 
@@ -31,6 +31,7 @@ const OWNER = { email: 'owner@example.com', password: 'Sandbox-Owner-Password-1'
 const MASKINPORTEN_CREDENTIAL = 'sandboxAltinn3001';
 const PASSWORD_CREDENTIAL = 'sandboxAltinn001';
 const SUBMISSION_EXAMPLE = 'exAltinn3Submit1';
+const CONSENT_WAIT_EXAMPLE = 'exAltinn3CnsWait';
 
 type Rest = Awaited<ReturnType<N8nInstance['ownerSession']>>;
 type SavedNode = { type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> };
@@ -71,7 +72,7 @@ export function editorLoginsSuite(version: string): void {
 			n8n = new N8nInstance({ runtime: runtimePaths(version), userFolder, port: await freePort() });
 			await installPackage(userFolder);
 			await n8n.importCredentials(sandboxCredentials(sandboxes));
-			await n8n.importWorkflows([examplesFor(sandboxes).get(SUBMISSION_EXAMPLE) as Workflow]);
+			await n8n.importWorkflows([SUBMISSION_EXAMPLE, CONSENT_WAIT_EXAMPLE].map((id) => examplesFor(sandboxes).get(id) as Workflow));
 			await n8n.start();
 			rest = await n8n.ownerSession();
 			browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
@@ -264,6 +265,27 @@ export function editorLoginsSuite(version: string): void {
 			expect(await outputFields()).toMatchObject({ actsFor: 'consent', consentId, consentFrom: 'the person with national ID number ending in 04' });
 			const node = await savedAltinnNode(MASKINPORTEN_CREDENTIAL, { consentId });
 			expect(node).toMatchObject({ typeVersion: 3, parameters: { actFor: 'consent', consentId, consentScope: DATA_PROVIDER_SCOPE } });
+		});
+
+		it("the consent example run with Execute workflow: it asks, waits; the person accepts in Altinn and is sent back to it; the run goes on to the person's data", async () => {
+			await page.goto(`${n8n.baseUrl}/workflow/${CONSENT_WAIT_EXAMPLE}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Wait for Decision"]').waitFor();
+			const askedBefore = new Set(sandboxes.altinn3.consents.keys());
+			await page.click('[data-test-id="execute-workflow-button"]');
+			const waiting = await n8n.waitForExecution(CONSENT_WAIT_EXAMPLE, ['waiting', 'error', 'success']);
+			await shot('consent-wait-waiting');
+			expect(outcome(waiting)).toEqual({ status: 'waiting', failure: expect.stringMatching(/^Wait for Decision/) });
+			const asked = [...sandboxes.altinn3.consents.values()].filter((consent) => !askedBefore.has(consent.id));
+			expect(asked).toHaveLength(1);
+			// The person opens the link (the example's placeholder would send it), accepts, and Altinn sends the browser back.
+			const decided = await fetch(sandboxes.altinn3.viewUri(asked[0].id), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+			expect(decided.headers.get('location')).toContain(`/webhook-waiting/${waiting.id}`);
+			const back = await fetch(String(decided.headers.get('location')));
+			expect({ status: back.status, page: await back.text() }).toEqual({ status: 200, page: expect.stringContaining('Thank you: Altinn has the decision') });
+			const done = await n8n.waitForExecution(CONSENT_WAIT_EXAMPLE, ['success', 'error'], waiting.id - 1);
+			expect(outcome(done)).toEqual({ status: 'success' });
+			expect(nodeOutput(done, 'Get Income')[0]).toEqual({ consentId: asked[0].id, incomeYears: [{ year: '2025', income: 612000 }] });
+			await shot('consent-wait-done');
 		});
 
 		it('Altinn 2 password (retired): choosing its credential switches the login, and Execute step says it is retired or logs in', async () => {
