@@ -10,8 +10,8 @@
  * and `seen` the events at that time already fired, so none fires twice. When `watching` is missing or
  * different (the first poll after publishing, or the credential now points at another Altinn) the
  * poll notes the moment without firing: Altinn's moment (its answer's Date), since the feed compares
- * Altinn's times and this host's clock may be ahead. Altinn shows an event about five minutes after it happened,
- * and never records that a consent expired (see the README).
+ * Altinn's times and this host's clock may be ahead. Altinn shows an event about five minutes after
+ * it happened, and never records that a consent expired (see the README).
  */
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';

@@ -6,7 +6,6 @@
  * them does the execution go on, with the requests as Altinn has them.
  */
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookDescription,
@@ -36,8 +35,8 @@ export const CONSENT_RETURN_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] a
 }));
 
 /** A request nobody has decided on yet: Altinn's status until the person accepts or rejects. */
-export function isUndecided(item: IDataObject): boolean {
-	return item.status === 'Created';
+function isUndecided(request: { status?: unknown }): boolean {
+	return request.status === 'Created';
 }
 
 const DEFAULT_TIME_LIMIT_MINUTES = 24 * 60;
@@ -80,7 +79,7 @@ async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector
 		if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
 		requests.push(request);
 	}
-	if (requests.some((request) => request.status === 'Created')) {
+	if (requests.some(isUndecided)) {
 		return {
 			decided: false,
 			status: 200,
