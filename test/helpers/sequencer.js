@@ -5,12 +5,12 @@ const { basename } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const MEASURED_SECONDS = {
-	'browser.test.ts': 335,
-	'queueMode.test.ts': 240,
-	'editorLogins.n8n1.test.ts': 180,
-	'editorLogins.n8n2.test.ts': 175,
-	'realN8n.n8n2.test.ts': 140,
-	'realN8n.n8n1.test.ts': 135,
+	'browser.test.ts': 281,
+	'realN8n.n8n2.test.ts': 203,
+	'queueMode.test.ts': 180,
+	'editorLogins.n8n2.test.ts': 176,
+	'editorLogins.n8n1.test.ts': 176,
+	'realN8n.n8n1.test.ts': 158,
 };
 
 class LongestFirst extends Sequencer {
