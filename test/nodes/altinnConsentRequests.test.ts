@@ -2,6 +2,8 @@
  * The Altinn Consent node (Create, Get, Wait for Decision) against the fake Altinn, and the whole
  * round: ask, a person accepts on Altinn's page, then a consent token without the person's number.
  */
+import { randomUUID } from 'node:crypto';
+
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { AltinnConsent } from '../../nodes/Altinn/AltinnConsent.node';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
@@ -248,6 +250,22 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 			expect(down.result.workflowData).toBeUndefined();
 			const up = await visit(harness, [request]);
 			expect(up.result.workflowData?.[0][0].json).toMatchObject({ status: 'Accepted' });
+		});
+
+		it('with Continue On Fail, a request Altinn does not know fails its own item and keeps nobody waiting', async () => {
+			const request = await create();
+			const unknown = { consentRequestId: randomUUID() };
+			const { output, harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: unknown }, { json: request }], continueOnFail: true });
+			// The other request is undecided: the execution waits (its items meanwhile are the input's).
+			expect(harness.runExecutionData.waitTill).toBeDefined();
+			expect(output?.[0].map((item) => item.json)).toEqual([unknown, request]);
+			fake.decideConsent(String(request.consentRequestId), 'Accepted');
+			const back = await visit(harness, [unknown, request]);
+			expect(back.response.body).toMatch(/Thank you/);
+			expect(back.result.workflowData?.[0].map((item) => item.json)).toEqual([
+				{ error: expect.stringMatching(/404/), description: expect.any(String), consentRequestId: unknown.consentRequestId },
+				expect.objectContaining({ consentRequestId: request.consentRequestId, status: 'Accepted' }),
+			]);
 		});
 
 		it('refuses a request ID that is not a GUID before anything is sent', async () => {

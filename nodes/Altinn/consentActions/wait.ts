@@ -6,6 +6,7 @@
  * them does the execution go on, with the requests as Altinn has them.
  */
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookDescription,
@@ -20,7 +21,6 @@ import { SecretCollector } from '../../shared/secrets';
 import type { AltinnMaskinportenCredential } from '../logins/maskinporten';
 import { altinnVendorLogin } from '../logins/vendor';
 import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
-import type { ConsentRequest } from '../protocol/consentRequests';
 import { checkConsentId } from '../protocol/consentToken';
 import { vendorSession } from '../vendorApi';
 import { consentRequestItem } from './create';
@@ -55,38 +55,46 @@ export async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeE
 	return [node.getInputData()];
 }
 
-/** The waiting node's Consent Request ID for each of its input items, as its parameter says. */
+/** The waiting node's Consent Request ID for each of its input items, as its parameter says (not yet checked). */
 function awaitedRequestIds(context: IWebhookFunctions): string[] {
 	const raw = context.getNode().parameters.consentRequestId;
 	const expression = typeof raw === 'string' ? raw.replace(/^=/, '') : '{{ $json.consentRequestId }}';
 	const count = Number(context.evaluateExpression('{{ $input.all().length }}', 0));
 	return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 1 }, (_, itemIndex) =>
-		checkConsentId(String(context.evaluateExpression(expression, itemIndex) ?? '').trim()),
+		String(context.evaluateExpression(expression, itemIndex) ?? '').trim(),
 	);
 }
 
 const TITLE = 'Altinn consent';
 
-type Visit = { decided: true; requests: ConsentRequest[] } | { decided: false; status: number; sentence: string };
+type Visit = { decided: true; items: IDataObject[] } | { decided: false; status: number; sentence: string };
 
 async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector): Promise<Visit> {
 	const credential = (await context.getCredentials(altinnVendorLogin.credentialType)) as unknown as AltinnMaskinportenCredential;
-	const ids = awaitedRequestIds(context);
 	const session = await vendorSession(context, credential, CONSENT_CALLS.get.scope, secrets);
-	const requests: ConsentRequest[] = [];
-	for (const id of ids) {
-		const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, id)), CONSENT_CALLS.get);
-		if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
-		requests.push(request);
+	const items: IDataObject[] = [];
+	for (const awaited of awaitedRequestIds(context)) {
+		try {
+			const id = checkConsentId(awaited);
+			const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, id)), CONSENT_CALLS.get);
+			if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
+			items.push(consentRequestItem(request));
+		} catch (error) {
+			// Altinn unreachable: this visit cannot tell. Anything else is that request's own answer (the first
+			// check failed it too, and Continue On Fail let it on; or it went since): it is settled, as a failed
+			// item, so that the others' decisions are not kept waiting for it.
+			if (!(error instanceof LoginProblem) || error.details.kind === 'unavailable') throw error;
+			items.push({ error: secrets.redactor().redact(error.details.message), description: error.details.hint, consentRequestId: awaited });
+		}
 	}
-	if (requests.some(isUndecided)) {
+	if (items.some(isUndecided)) {
 		return {
 			decided: false,
 			status: 200,
 			sentence: 'Altinn has no decision on this request yet. Open the link you were sent to decide; Altinn brings you back here afterwards.',
 		};
 	}
-	return { decided: true, requests };
+	return { decided: true, items };
 }
 
 /**
@@ -120,6 +128,6 @@ export async function answerConsentReturn(context: IWebhookFunctions): Promise<I
 	if (!visit.decided) return { noWebhookResponse: true };
 	return {
 		noWebhookResponse: true,
-		workflowData: [visit.requests.map((request, itemIndex) => ({ json: consentRequestItem(request), pairedItem: { item: itemIndex } }))],
+		workflowData: [visit.items.map((json, itemIndex) => ({ json, pairedItem: { item: itemIndex } }))],
 	};
 }
