@@ -17,7 +17,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
-import { toNodeError } from '../shared/nodeErrors';
+import { pollScrubbed } from '../shared/nodeErrors';
 import { timeoutMsOf } from '../shared/runItems';
 import { SecretCollector } from '../shared/secrets';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
@@ -102,12 +102,7 @@ export class AltinnConsentTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const secrets = new SecretCollector();
-		try {
-			return await pollConsentEvents(this, secrets);
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0, secrets.redactor());
-		}
+		return await pollScrubbed(this, async (secrets) => await pollConsentEvents(this, secrets));
 	}
 }
 

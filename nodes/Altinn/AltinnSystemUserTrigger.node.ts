@@ -16,7 +16,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
-import { toNodeError } from '../shared/nodeErrors';
+import { pollScrubbed } from '../shared/nodeErrors';
 import { SecretCollector } from '../shared/secrets';
 import { timeoutMsOf } from '../shared/runItems';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
@@ -127,12 +127,7 @@ export class AltinnSystemUserTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const secrets = new SecretCollector();
-		try {
-			return await pollDecisions(this, secrets);
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0, secrets.redactor());
-		}
+		return await pollScrubbed(this, async (secrets) => await pollDecisions(this, secrets));
 	}
 }
 

@@ -4,11 +4,22 @@
  * factor), always scrubbed of every secret; anything else keeps only its message, never the
  * object, which may hold a request dump.
  */
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { LoginProblem } from './protocol/loginProblem';
 import type { SecretRedactor } from './secrets';
+import { SecretCollector } from './secrets';
+
+/** Runs a trigger's poll with a collector for the secrets it touches; what it throws reaches n8n scrubbed of them. */
+export async function pollScrubbed<T>(context: IPollFunctions, poll: (secrets: SecretCollector) => Promise<T>): Promise<T> {
+	const secrets = new SecretCollector();
+	try {
+		return await poll(secrets);
+	} catch (error) {
+		throw toNodeError(context.getNode(), error, 0, secrets.redactor());
+	}
+}
 
 /** Turns anything thrown while handling an item into an n8n error that holds no secret. */
 export function toNodeError(

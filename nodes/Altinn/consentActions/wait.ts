@@ -22,6 +22,7 @@ import type { AltinnMaskinportenCredential } from '../logins/maskinporten';
 import { altinnVendorLogin } from '../logins/vendor';
 import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
 import { checkConsentId } from '../protocol/consentToken';
+import type { VendorSession } from '../vendorApi';
 import { vendorSession } from '../vendorApi';
 import { consentRequestItem } from './create';
 
@@ -69,23 +70,43 @@ const TITLE = 'Altinn consent';
 
 type Visit = { decided: true; items: IDataObject[] } | { decided: false; status: number; sentence: string };
 
+/**
+ * One awaited request as Altinn has it, or as a failed item when Altinn answered for it with a refusal
+ * (the first check failed it too, and Continue On Fail let it on; or it went since): settled, so that the
+ * others' decisions are not kept waiting for it. Altinn unreachable (or a bug) stops the visit instead.
+ */
+async function readAwaited(session: VendorSession, awaited: string, secrets: SecretCollector): Promise<{ item: IDataObject } | { stop: unknown }> {
+	try {
+		const id = checkConsentId(awaited);
+		const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, id)), CONSENT_CALLS.get);
+		if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
+		return { item: consentRequestItem(request) };
+	} catch (error) {
+		if (!(error instanceof LoginProblem) || error.details.kind === 'unavailable') return { stop: error };
+		return { item: { error: secrets.redactor().redact(error.details.message), description: error.details.hint, consentRequestId: awaited } };
+	}
+}
+
+/** A visit that cannot tell: Altinn's trouble gets a page asking to come back; a bug fails the request, with no secret in what n8n logs. */
+function cannotTell(context: IWebhookFunctions, error: unknown, secrets: SecretCollector): Visit {
+	if (!(error instanceof LoginProblem)) {
+		throw new NodeOperationError(context.getNode(), secrets.redactor().redact(error instanceof Error ? error.message : String(error)));
+	}
+	return {
+		decided: false,
+		status: error.details.kind === 'unavailable' ? 502 : 500,
+		sentence: 'This page could not check with Altinn just now. Please reload it in a minute; your decision in Altinn stands either way.',
+	};
+}
+
 async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector): Promise<Visit> {
 	const credential = (await context.getCredentials(altinnVendorLogin.credentialType)) as unknown as AltinnMaskinportenCredential;
 	const session = await vendorSession(context, credential, CONSENT_CALLS.get.scope, secrets);
 	const items: IDataObject[] = [];
 	for (const awaited of awaitedRequestIds(context)) {
-		try {
-			const id = checkConsentId(awaited);
-			const { from, request } = readConsentRequestAnswer(await session.send((token) => buildGetConsentRequest(session.platformUrl, token, id)), CONSENT_CALLS.get);
-			if (from.kind === 'person') secrets.add(from.nationalIdNumber, from.urn);
-			items.push(consentRequestItem(request));
-		} catch (error) {
-			// Altinn unreachable: this visit cannot tell. Anything else is that request's own answer (the first
-			// check failed it too, and Continue On Fail let it on; or it went since): it is settled, as a failed
-			// item, so that the others' decisions are not kept waiting for it.
-			if (!(error instanceof LoginProblem) || error.details.kind === 'unavailable') throw error;
-			items.push({ error: secrets.redactor().redact(error.details.message), description: error.details.hint, consentRequestId: awaited });
-		}
+		const read = await readAwaited(session, awaited, secrets);
+		if ('stop' in read) return cannotTell(context, read.stop, secrets);
+		items.push(read.item);
 	}
 	if (items.some(isUndecided)) {
 		return {
@@ -109,14 +130,8 @@ export async function answerConsentReturn(context: IWebhookFunctions): Promise<I
 	try {
 		visit = await checkAwaited(context, secrets);
 	} catch (error) {
-		const redactor = secrets.redactor();
-		// A bug, not Altinn's answer: the request fails, with no secret in what n8n logs.
-		if (!(error instanceof LoginProblem)) throw new NodeOperationError(context.getNode(), redactor.redact(error instanceof Error ? error.message : String(error)));
-		visit = {
-			decided: false,
-			status: error.details.kind === 'unavailable' ? 502 : 500,
-			sentence: 'This page could not check with Altinn just now. Please reload it in a minute; your decision in Altinn stands either way.',
-		};
+		// The credential or the vendor's token (Maskinporten) failed before any request was read.
+		visit = cannotTell(context, error, secrets);
 	}
 	const sentence = visit.decided ? 'Thank you: Altinn has the decision. You can close this page.' : visit.sentence;
 	if (wantsJson) {
