@@ -21,6 +21,8 @@ useFreshTokenStore();
 const SCOPES = `altinn:consentrequests.write altinn:consentrequests.read ${DATA_PROVIDER_SCOPE}`;
 const consumer = makeKeyClient();
 const unscoped = { ...makeKeyClient(), clientId: 'a1b2c3d4-0000-4000-8000-0000000000c2' };
+// An operator's client, acting for the consumer (On Behalf Of).
+const operator = { ...makeKeyClient(), clientId: 'a1b2c3d4-0000-4000-8000-0000000000c3' };
 let fake: FakeAltinnConsent;
 const nextYear = () => new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
 
@@ -138,7 +140,6 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 
 	describe("On behalf of another organisation (an operator for the bank, with the credential's On Behalf Of)", () => {
 		const OPERATOR_ORG_NO = '310149942';
-		const operator = { ...makeKeyClient(), clientId: 'a1b2c3d4-0000-4000-8000-0000000000c3' };
 		const operatorCredential = (onBehalfOf: string) => ({ altinnMaskinportenApi: altinnMaskinportenCredentialData(operator, fake.baseUrl, SCOPES, { onBehalfOf }) });
 		beforeAll(() => fake.registerVendorClient(operator.clientId, operator.keyId, operator.publicKey, SCOPES, OPERATOR_ORG_NO));
 
@@ -283,6 +284,7 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 				mistypedNationalIdNumber: '21818297805',
 				privateKey: consumer.privateKeyPem,
 				privateKeyBody: consumer.privateKeyPem.split('\n')[1],
+				operatorPrivateKeyBody: operator.privateKeyPem.split('\n')[1],
 			}),
 		).toEqual([]);
 	});
