@@ -18,7 +18,7 @@ import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { ConsentParty, ConsentRight } from './consentToken';
 import { checkConsentId, consentParty, consentPartyLabel, readConsentRights } from './consentToken';
 import type { VendorCall } from './vendorAnswers';
-import { malformed, successJson } from './vendorAnswers';
+import { malformed, nullableText as text, successJson } from './vendorAnswers';
 
 export const SCOPE_CONSENT_REQUESTS_WRITE = 'altinn:consentrequests.write';
 export const SCOPE_CONSENT_REQUESTS_READ = 'altinn:consentrequests.read';
@@ -155,7 +155,6 @@ export function buildGetConsentRequest(platformUrl: string, token: string, conse
 	return { method: 'GET', url: joinUrl(platformUrl, `${CONSENT_REQUESTS_PATH}/${checkConsentId(consentRequestId)}`), headers: headers(token, false) };
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : null);
 const orgOfUrn = (value: unknown): string | null => /^urn:altinn:organization:identifier-no:(\d{9})$/.exec(String(value ?? ''))?.[1] ?? null;
 
 /**

@@ -15,8 +15,9 @@ import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
+import { oauthErrorOf } from '../../shared/protocol/oauth2';
 import type { AuthorizationDetail } from './maskinporten';
-import { readMaskinportenTokenAnswer } from './maskinporten';
+import { jwtClaims, readMaskinportenTokenAnswer } from './maskinporten';
 import { isNationalIdNumber } from './nationalIdNumber';
 import { checkOrganisationNumber } from './orgNumber';
 
@@ -132,17 +133,6 @@ export function readConsentRights(value: unknown, unreadableAs: (what: string) =
 	});
 }
 
-function jwtClaims(token: string): JsonRecord | null {
-	const parts = token.split('.');
-	if (parts.length !== 3) return null;
-	try {
-		const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-		return isJsonRecord(claims) ? claims : null;
-	} catch {
-		return null;
-	}
-}
-
 function orgFromIso6523(value: unknown): string | null {
 	if (typeof value === 'string') return /(\d{9})$/.exec(value)?.[1] ?? null;
 	if (!isJsonRecord(value)) return null;
@@ -184,16 +174,6 @@ export function readConsentFacts(accessToken: string, tokenAnswerBody: string, c
 export const ASK_CONSENT_AGAIN_HINT =
 	'Run Get Consent Request in the Altinn Consent node to see its status. A consent that was rejected, revoked or has expired cannot be used again: ask for a new one with Create Consent Request. One that is still waiting for the decision can be used once it is accepted.';
 
-function oauthError(answer: HttpAnswer): { error?: string; description?: string } {
-	try {
-		const body: unknown = JSON.parse(answer.body);
-		if (!isJsonRecord(body)) return {};
-		return { error: typeof body.error === 'string' ? body.error : undefined, description: typeof body.error_description === 'string' ? body.error_description : undefined };
-	} catch {
-		return {};
-	}
-}
-
 /** Why Altinn's lookup refused a consent, from Maskinporten's description (Altinn's problem codes or words), if it says. */
 function refusalReason(description: string): string {
 	if (/AM-00011|revoked/i.test(description)) return 'it was revoked';
@@ -210,7 +190,7 @@ function refusalReason(description: string): string {
  * with a consent detail are read as one) says which consent and why, in plain words.
  */
 export function readConsentTokenAnswer(answer: HttpAnswer, consentId: string, from: ConsentParty, now: Date, onBehalfOf?: string): { token: OAuth2Token; consent: ConsentFacts } {
-	const { error, description } = oauthError(answer);
+	const { error, description } = oauthErrorOf(answer);
 	if (error === 'invalid_authorization_details' || (error === 'invalid_grant' && /consent|AM-000/i.test(description ?? ''))) {
 		throw new LoginProblem({
 			kind: 'rejected',

@@ -9,6 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { requireLoginValues } from '../../shared/protocol/inputChecks';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
 import { readOAuth2TokenAnswer } from '../../shared/protocol/oauth2';
+import type { JsonRecord } from '../../shared/protocol/json';
+import { isJsonRecord } from '../../shared/protocol/json';
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { checkOrganisationNumber } from './orgNumber';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
@@ -265,6 +267,18 @@ export function buildExchangeRequest(platformUrl: string, maskinportenToken: str
 		).toString('base64');
 	}
 	return { method: 'GET', url: joinUrl(platformUrl, EXCHANGE_PATH), headers };
+}
+
+/** A JWT's claims, read without checking its signature (the API that receives it checks it); null for anything else. */
+export function jwtClaims(token: string): JsonRecord | null {
+	const parts = token.split('.');
+	if (parts.length !== 3) return null;
+	try {
+		const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+		return isJsonRecord(claims) ? claims : null;
+	} catch {
+		return null;
+	}
 }
 
 /** The `exp` of a JWT, read without checking its signature (Altinn checks it; we only need the time). */

@@ -11,8 +11,9 @@ import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord as isRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
+import { oauthErrorOf } from '../../shared/protocol/oauth2';
 import type { AuthorizationDetail } from './maskinporten';
-import { readMaskinportenTokenAnswer } from './maskinporten';
+import { jwtClaims, readMaskinportenTokenAnswer } from './maskinporten';
 import { checkOrganisationNumber } from './orgNumber';
 
 /** The `type` of the `authorization_details` entry that asks Maskinporten for a system-user token. */
@@ -104,17 +105,6 @@ function factsFromClaims(claims: JsonRecord): SystemUserFacts {
 	};
 }
 
-function jwtClaims(token: string): JsonRecord | null {
-	const parts = token.split('.');
-	if (parts.length !== 3) return null;
-	try {
-		const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-		return isRecord(claims) ? claims : null;
-	} catch {
-		return null;
-	}
-}
-
 /**
  * The organisation a Maskinporten token was issued to (its `consumer` claim), or null when the token
  * does not say (an opaque token, or a claim of another shape): a fact to show, never a reason to fail.
@@ -160,19 +150,6 @@ export const ASK_CUSTOMER_HINT =
 /** Maskinporten's codes when the grant's customer has no approved system user for this client's system. */
 const NOT_APPROVED_ERRORS = new Set(['invalid_altinn_customer_configuration']);
 
-function oauthError(answer: HttpAnswer): { error?: string; description?: string } {
-	try {
-		const json: unknown = JSON.parse(answer.body);
-		if (!isRecord(json)) return {};
-		return {
-			error: typeof json.error === 'string' ? json.error : undefined,
-			description: typeof json.error_description === 'string' ? json.error_description : undefined,
-		};
-	} catch {
-		return {};
-	}
-}
-
 /**
  * Maskinporten's answer to a grant with a system-user `authorization_details`: the token and who it
  * acts as. A refusal because the customer has not approved (`invalid_altinn_customer_configuration`,
@@ -183,7 +160,7 @@ export function readSystemUserTokenAnswer(
 	customerOrgNo: string,
 	now: Date,
 ): { token: OAuth2Token; systemUser: SystemUserFacts } {
-	const { error, description } = oauthError(answer);
+	const { error, description } = oauthErrorOf(answer);
 	const providerMessage = [error, description].filter(Boolean).join(': ') || undefined;
 	if (error !== undefined && (NOT_APPROVED_ERRORS.has(error) || /\bMP-303\b/.test(description ?? ''))) {
 		throw new LoginProblem({

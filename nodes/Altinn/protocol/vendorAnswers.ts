@@ -192,7 +192,8 @@ function peopleMasked(words: string | undefined): string | undefined {
 	return words === undefined ? undefined : maskNationalIdNumbers(words);
 }
 
-function nullableText(value: unknown): string | null {
+/** A non-blank string as given, else null. */
+export function nullableText(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() ? value : null;
 }
 

@@ -33,6 +33,16 @@ function parseJsonObject(body: string): JsonRecord | undefined {
 	}
 }
 
+/** An OAuth2 error answer's `error` and `error_description` (RFC 6749 §5.2), as given; empty when the body is not one. */
+export function oauthErrorOf(answer: HttpAnswer): { error?: string; description?: string } {
+	const json = parseJsonObject(answer.body);
+	if (!json) return {};
+	return {
+		error: typeof json.error === 'string' ? json.error : undefined,
+		description: typeof json.error_description === 'string' ? json.error_description : undefined,
+	};
+}
+
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
