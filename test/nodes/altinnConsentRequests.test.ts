@@ -78,6 +78,27 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 		expect(again).toMatchObject({ consentRequestId: first.consentRequestId, newRequest: false, status: 'Created' });
 	});
 
+	it('the same request sent again after the person rejected it fails with what to change: nobody was asked again; an accepted one is passed on as it is', async () => {
+		// Contents of its own, so that no other test's request (whose Valid To is a moment later) gets the same ID.
+		const own = { ...CREATE, redirectUrl: 'https://bank.example/consent-done?case=asked-again' };
+		const validTo = nextYear();
+		const first = await create({ parameters: { ...own, validTo } });
+		fake.decideConsent(String(first.consentRequestId), 'Rejected');
+		const again = await runner.failure(consentNode, { parameters: { ...own, validTo } });
+		expect(again.message).toBe(`Altinn already has this consent request (${String(first.consentRequestId)}), rejected: nobody was asked again`);
+		expect(again.description).toMatch(/change something in it \(e\.g\. Valid To\), or give a new Consent Request ID/);
+		// Continue On Fail: the failed item says which request it was.
+		const [failed] = await runner.items(consentNode, { parameters: { ...own, validTo }, continueOnFail: true });
+		expect(failed.json).toMatchObject({ consentRequestId: first.consentRequestId, error: again.message });
+		// A new Valid To is a new request: the person is asked again.
+		const anew = await create({ parameters: { ...own, validTo: new Date(Date.parse(validTo) + 1000).toISOString() } });
+		expect(anew).toMatchObject({ newRequest: true, status: 'Created' });
+		expect(anew.consentRequestId).not.toBe(first.consentRequestId);
+		fake.decideConsent(String(anew.consentRequestId), 'Accepted');
+		const accepted = await create({ parameters: { ...own, validTo: new Date(Date.parse(validTo) + 1000).toISOString() } });
+		expect(accepted).toMatchObject({ consentRequestId: anew.consentRequestId, newRequest: false, status: 'Accepted' });
+	});
+
 	it('the person accepts on the page, is sent to the redirect URL as it is, and Get says Accepted', async () => {
 		const request = await create();
 		const page = await fetch(String(request.viewUri));

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ConsentRequest, CreateConsentRequest } from '../protocol/consentRequests';
-import { CONSENT_CALLS, buildCreateConsentRequest, metadataFromText, readConsentRequestAnswer } from '../protocol/consentRequests';
+import { CONSENT_CALLS, buildCreateConsentRequest, checkRepeatedRequestOpen, metadataFromText, readConsentRequestAnswer } from '../protocol/consentRequests';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { consentParty } from '../protocol/consentToken';
 import { checkOrganisationNumber } from '../protocol/orgNumber';
@@ -49,5 +49,7 @@ export async function createConsentRequest(action: ActionContext): Promise<IData
 	const answer = await vendor.send((token) => buildCreateConsentRequest(action.platformUrl, token, request(toOrgNumber), new Date()));
 	const { request: created } = readConsentRequestAnswer(answer, CONSENT_CALLS.create, from);
 	action.identify({ consentRequestId: created.consentRequestId });
-	return consentRequestItem(created, answer.statusCode === 201);
+	const madeByThisCall = answer.statusCode === 201;
+	if (!madeByThisCall) checkRepeatedRequestOpen(created);
+	return consentRequestItem(created, madeByThisCall);
 }

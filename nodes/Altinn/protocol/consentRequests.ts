@@ -194,6 +194,21 @@ export function readConsentRequestAnswer(answer: HttpAnswer, call: VendorCall, e
 	};
 }
 
+/** A request's statuses after which nobody can accept it any more. */
+const CLOSED_STATUSES: ReadonlySet<string> = new Set(['Rejected', 'Revoked', 'Deleted', 'Expired']);
+
+/**
+ * A Create that Altinn answered with a request it already had (the same ID: the same contents, or an
+ * ID given again) that is closed: nobody was asked, and the item must not pass for a new request.
+ */
+export function checkRepeatedRequestOpen(request: ConsentRequest): void {
+	if (!CLOSED_STATUSES.has(request.status)) return;
+	throw badInput(
+		`Altinn already has this consent request (${request.consentRequestId}), ${request.status.toLowerCase()}: nobody was asked again`,
+		'A request with the same contents gets the one Altinn has. To ask again, change something in it (e.g. Valid To), or give a new Consent Request ID under Options.',
+	);
+}
+
 /** One entry of the feed: a request and what happened to it, when. */
 export interface ConsentEvent {
 	consentRequestId: string;
