@@ -283,15 +283,8 @@ export function jwtClaims(token: string): JsonRecord | null {
 
 /** The `exp` of a JWT, read without checking its signature (Altinn checks it; we only need the time). */
 export function jwtExpiry(jwt: string): Date | null {
-	const payload = jwt.split('.')[1];
-	if (!payload) return null;
-	try {
-		const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-		const exp = typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
-		return typeof exp === 'number' && Number.isFinite(exp) ? new Date(exp * 1000) : null;
-	} catch {
-		return null;
-	}
+	const exp = jwtClaims(jwt)?.exp;
+	return typeof exp === 'number' && Number.isFinite(exp) ? new Date(exp * 1000) : null;
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
