@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -9,10 +8,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection, tokenItemNotice } from '../shared/descriptions';
-import { tokenOf } from '../shared/loginModule';
-import { credentialFor, loginForItem } from '../shared/loginRunner';
+import type { LoginModule } from '../shared/loginModule';
+import { credentialFor } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
-import { runForEachItem } from '../shared/runItems';
+import type { RoutedItem } from '../shared/runItems';
+import { runForEachItemRouted } from '../shared/runItems';
+import { loginOutput, tokenOutputProperties } from '../shared/tokenUse';
 import { customerOrgNumberProperty } from './descriptions';
 import { altinnConsentLogin } from './logins/consent';
 import { altinnMaskinportenLogin } from './logins/maskinporten';
@@ -80,6 +81,10 @@ const CONSENT_ITEM_NOTICE = tokenItemNotice(
 	'Authorization',
 	"A Maskinporten token carrying the consent, for the data provider's API. The item also carries <code>actsFor</code>, <code>consentId</code>, <code>consentFrom</code> (an organisation's number, or only the last two digits of a person's national ID number), <code>consented</code>, <code>validTo</code> and <code>consentRights</code>. Tokens are reused per consent.",
 );
+
+/** What an Altinn 3 token gives away to whoever reads it (a JWT is readable by anyone: it is signed, not encrypted). */
+const TOKEN_HOLDS =
+	"Anyone who sees an Altinn token can act with it until it expires, and read it: a consent token carries the full national ID number of the person who gave the consent. Choose Response for consents, so that neither is saved with the execution.";
 
 const ORGANISATION_ITEM_NOTICE = tokenItemNotice('Authorization', 'The item also carries <code>actsFor</code>.');
 
@@ -209,29 +214,30 @@ export class AltinnAuthenticate implements INodeType {
 			{ ...ORGANISATION_ITEM_NOTICE, name: 'bearerNotice', displayOptions: { show: { '@version': [1, 2], authentication: ['maskinporten'] } } },
 			{ ...ORGANISATION_ITEM_NOTICE, name: 'bearerNotice', displayOptions: { show: { '@version': [3], authentication: ['maskinporten'], actFor: ['organisation'] } } },
 			{ ...tokenItemNotice('Cookie, ApiKey, Accept', PASSWORD_NOTICE), displayOptions: { show: { authentication: ['password'] } } },
+			...tokenOutputProperties({ '@version': [3], authentication: ['maskinporten'] }, TOKEN_HOLDS),
 			optionsCollection(tokenReuseOptions()),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex, secrets, identify): Promise<IDataObject> => {
+		return await runForEachItemRouted(this, 1, async (itemIndex, secrets, identify): Promise<RoutedItem[]> => {
 			const login = altinnLoginOf(
 				this.getNode().typeVersion,
 				this.getNodeParameter('authentication', itemIndex) as string,
 				this.getNodeParameter('actFor', itemIndex, 'organisation') as string,
 			);
+			const items = async <C, S extends Record<string, unknown>>(module: LoginModule<C, S>, settings: S) =>
+				(await loginOutput(this, itemIndex, module, await credentialFor(this, module, itemIndex), settings, secrets)).map((item) => ({ ...item, output: 0 }));
 			if (login === 'systemUser') {
-				const credential = await credentialFor(this, altinnSystemUserLogin, itemIndex);
 				const settings = {
 					orgNumber: String(this.getNodeParameter('customerOrgNumber', itemIndex, '')).trim(),
 					externalRef: String(this.getNodeParameter('externalRef', itemIndex, '')).trim(),
 				};
 				// A customer who has not approved fails with its number, for a workflow to ask that customer.
 				identify({ actsFor: 'customer', orgNumber: settings.orgNumber, ...(settings.externalRef ? { externalRef: settings.externalRef } : {}) });
-				return tokenOf(altinnSystemUserLogin, await loginForItem(this, itemIndex, altinnSystemUserLogin, credential, settings, secrets), 'node');
+				return await items(altinnSystemUserLogin, settings);
 			}
 			if (login === 'consent') {
-				const credential = await credentialFor(this, altinnConsentLogin, itemIndex);
 				const settings = {
 					consentId: String(this.getNodeParameter('consentId', itemIndex, '')).trim(),
 					from: String(this.getNodeParameter('consentFrom', itemIndex, '')).trim(),
@@ -239,14 +245,10 @@ export class AltinnAuthenticate implements INodeType {
 				};
 				// A consent that does not hold fails with its id, for a workflow to ask again.
 				identify({ actsFor: 'consent', consentId: settings.consentId });
-				return tokenOf(altinnConsentLogin, await loginForItem(this, itemIndex, altinnConsentLogin, credential, settings, secrets), 'node');
+				return await items(altinnConsentLogin, settings);
 			}
-			if (login === 'maskinporten') {
-				const credential = await credentialFor(this, altinnMaskinportenLogin, itemIndex);
-				return tokenOf(altinnMaskinportenLogin, await loginForItem(this, itemIndex, altinnMaskinportenLogin, credential, {}, secrets), 'node');
-			}
-			const credential = await credentialFor(this, altinnPasswordLogin, itemIndex);
-			return tokenOf(altinnPasswordLogin, await loginForItem(this, itemIndex, altinnPasswordLogin, credential, {}, secrets), 'node');
+			if (login === 'maskinporten') return await items(altinnMaskinportenLogin, {});
+			return await items(altinnPasswordLogin, {});
 		});
 	}
 }

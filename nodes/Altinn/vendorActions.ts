@@ -12,6 +12,7 @@ import { LoginProblem } from '../shared/protocol/loginProblem';
 import type { IdentifyItem } from '../shared/runItems';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import type { SecretCollector } from '../shared/secrets';
+import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { altinnVendorLogin } from './logins/vendor';
 import type { VendorSession } from './vendorApi';
@@ -22,6 +23,8 @@ export interface ActionContext {
 	itemIndex: number;
 	/** A parameter's value as trimmed text ('' when empty). */
 	text(name: string): string;
+	/** The Altinn 3 Maskinporten credential the item uses. */
+	credential: AltinnMaskinportenCredential;
 	platformUrl: string;
 	/** The vendor's Maskinporten session for a call's scope (a token per scope, reused). */
 	session(scope: string): Promise<VendorSession>;
@@ -47,6 +50,7 @@ export async function routeOperations<O extends string>(
 			node,
 			itemIndex,
 			text: (name) => String(node.getNodeParameter(name, itemIndex, '') ?? '').trim(),
+			credential,
 			platformUrl: altinn3Endpoints(credential).platformUrl,
 			session: async (scope) => await vendorSession(node, credential, scope, secrets, { run: node, timeoutMs }),
 			secrets,

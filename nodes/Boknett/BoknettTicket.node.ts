@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -9,10 +8,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { bokbasenClientCredentialsLogin } from '../Bokbasen/logins/clientCredentials';
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
-import { tokenOf } from '../shared/loginModule';
-import { credentialFor, forgetToken, loginContext, loginForItem } from '../shared/loginRunner';
+import type { LoginModule } from '../shared/loginModule';
+import { credentialFor, forgetToken, loginContext } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
-import { runForEachItem, timeoutOption } from '../shared/runItems';
+import type { RoutedItem } from '../shared/runItems';
+import { runForEachItemRouted, timeoutOption } from '../shared/runItems';
+import { loginOutput, tokenOutputProperties } from '../shared/tokenUse';
 import { boknettBaseUrl, boknettTicketLogin } from './logins/ticket';
 import { TICKET_LIFETIME_MS, buildDeleteTicketRequest, readDeleteTicketAnswer } from './protocol/tickets';
 
@@ -23,6 +24,9 @@ const SUBTITLES: Record<BoknettOperation, string> = {
 	delete: 'Log out (delete ticket)',
 	oauth2Token: 'Get OAuth2 token',
 };
+
+/** What a Boknett ticket or Bokbasen token gives away to whoever sees it. */
+const TOKEN_HOLDS = 'A Boknett ticket acts as the account for up to 2 hours (unless deleted), a Bokbasen token until it expires.';
 
 export class BoknettTicket implements INodeType {
 	description: INodeTypeDescription = {
@@ -84,6 +88,7 @@ export class BoknettTicket implements INodeType {
 				description: 'The ticket (TGT) to end. By default the token of the incoming token item.',
 				displayOptions: { show: { operation: ['delete'] } },
 			},
+			...tokenOutputProperties({ operation: ['create', 'oauth2Token'] }, TOKEN_HOLDS),
 			optionsCollection([
 				{
 					displayName: 'Ticket Lifetime (Minutes)',
@@ -101,12 +106,13 @@ export class BoknettTicket implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+		return await runForEachItemRouted(this, 1, async (itemIndex, secrets): Promise<RoutedItem[]> => {
 			const operation = this.getNodeParameter('operation', itemIndex) as BoknettOperation;
+			const output = async <C, S extends Record<string, unknown>>(module: LoginModule<C, S>, credential: C, settings: S) =>
+				(await loginOutput(this, itemIndex, module, credential, settings, secrets)).map((item) => ({ ...item, output: 0 }));
 
 			if (operation === 'oauth2Token') {
-				const client = await credentialFor(this, bokbasenClientCredentialsLogin, itemIndex);
-				return tokenOf(bokbasenClientCredentialsLogin, await loginForItem(this, itemIndex, bokbasenClientCredentialsLogin, client, {}, secrets), 'node');
+				return await output(bokbasenClientCredentialsLogin, await credentialFor(this, bokbasenClientCredentialsLogin, itemIndex), {});
 			}
 
 			const credential = await credentialFor(this, boknettTicketLogin, itemIndex);
@@ -118,12 +124,12 @@ export class BoknettTicket implements INodeType {
 				const result = readDeleteTicketAnswer(await send(buildDeleteTicketRequest(boknettBaseUrl(credential), ticket)));
 				// A ticket that was logged out must never be handed out again.
 				await forgetToken(this, boknettTicketLogin, credential, ticket);
-				return result;
+				return [{ json: result, output: 0 }];
 			}
 
 			const lifetimeMinutes = this.getNodeParameter('options.ticketLifetimeMinutes', itemIndex, 120) as number;
 			const lifetimeMs = Math.min(TICKET_LIFETIME_MS, Math.max(1, lifetimeMinutes) * 60_000);
-			return tokenOf(boknettTicketLogin, await loginForItem(this, itemIndex, boknettTicketLogin, credential, { lifetimeMs }, secrets), 'node');
+			return await output(boknettTicketLogin, credential, { lifetimeMs });
 		});
 	}
 }

@@ -13,12 +13,16 @@ import { NOT_AN_AI_AGENT_TOOL, optionsCollection, tokenItemNotice } from '../sha
 import { fieldOfStartingStep } from '../shared/codePage';
 import { CODE_WAIT_WEBHOOKS, completeLoginAtWebhook, waitForCode } from '../shared/codeWait';
 import { isPendingLogin, tokenOf } from '../shared/loginModule';
-import { credentialFor, loginForItem } from '../shared/loginRunner';
+import { credentialFor, forgetToken, loginContext, loginForItem, storedToken } from '../shared/loginRunner';
 import { tokenReuseOptions } from '../shared/reuseOptions';
 import type { RoutedItem } from '../shared/runItems';
-import { runForEachItemRouted } from '../shared/runItems';
+import { runForEachItem, runForEachItemRouted, timeoutOption } from '../shared/runItems';
+import { checkOutputParameters, loginOutput, tokenOutputProperties } from '../shared/tokenUse';
 import { onlyofficeCodePageText, onlyofficePasswordLogin } from './logins/password';
-import { ONLYOFFICE_CODE_RULE } from './protocol/authentication';
+import { ONLYOFFICE_CODE_RULE, buildLogoutRequest, readLogoutAnswer } from './protocol/authentication';
+
+/** What an ONLYOFFICE token gives away to whoever sees it. */
+const TOKEN_HOLDS = 'An ONLYOFFICE token acts as the account for as long as the portal lets it live (a year by default) unless it is logged out.';
 
 /** Whether the node has the Code Needed output: version 2, Log In, waiting for the code, and the option on. */
 const SPLIT_OUTPUTS =
@@ -58,6 +62,12 @@ export class OnlyofficeAuth implements INodeType {
 						value: 'logIn',
 						description: 'Log in and output a token item; completes authenticator-app two-factor logins by itself',
 						action: 'Log in',
+					},
+					{
+						name: 'Log Out',
+						value: 'logOut',
+						description: 'End a token at the portal, so that nobody can use it any more (ONLYOFFICE tokens live for months)',
+						action: 'Log out',
 					},
 					{
 						name: 'Wait for SMS Code',
@@ -124,12 +134,25 @@ export class OnlyofficeAuth implements INodeType {
 				description: 'How long to wait for the code. ONLYOFFICE SMS codes are valid for 10 minutes.',
 				displayOptions: { show: { operation: ['waitForSmsCode'] } },
 			},
+			...tokenOutputProperties({ operation: ['logIn'] }, TOKEN_HOLDS),
+			{
+				displayName: 'Token',
+				name: 'token',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				placeholder: 'Empty: the token of this credential\'s earlier logins',
+				description:
+					"The token to end, e.g. the token of a Log In item. Empty: the token this credential got at earlier logins, which n8n keeps between runs (also when the login node's Output is Response).",
+				displayOptions: { show: { operation: ['logOut'] } },
+			},
 			optionsCollection(tokenReuseOptions(), { show: { operation: ['logIn'] } }),
+			optionsCollection([], { show: { operation: ['logOut'] } }),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0, 'logIn') as 'logIn' | 'waitForSmsCode';
+		const operation = this.getNodeParameter('operation', 0, 'logIn') as 'logIn' | 'logOut' | 'waitForSmsCode';
 		if (operation === 'waitForSmsCode') {
 			// A reused token needs no code: it goes straight on instead of waiting for an SMS never sent.
 			const input = this.getInputData();
@@ -138,9 +161,25 @@ export class OnlyofficeAuth implements INodeType {
 			}
 			return await waitForCode(this, this.getNodeParameter('timeLimitMinutes', 0, 10) as number);
 		}
+		if (operation === 'logOut') {
+			return await runForEachItem(this, async (itemIndex, secrets): Promise<IDataObject> => {
+				const credential = await credentialFor(this, onlyofficePasswordLogin, itemIndex);
+				secrets.add(...onlyofficePasswordLogin.secrets(credential));
+				const given = String(this.getNodeParameter('token', itemIndex, '') ?? '').trim();
+				const token = given || storedToken(this, onlyofficePasswordLogin, credential, {})?.token;
+				if (!token) return { loggedOut: false, message: 'This credential has no token from earlier logins: nothing was sent' };
+				secrets.add(token);
+				const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
+				const result = readLogoutAnswer(await send(buildLogoutRequest(credential.portalUrl, token)));
+				// A token that was logged out must never be handed out again.
+				await forgetToken(this, onlyofficePasswordLogin, credential, token);
+				return result;
+			});
+		}
 		const split = this.getNodeParameter('smsCodeHandling', 0, 'fail') === 'wait' && this.getNodeParameter('codeNeededOutput', 0, false) === true;
-		return await runForEachItemRouted(this, split ? 2 : 1, async (itemIndex, secrets): Promise<RoutedItem> => {
+		return await runForEachItemRouted(this, split ? 2 : 1, async (itemIndex, secrets): Promise<RoutedItem[]> => {
 			const credential = await credentialFor(this, onlyofficePasswordLogin, itemIndex);
+			checkOutputParameters(this, itemIndex);
 			const outcome = await loginForItem(this, itemIndex, onlyofficePasswordLogin, credential, {}, secrets);
 			if (isPendingLogin(outcome) && this.getNodeParameter('smsCodeHandling', itemIndex, 'fail') === 'wait') {
 				// The token comes when the code does (see webhook()).
@@ -149,9 +188,10 @@ export class OnlyofficeAuth implements INodeType {
 					codeFormUrl: this.evaluateExpression('{{ $execution.resumeFormUrl }}', itemIndex) as string,
 					codeWebhookUrl: this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string,
 				};
-				return { json, output: 1 };
+				return [{ json, output: 1 }];
 			}
-			return { json: tokenOf(onlyofficePasswordLogin, outcome, 'node'), output: 0 };
+			const token = tokenOf(onlyofficePasswordLogin, outcome, 'node');
+			return (await loginOutput(this, itemIndex, onlyofficePasswordLogin, credential, {}, secrets, token)).map((item) => ({ ...item, output: 0 }));
 		});
 	}
 

@@ -9,8 +9,9 @@
  */
 import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 
-import type { LoginIdentity } from './sharedTokens';
+import type { KeyCache, LoginIdentity } from './sharedTokens';
 import { SHARED_TOKENS_FIELD, openSharedToken, sealSharedToken, withoutSharedToken } from './sharedTokens';
+import { tokenStore } from './tokenStore';
 
 /** The field that carries a hand-over into `preAuthentication`; never kept (it is returned empty). */
 export const HAND_OVER_FIELD = 'handOverSharedTokens';
@@ -59,6 +60,8 @@ export function sharedTokensFor(
 ): SharedTokens | undefined {
 	if (!canSaveCredentials(context) || !context.getNode().credentials?.[credentialType]?.id) return undefined;
 	let field: unknown = credential[SHARED_TOKENS_FIELD];
+	const store = tokenStore();
+	const keys: KeyCache = (material, salt, derive) => store.derivedKey(material, salt, derive);
 	const save = async (next: string) => {
 		field = next;
 		const handOver = JSON.stringify({ sharedTokens: next, session: credential[sessionField] ?? '' });
@@ -73,10 +76,10 @@ export function sharedTokensFor(
 		}
 	};
 	return {
-		read: (now) => openSharedToken(field, identity, now),
-		write: async (item, until, now) => await save(sealSharedToken(field, identity, item, until, now)),
+		read: (now) => openSharedToken(field, identity, now, keys),
+		write: async (item, until, now) => await save(sealSharedToken(field, identity, item, until, now, keys)),
 		forget: async (token) => {
-			const next = withoutSharedToken(field, identity, token);
+			const next = withoutSharedToken(field, identity, token, keys);
 			if (next !== undefined) await save(next);
 		},
 	};

@@ -4,7 +4,7 @@
  * (the HTTP Request node's session) and a credential's Test button. Every one calls the module's
  * single `login`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
 
 import type {
 	IAuthenticateGeneric,
@@ -19,7 +19,7 @@ import { OperationalError, UserError } from 'n8n-workflow';
 import type { LoginContext, LoginModule, LoginOutcome, SessionField } from './loginModule';
 import { SESSION_FIELDS, codeNeededProblemOf, isPendingLogin, tokenOf } from './loginModule';
 import { canonicalEntries } from './protocol/json';
-import { LoginProblem } from './protocol/loginProblem';
+import { LoginProblem, providerWordsShown } from './protocol/loginProblem';
 import { reusePolicy } from './reuseOptions';
 import { timeoutOption } from './runItems';
 import { SecretCollector } from './secrets';
@@ -128,7 +128,7 @@ async function loginThroughStore<C, S extends Record<string, unknown>>(
 
 /**
  * Logs in for one item of a node run, or hands out a still-valid token of the same login when the
- * node's Reuse Token option allows (the item then says `reused: true`). Once a login is refused,
+ * node's Reuse Token option allows (the item then says `reused: true`; `fresh` never hands one out). Once a login is refused,
  * the other items of the same run with the same login get that refusal without the password
  * being sent again.
  */
@@ -139,9 +139,12 @@ export async function loginForItem<C, S extends Record<string, unknown>>(
 	credential: C,
 	settings: S,
 	secrets: SecretCollector,
+	options: { fresh?: boolean } = {},
 ): Promise<LoginOutcome> {
+	const policy = reusePolicy(node, itemIndex, module.reuseMarginMs);
 	return await loginThroughStore(node, module, credential, settings, secrets, {
-		policy: reusePolicy(node, itemIndex, module.reuseMarginMs),
+		// Fresh: the token at hand was refused, so none is handed out; the new one replaces it.
+		policy: policy && options.fresh ? { ...policy, readCache: false } : policy,
 		run: node,
 		timeoutMs: timeoutOption(node, itemIndex),
 	});
@@ -192,10 +195,21 @@ export async function completeLoginWithCode<C, S extends Record<string, unknown>
 
 /**
  * The hidden field that holds the tokens nodes share with every n8n process (sealed under a key
- * only the credential's values give; credentialTokens.ts). Not expirable: a 401 empties the session only.
+ * only the credential's values give; credentialTokens.ts). Not expirable: a 401 empties the session
+ * only. Masked like the session field.
  */
 export function sharedTokensProperty(): INodeProperties {
-	return { displayName: 'Shared Tokens', name: SHARED_TOKENS_FIELD, type: 'hidden', default: '' };
+	return { displayName: 'Shared Tokens', name: SHARED_TOKENS_FIELD, type: 'hidden', typeOptions: { password: true }, default: '' };
+}
+
+/**
+ * The token this login has from earlier runs, in this process's memory or sealed in the credential by
+ * another process, without logging in: what a Log Out with no token given ends. Undefined when none.
+ */
+export function storedToken<C, S extends Record<string, unknown>>(http: HttpCapableContext, module: LoginModule<C, S>, credential: C, settings: S): TokenItem | undefined {
+	const store = tokenStore();
+	const item = store.peek(storeKey(module, credential, settings)) ?? sharedTokensOf(http, module, credential, settings)?.read(store.clock.now());
+	return item && isTokenItem(item) ? (item as unknown as TokenItem) : undefined;
 }
 
 /** After a logout: no process hands out that token again, from its memory or from the credential. */
@@ -204,9 +218,14 @@ export async function forgetToken<C, S extends Record<string, unknown>>(http: Ht
 	await sharedTokensOf(http, module, credential, {} as S)?.forget(token);
 }
 
-/** The hidden, expirable field n8n fills from `preAuthentication` and empties when a request gets 401. */
+/**
+ * The hidden, expirable field n8n fills from `preAuthentication` and empties when a request gets 401.
+ * Masked, so n8n blanks it before a credential reaches a browser (a person who may open the
+ * credential sees no token, and no mark made from its values), and a save from the editor keeps the
+ * stored value instead of writing back the one the dialog loaded.
+ */
 export function sessionProperty(name: SessionField, displayName: string): INodeProperties {
-	return { displayName, name, type: 'hidden', typeOptions: { expirable: true }, default: '' };
+	return { displayName, name, type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' };
 }
 
 /** A credential's `authenticate` when its session is an OAuth2-style access token (`sessionToken`). */
@@ -223,7 +242,7 @@ export const BEARER_SESSION_TOKEN: IAuthenticateGeneric = {
 function credentialFailureSentence(error: unknown, secrets: SecretCollector): string {
 	if (!(error instanceof LoginProblem)) return secrets.redactor().redact(error instanceof Error ? error.message : String(error));
 	const { message, hint, providerMessage } = error.details;
-	const words = providerMessage?.replace(/[.\s]+$/, '');
+	const words = providerMessage === undefined ? undefined : providerWordsShown(providerMessage, (text) => secrets.redactor().redact(text)).replace(/[.\s]+$/, '');
 	// Not when the provider's words are only the status already in the message ("Bad Request").
 	const said = words && !message.includes(words) ? ` The service said: "${words}".` : '';
 	const check = hint.replace(/\s*(The node does not retry|Nothing is retried)[^.]*\./g, '').trim();
@@ -243,22 +262,38 @@ function credentialError(error: unknown, sentence: string): Error {
 
 /**
  * What a credential keeps in its session field once its login stopped for a code it cannot wait for:
- * when the code was sent, and a digest of the values that asked for it. n8n keeps it in the encrypted
- * credential, so no process logs in with those values again; changed values give another digest.
+ * when the code was sent, a salt, and a slow digest of the values that asked for it. n8n keeps it in
+ * the encrypted credential (and blanks it for the browser), so no process logs in with those values
+ * again; changed values give another digest.
  */
 const CODE_NEEDED_MARK = 'codeNeeded:';
 
-/** A digest of every value but the session: it tells that a value changed, and keeps no value readable. */
-function credentialValuesDigest(credentials: ICredentialDataDecryptedObject): string {
-	return createHash('sha256').update(JSON.stringify(canonicalEntries(loginValues(credentials)))).digest('hex').slice(0, 32);
+/** scrypt's cost for the mark: a guess of the password tested against a mark costs what the check here costs (about 0.1 s). */
+const MARK_SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+/** A digest of every value but the session under `salt`: it tells that a value changed, and keeps no value readable or cheaply guessed. */
+function credentialValuesDigest(credentials: ICredentialDataDecryptedObject, salt: Buffer): string {
+	return scryptSync(JSON.stringify(canonicalEntries(loginValues(credentials))), salt, 24, MARK_SCRYPT).toString('base64url');
+}
+
+/** The mark for a code sent at `sentAt` for these values. */
+function codeNeededMark(credentials: ICredentialDataDecryptedObject, sentAt: Date): string {
+	const salt = randomBytes(16);
+	return `${CODE_NEEDED_MARK}${sentAt.toISOString()}|${salt.toString('base64url')}|${credentialValuesDigest(credentials, salt)}`;
+}
+
+/** Whether a mark's digest is of these values; a mark of version 0.4 (an unsalted SHA-256) is still read, so no second code goes out after an update. */
+function markIsFor(credentials: ICredentialDataDecryptedObject, salt: string | undefined, digest: string | undefined): boolean {
+	if (salt !== undefined && digest !== undefined) return credentialValuesDigest(credentials, Buffer.from(salt, 'base64url')) === digest;
+	return salt !== undefined && salt === createHash('sha256').update(JSON.stringify(canonicalEntries(loginValues(credentials)))).digest('hex').slice(0, 32);
 }
 
 /** When a code was sent for exactly these values, read from the mark in the session field; undefined otherwise. */
 function codeSentFor(credentials: ICredentialDataDecryptedObject, field: SessionField): Date | undefined {
 	const session = credentials[field];
 	if (typeof session !== 'string' || !session.startsWith(CODE_NEEDED_MARK)) return undefined;
-	const [sentAt, digest] = session.slice(CODE_NEEDED_MARK.length).split('|');
-	if (digest !== credentialValuesDigest(credentials)) return undefined;
+	const [sentAt, salt, digest] = session.slice(CODE_NEEDED_MARK.length).split('|');
+	if (!markIsFor(credentials, salt, digest)) return undefined;
 	const when = new Date(sentAt);
 	return Number.isNaN(when.getTime()) ? undefined : when;
 }
@@ -310,7 +345,7 @@ export async function loginForCredential<C, S extends Record<string, unknown>>(
 			store.noteCredentialFailure(key, codeNeededError(module, sentAt, secrets), Infinity);
 			// Not an error yet: returned, n8n keeps the mark in the credential; `sessionAuthentication`
 			// then refuses to send it, and n8n's second call answers with the error above.
-			return { [session.field]: `${CODE_NEEDED_MARK}${sentAt.toISOString()}|${credentialValuesDigest(credentials)}` };
+			return { [session.field]: codeNeededMark(credentials, sentAt) };
 		}
 		return { [session.field]: session.value(tokenOf(module, outcome, 'credential')) };
 	} catch (error) {

@@ -7,7 +7,7 @@
 import type { INode, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { LoginProblem } from './protocol/loginProblem';
+import { LoginProblem, providerWordsShown } from './protocol/loginProblem';
 import type { SecretRedactor } from './secrets';
 import { SecretCollector } from './secrets';
 
@@ -32,7 +32,7 @@ export function toNodeError(
 		const { kind, hint, httpCode, providerMessage } = error.details;
 		const message = redactor.redact(error.details.message);
 		const description = redactor.redact(
-			[providerMessage ? `The service said: "${providerMessage}"` : '', hint].filter(Boolean).join(' — '),
+			[providerMessage ? `The service said: "${providerWordsShown(providerMessage, (text) => redactor.redact(text))}"` : '', hint].filter(Boolean).join(' — '),
 		);
 		if (kind === 'badInput' || kind === 'secondFactorRequired') {
 			return new NodeOperationError(node, message, { description, itemIndex });

@@ -2,7 +2,7 @@
  * Runs a node once per input item: one output item each (or one per entry of a list), paired with its input, and with
  * "Continue On Fail" a failed item becomes `{ error, description, …what identifies it }` while the others go on.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from './nodeErrors';
 import { SecretCollector } from './secrets';
@@ -20,6 +20,8 @@ export type ItemHandler = (itemIndex: number, secrets: SecretCollector, identify
 /** An item for one of a node's outputs (0 is the first). */
 export interface RoutedItem {
 	json: IDataObject;
+	/** Files the item carries (an API's answer that is one). */
+	binary?: IBinaryKeyData;
 	output: number;
 }
 
@@ -56,8 +58,8 @@ export async function runForEachItemRouted(
 		const identity: IDataObject = {};
 		try {
 			const result = await handleItem(itemIndex, secrets, (fields) => Object.assign(identity, fields));
-			for (const { json, output } of Array.isArray(result) ? result : [result]) {
-				outputs[Math.min(Math.max(0, output), outputCount - 1)].push({ json, pairedItem: { item: itemIndex } });
+			for (const { json, binary, output } of Array.isArray(result) ? result : [result]) {
+				outputs[Math.min(Math.max(0, output), outputCount - 1)].push({ json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, itemIndex, secrets.redactor());

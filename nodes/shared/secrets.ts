@@ -3,6 +3,7 @@
  * HTTP client passes through a `SecretRedactor` built from the credential's secrets before it
  * reaches an error, an output item or a log line.
  */
+import { createHash } from 'node:crypto';
 
 import { xmlEscape } from './protocol/http';
 
@@ -11,7 +12,10 @@ export const REDACTED = '[redacted]';
 /** Shorter values would blank out ordinary words in messages; such secrets are weak anyway. */
 const MIN_SECRET_LENGTH = 3;
 
-/** The forms a secret takes on the wire: as is, URL- and form-encoded, XML-escaped, JSON-escaped. */
+/** The fast hashes whose digest of a secret gives the secret away (a guess is checked in no time). */
+const FAST_HASHES = ['md5', 'sha1', 'sha256', 'sha512'] as const;
+
+/** The forms a secret takes on the wire: as is, URL- and form-encoded, XML-escaped, JSON-escaped, base64, and its fast hashes. */
 function encodedForms(secret: string): string[] {
 	const forms = new Set<string>([
 		secret,
@@ -20,8 +24,30 @@ function encodedForms(secret: string): string[] {
 		xmlEscape(secret),
 		JSON.stringify(secret).slice(1, -1),
 		Buffer.from(secret, 'utf8').toString('base64'),
+		Buffer.from(secret, 'utf8').toString('base64url'),
 	]);
+	for (const hash of FAST_HASHES) {
+		const digest = createHash(hash).update(secret, 'utf8').digest();
+		for (const form of [digest.toString('hex'), digest.toString('hex').toUpperCase(), digest.toString('base64'), digest.toString('base64url')]) forms.add(form);
+	}
 	return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * Runs of base64 or base64url long enough to carry a secret: a JWT's segments, a base64 blob. A
+ * secret inside one is found only once it is decoded, so each run is decoded before it is searched.
+ */
+const ENCODED_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+
+/** The texts a base64 run may encode, read from each of its first four characters (a secret may sit at any offset of what was encoded). */
+export function decodedTexts(run: string): string[] {
+	const bare = run.replace(/=+$/, '');
+	const texts: string[] = [];
+	for (let offset = 0; offset < 4 && bare.length - offset >= 4; offset++) {
+		const bytes = Buffer.from(bare.slice(offset).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+		texts.push(bytes.toString('latin1'), bytes.toString('utf8'));
+	}
+	return texts;
 }
 
 export class SecretRedactor {
@@ -37,8 +63,19 @@ export class SecretRedactor {
 		this.forms = [...all].sort((a, b) => b.length - a.length);
 	}
 
+	private holdsSecret(text: string): boolean {
+		return this.forms.some((form) => text.includes(form));
+	}
+
+	/**
+	 * The text with every form of a secret replaced, and every base64 run (a JWT's segment among them)
+	 * that decodes to text holding a secret replaced whole: a token that carries a national ID number
+	 * is the number.
+	 */
 	redact(text: string): string {
-		let result = text;
+		if (this.forms.length === 0) return text;
+		// Encoded runs first, so that one whose aligned part is a secret's own base64 goes whole.
+		let result = text.replace(ENCODED_RUN, (run) => (decodedTexts(run).some((decoded) => this.holdsSecret(decoded)) ? REDACTED : run));
 		for (const form of this.forms) {
 			if (result.includes(form)) result = result.split(form).join(REDACTED);
 		}

@@ -90,6 +90,9 @@ export class TokenStore {
 	// Keys are HMACs under a key that never leaves this store, so a key in a heap dump tells nothing of the password.
 	private readonly keySecret = randomBytes(32);
 
+	/** Keys derived slowly from a credential's values (sharedTokens.ts), by an HMAC of the values and salt. */
+	private readonly derivedKeys = new Map<string, Buffer>();
+
 	constructor(
 		readonly clock: Clock,
 		private readonly maxEntries = 1_000,
@@ -151,6 +154,27 @@ export class TokenStore {
 			if (oldest !== undefined) this.entries.delete(oldest);
 		}
 		this.entries.set(key, entry);
+	}
+
+	/**
+	 * A key derived from secret material under a salt, derived once per process: the slow derivation
+	 * runs only when this store has none for that material and salt.
+	 */
+	derivedKey(material: string, salt: string, derive: () => Buffer): Buffer {
+		const name = createHmac('sha256', this.keySecret).update(JSON.stringify([material, salt])).digest('hex');
+		const known = this.derivedKeys.get(name);
+		if (known) return known;
+		const key = derive();
+		// Bounded like the tokens: the oldest go first.
+		while (this.derivedKeys.size >= this.maxEntries) this.derivedKeys.delete(this.derivedKeys.keys().next().value as string);
+		this.derivedKeys.set(name, key);
+		return key;
+	}
+
+	/** The token stored under the key while it may be kept at all (any margin), without logging in; undefined when none. */
+	peek(key: string): StoredItem | undefined {
+		const stored = this.entries.get(key);
+		return stored && keptUntil(stored.item) > this.clock.now() ? structuredClone(stored.item) : undefined;
 	}
 
 	/** Forgets every stored token whose token value is this one (a logout knows the ticket, not the login). */

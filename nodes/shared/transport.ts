@@ -332,7 +332,7 @@ async function sendOnce(context: HttpCapableContext, request: HttpRequestSpec, t
 			httpCode: answer.statusCode,
 		});
 	}
-	return { answer: { ...answer, body: reading.body.toString('utf8') } };
+	return { answer: { ...answer, body: reading.body.toString('utf8'), bytes: reading.body } };
 }
 
 function describeSize(bytes: number): string {

@@ -5,6 +5,8 @@
  * and by the Test request, with the credential's `authenticate` headers. The whole Test button and
  * the 401 → log in again path run in the real n8n (test/e2e).
  */
+import { createHash } from 'node:crypto';
+
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { OperationalError, UserError } from 'n8n-workflow';
 
@@ -149,6 +151,34 @@ describe('ONLYOFFICE API credential login', () => {
 			await expect(authenticateHeaders(credential, data)).rejects.toThrow(CODE_NEEDED);
 			await expect(preAuthenticate(credential, data)).rejects.toThrow(CODE_NEEDED);
 			expect(onlyoffice.smsCodesSent - codesBefore).toBe(1);
+		});
+
+		it('keeps nothing in the mark that checks a guess of the password cheaply: no plain digest of the values, and n8n blanks the field for the browser', async () => {
+			const data = smsData();
+			const mark = String((await preAuthenticate(credential, data)).sessionToken);
+			// The attack on 0.4's mark: a SHA-256 of the values with a guessed password matched it.
+			const { sessionToken: _session, ...values } = data;
+			const guess = (password: string) =>
+				createHash('sha256')
+					.update(JSON.stringify(Object.keys({ ...values, password }).sort().map((name) => [name, { ...values, password }[name]])))
+					.digest('hex')
+					.slice(0, 32);
+			expect(mark).not.toContain(guess(ONLYOFFICE_SMS_2FA_USER.password));
+			expect(mark).toMatch(/^codeNeeded:[^|]+\|[A-Za-z0-9_-]{22}\|[A-Za-z0-9_-]{32}$/);
+			expect(leakedSecrets([mark], { password: ONLYOFFICE_SMS_2FA_USER.password })).toEqual([]);
+			expect(credential.properties.find((property) => property.name === 'sessionToken')?.typeOptions).toMatchObject({ password: true, expirable: true });
+		});
+
+		it('a mark a 0.4 version left still holds after the update: no second code', async () => {
+			const data = smsData();
+			const { sessionToken: _session, ...values } = data;
+			const legacyDigest = createHash('sha256')
+				.update(JSON.stringify(Object.keys(values).sort().map((name) => [name, values[name]])))
+				.digest('hex')
+				.slice(0, 32);
+			const codesBefore = onlyoffice.smsCodesSent;
+			await expect(preAuthenticate(credential, { ...data, sessionToken: `codeNeeded:2026-12-01T10:00:00.000Z|${legacyDigest}` })).rejects.toThrow(CODE_NEEDED);
+			expect(onlyoffice.smsCodesSent - codesBefore).toBe(0);
 		});
 
 		it('sends no login from another process that reads the mark from the saved credential (a later run, a worker)', async () => {

@@ -214,14 +214,19 @@ export function realN8nSuite(version: string): void {
 		...extra,
 	});
 	const chain = (...names: string[]) => Object.fromEntries(names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]));
-	/** Altinn Authenticate acting for the consent of the item (its giver read from Altinn), then the data provider's API with the token. */
-	const consentTokenAndDataCall = (position: number, consentId: string) => [
-		node('Consent Token', 'n8n-nodes-login-tokens.altinnAuthenticate', position, { authentication: 'maskinporten', actFor: 'consent', consentId, consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, options: { forceNewLogin: true } }, {
-			typeVersion: 3,
-			credentials: ALTINN3_CREDENTIAL,
-		}),
-		node('Get Income', 'n8n-nodes-base.httpRequest', position + 1, { url: `${sandboxes.altinn3.baseUrl}${DATA_PROVIDER_PATH}`, sendHeaders: true, specifyHeaders: 'json', jsonHeaders: '={{ JSON.stringify($json.headers) }}', options: {} }, { typeVersion: 4.2 }),
-	];
+	/**
+	 * Altinn Authenticate acting for the consent of the item (its giver read from Altinn), calling the
+	 * data provider's API with the token itself (Output: Response): the token, which carries the
+	 * person's national ID number, never leaves the node.
+	 */
+	const consentDataCall = (position: number, consentId: string) =>
+		node(
+			'Get Income',
+			'n8n-nodes-login-tokens.altinnAuthenticate',
+			position,
+			{ authentication: 'maskinporten', actFor: 'consent', consentId, consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, output: 'response', requestUrl: `${sandboxes.altinn3.baseUrl}${DATA_PROVIDER_PATH}`, options: { forceNewLogin: true } },
+			{ typeVersion: 3, credentials: ALTINN3_CREDENTIAL },
+		);
 	/** Ask the sandbox person for consent; decide (trigger) → consent token → the data provider. */
 	const consentWorkflows = (): Workflow[] => [
 		{
@@ -252,9 +257,9 @@ export function realN8nSuite(version: string): void {
 			name: 'E2E consent: decided',
 			nodes: [
 				node('Consent Decided', 'n8n-nodes-login-tokens.altinnConsentTrigger', 0, { pollTimes: { item: [{ mode: 'everyMinute' }] }, decisions: ['Accepted'], options: {} }, { credentials: ALTINN3_CREDENTIAL }),
-				...consentTokenAndDataCall(1, '={{ $json.consentRequestId }}'),
+				consentDataCall(1, '={{ $json.consentRequestId }}'),
 			],
-			connections: chain('Consent Decided', 'Consent Token', 'Get Income'),
+			connections: chain('Consent Decided', 'Get Income'),
 		},
 	];
 
@@ -724,7 +729,7 @@ export function realN8nSuite(version: string): void {
 				consentRequestId = String(request.consentRequestId);
 			});
 
-			it('the person accepts on the page; after a restart the trigger fires once, and the consent token gets the data', async () => {
+			it('the person accepts on the page; after a restart the trigger fires once, and the consent token gets the data inside its node', async () => {
 				const [request] = nodeOutput((await n8n.executions(CONSENT_ASK_ID))[0], 'Ask for Consent');
 				const decided = await fetch(String(request.viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
 				expect(decided.headers.get('location')).toBe('https://bank.example/consent-done?case=e2e');
@@ -734,10 +739,10 @@ export function realN8nSuite(version: string): void {
 				const fired = await n8n.waitForExecution(CONSENT_DECISION_ID, ['success', 'error'], 0, 150_000);
 				expect(outcome(fired)).toEqual({ status: 'success' });
 				expect(nodeOutput(fired, 'Consent Decided')).toEqual([expect.objectContaining({ consentRequestId, eventType: 'Accepted', status: 'Accepted' })]);
-				expect(nodeOutput(fired, 'Consent Token')[0]).toMatchObject({ actsFor: 'consent', consentId: consentRequestId, consentFrom: 'the person with national ID number ending in 04' });
 				expect(nodeOutput(fired, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
-				// No item of the decision's execution holds the person's number.
-				expect(JSON.stringify(fired.data)).not.toContain(CONSENT_PERSON.nationalIdNumber);
+				// Nothing n8n saved of the decision's execution holds the person's number, however encoded (the token's JWT included).
+				expect(leakedSecrets([fired.data], { nationalIdNumber: CONSENT_PERSON.nationalIdNumber })).toEqual([]);
+				expect(JSON.stringify(fired.data)).not.toMatch(/eyJ[\w-]+\.eyJ/);
 			});
 
 			it('once the person revokes it, the next run fails with which consent, why and what to do', async () => {
@@ -746,11 +751,11 @@ export function realN8nSuite(version: string): void {
 				await n8n.importWorkflow({
 					id: useId,
 					name: 'E2E consent: use',
-					nodes: [node('Start', 'n8n-nodes-base.manualTrigger', 0, {}), ...consentTokenAndDataCall(1, consentRequestId)],
-					connections: chain('Start', 'Consent Token', 'Get Income'),
+					nodes: [node('Start', 'n8n-nodes-base.manualTrigger', 0, {}), consentDataCall(1, consentRequestId)],
+					connections: chain('Start', 'Get Income'),
 				});
 				const execution = await runInServer(useId);
-				expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringMatching(new RegExp(`^Consent Token: Maskinporten gave no token for consent ${consentRequestId} from the person with national ID number ending in 04: it was revoked .*Create Consent Request`)) });
+				expect(outcome(execution)).toEqual({ status: 'error', failure: expect.stringMatching(new RegExp(`^Get Income: Maskinporten gave no token for consent ${consentRequestId} from the person with national ID number ending in 04: it was revoked .*Create Consent Request`)) });
 			});
 		});
 
@@ -791,7 +796,7 @@ export function realN8nSuite(version: string): void {
 				expect(outcome(done)).toEqual({ status: 'success' });
 				expect(nodeOutput(done, 'Wait for Decision')).toEqual([expect.objectContaining({ consentRequestId, status: 'Accepted' })]);
 				expect(nodeOutput(done, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
-				expect(JSON.stringify(done.data)).not.toContain(CONSENT_PERSON.nationalIdNumber);
+				expect(leakedSecrets([done.data], { nationalIdNumber: CONSENT_PERSON.nationalIdNumber })).toEqual([]);
 			});
 		});
 
@@ -897,6 +902,48 @@ export function realN8nSuite(version: string): void {
 				});
 			}
 			expect(sandboxes.onlyoffice.smsCodesSent - codesBefore).toBe(1);
+		});
+
+		it("what n8n shows a person who opens a credential holds no token, sealed token or mark of its values; the editor's save keeps them, so a later Test sends no second code", async () => {
+			// The stored values, decrypted: the mark the Test above left, and the ticket a Boknett Ticket node shares now
+			// (n8n 1.x's credential Test saves the whole tested credential, which empties the field of earlier shares;
+			// a restart empties the process's memory, so the node logs in and shares the new ticket).
+			await n8n.stop();
+			await n8n.start();
+			await n8n.waitForWebhook(REUSE_PATH);
+			const succeeded = async () => (await n8n.executions(REUSE_WORKFLOW_ID)).filter((execution) => execution.status === 'success').length;
+			const runsBefore = await succeeded();
+			expect((await fetch(`${n8n.baseUrl}/webhook/${REUSE_PATH}`, { method: 'POST' })).status).toBe(200);
+			await waitFor(async () => (await succeeded()) > runsBefore);
+			const stored = async () => new Map((await n8n.decryptedCredentials()).map((credential) => [credential.id, credential.data]));
+			const before = await stored();
+			expect(String(before.get(ONLYOFFICE_SMS_FOR_TEST.id)?.sessionToken)).toMatch(/^codeNeeded:/);
+			expect(String(before.get('sandboxBoknett01')?.sharedTokens)).toMatch(/^\{"v":2,/);
+			await n8n.stop();
+			await n8n.start();
+			const rest = await n8n.ownerSession();
+			for (const id of [ONLYOFFICE_SMS_FOR_TEST.id, 'sandboxBoknett01']) {
+				const { status, body } = await rest('GET', `/credentials/${id}?includeData=true`);
+				expect(status).toBe(200);
+				const credential = (body as { data: { name: string; type: string; data: Record<string, unknown> } }).data;
+				for (const field of ['sessionToken', 'sessionTicket', 'sharedTokens']) {
+					if (before.get(id)?.[field]) expect(credential.data[field]).toMatch(/^__n8n_BLANK_VALUE_/);
+				}
+				expect(JSON.stringify(credential.data)).not.toMatch(/codeNeeded|"v":2|TGT-/);
+				// The editor's save sends back what it read: n8n keeps the stored values behind the blanks.
+				const saved = await rest('PATCH', `/credentials/${id}`, { name: credential.name, type: credential.type, data: credential.data });
+				expect(saved.status).toBe(200);
+				const after = (await stored()).get(id);
+				for (const field of ['sessionToken', 'sessionTicket', 'sharedTokens']) expect(after?.[field]).toEqual(before.get(id)?.[field]);
+			}
+			// A new process (no memory of the mark): the Test with the values as the editor holds them sends no code.
+			await n8n.stop();
+			await n8n.start();
+			const codesBefore = sandboxes.onlyoffice.smsCodesSent;
+			const editorView = ((await (await n8n.ownerSession())('GET', `/credentials/${ONLYOFFICE_SMS_FOR_TEST.id}?includeData=true`)).body as { data: { data: Record<string, unknown> } }).data.data;
+			const { body } = await (await n8n.ownerSession())('POST', '/credentials/test', { credentials: { id: ONLYOFFICE_SMS_FOR_TEST.id, name: 'Test', type: 'onlyofficeApi', data: editorView } });
+			expect((body as { data: { message: string } }).data.message).toMatch(/The portal sent one at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+			expect(sandboxes.onlyoffice.smsCodesSent - codesBefore).toBe(0);
 		});
 
 		it.each(SMS_PIN_SHAPES().map(({ versions, workflowId }) => [versions, workflowId]))('an Altinn SMS PIN API credential saved by %s still requests the PIN for its person', async (_versions, workflowId) => {

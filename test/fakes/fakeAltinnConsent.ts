@@ -90,6 +90,7 @@ function refuse(problem: keyof typeof LOOKUP_PROBLEMS): Reply {
 export class FakeAltinnConsent extends FakeAltinnSystemUser {
 	readonly consents = new Map<string, FakeConsent>();
 
+
 	/** Every event of every consent request, in order: the `events` feed reads these. */
 	readonly consentEvents: FakeConsentEvent[] = [];
 
@@ -352,7 +353,11 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		);
 	}
 
-	/** The data provider: income data, only with a token that carries a consent to its resource and its scope. */
+	/**
+	 * The data provider: income data, only with a token that carries a consent to its resource and its
+	 * scope, and while Altinn still has that consent accepted (a provider looks it up: a token issued
+	 * before a revocation is refused with 401, as a token that no longer holds).
+	 */
 	private dataProvider(request: RecordedRequest): Reply {
 		const bearer = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
 		const token = this.maskinportenTokens.get(bearer);
@@ -362,6 +367,9 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 		const rights = (consent?.consentRights as FakeConsent['consentRights'] | undefined) ?? [];
 		const allowed = token.scope.split(' ').includes(DATA_PROVIDER_SCOPE) && rights.some((right) => right.resource.some((resource) => resource.value === CONSENT_RESOURCE));
 		if (!consent || !allowed) return { status: 403, reason: 'Forbidden', body: '' };
+		if (this.consents.get(String(consent.id))?.status !== 'Accepted') {
+			return { status: 401, reason: 'Unauthorized', headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The consent no longer holds"' }, body: '' };
+		}
 		const years = rights.map((right) => right.metadata?.inntektsaar).filter(Boolean);
 		return json(200, { consentId: consent.id, incomeYears: years.map((year) => ({ year, income: 612_000 })) });
 	}

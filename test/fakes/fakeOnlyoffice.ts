@@ -105,6 +105,7 @@ export class FakeOnlyoffice extends FakeServer {
 
 	protected handle(request: RecordedRequest): Reply {
 		if (request.path === '/api/2.0/authentication') return this.authenticate(request);
+		if (request.path === '/api/2.0/authentication/logout') return this.logout(request);
 		const confirmation = /^\/api\/2\.0\/authentication\/(\d+)$/.exec(request.path);
 		if (confirmation) return this.authenticate(request, confirmation[1]);
 		if (request.path === '/api/2.0/people/@self') return this.self(request);
@@ -188,6 +189,15 @@ export class FakeOnlyoffice extends FakeServer {
 			this.failure === 'capitalisedFields' ? { Token: token, Expires: this.tokenExpires } : { token, expires: this.tokenExpires };
 		if (this.failure === 'noExpiry') delete response.expires;
 		return json(201, { count: 1, response, status: 0, statusCode: 201 });
+	}
+
+	/** DocSpace's logout: ends the token's session; a token it does not know is 401, as any request with it. */
+	private logout(request: RecordedRequest): Reply {
+		if (request.method !== 'POST') return json(405, errorBody(405, 'Method not allowed'));
+		const authorization = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
+		if (!this.liveTokens.delete(authorization)) return json(401, errorBody(401, 'Unauthorized'));
+		this.tokenUsers.delete(authorization);
+		return json(200, { count: 1, response: null, status: 0, statusCode: 200 });
 	}
 
 	private self(request: RecordedRequest): Reply {

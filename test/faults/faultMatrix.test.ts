@@ -182,7 +182,15 @@ async function cell(
 	const figure = figures.get(target.name) as Figures;
 	figure.tried++;
 	const result = await runCase(target, script, overrides, faultCase.timeoutMs, faultCase.arrange);
-	const leaks = leakedSecrets(result.produced, { ...target.secrets, ...extraSecrets });
+	const secrets = { ...target.secrets, ...extraSecrets };
+	const carried = target.tokenCarries ?? [];
+	const withoutTokens = result.produced.map((produced) =>
+		produced instanceof Error ? produced : (JSON.parse(JSON.stringify(produced ?? null, (key, value: unknown) => (key === 'token' || key === 'Authorization' ? '[token]' : value))) as unknown),
+	);
+	const leaks = [
+		...leakedSecrets(result.produced, Object.fromEntries(Object.entries(secrets).filter(([name]) => !carried.includes(name)))),
+		...leakedSecrets(withoutTokens, Object.fromEntries(Object.entries(secrets).filter(([name]) => carried.includes(name)))),
+	];
 	figure.secretsFound += leaks.length;
 	// A login of several steps (token, then exchange; password, then code) sends each step once.
 	const most = mostToOneAddress(result.requests);

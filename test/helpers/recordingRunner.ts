@@ -15,6 +15,11 @@ export class RecordingRunner {
 	/** `defaults` gives options every run starts from, such as the credential pointing at a fake. */
 	constructor(private readonly defaults: () => RunOptions = () => ({})) {}
 
+	/** The options every run starts from. */
+	options(): RunOptions {
+		return this.defaults();
+	}
+
 	async run(node: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
 		try {
 			const result = await executeNode(node, { ...this.defaults(), ...options });

@@ -2,7 +2,7 @@
  * The Altinn Consent node (Create, Get, Wait for Decision) against the fake Altinn, and the whole
  * round: ask, a person accepts on Altinn's page, then a consent token without the person's number.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { AltinnAuthenticate } from '../../nodes/Altinn/AltinnAuthenticate.node';
 import { AltinnConsent } from '../../nodes/Altinn/AltinnConsent.node';
@@ -78,6 +78,29 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 		expect(again).toMatchObject({ consentRequestId: first.consentRequestId, newRequest: false, status: 'Created' });
 	});
 
+	it("the ID tells nothing of the person: recomputed from the item's contents with the person's number it does not match, and another credential's client names the same contents otherwise", async () => {
+		const own = { ...CREATE, redirectUrl: 'https://bank.example/consent-done?case=id-check' };
+		const validTo = nextYear();
+		const request = await create({ parameters: { ...own, validTo } });
+		// What one output item shows, plus a guess of the number: everything an attacker needs to test a guess against a plain digest.
+		const [post] = fake.requestsTo('/accessmanagement/api/v1/enterprise/consentrequests').slice(-1);
+		const { id, ...contents } = JSON.parse(post.body) as Record<string, unknown>;
+		expect(id).toBe(request.consentRequestId);
+		expect(contents.from).toBe(`urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`);
+		const digest = createHash('sha256').update(JSON.stringify(contents)).digest('hex');
+		expect(String(request.consentRequestId).replace(/-/g, '').slice(0, 8)).not.toBe(digest.slice(0, 8));
+		// Another client (another private key) gets another ID for the same contents; the same client the same ID again.
+		const other = { ...makeKeyClient(), clientId: 'a1b2c3d4-0000-4000-8000-0000000000c4' };
+		fake.registerVendorClient(other.clientId, other.keyId, other.publicKey, SCOPES);
+		const [byOther] = await runner.items(consentNode, {
+			credentials: { altinnMaskinportenApi: altinnMaskinportenCredentialData(other, fake.baseUrl, SCOPES) },
+			parameters: { ...own, validTo },
+		});
+		expect(byOther.json).toMatchObject({ newRequest: true });
+		expect(byOther.json.consentRequestId).not.toBe(request.consentRequestId);
+		expect(await create({ parameters: { ...own, validTo } })).toMatchObject({ consentRequestId: request.consentRequestId, newRequest: false });
+	});
+
 	it('the same request sent again after the person rejected it fails with what to change: nobody was asked again; an accepted one is passed on as it is', async () => {
 		// Contents of its own, so that no other test's request (whose Valid To is a moment later) gets the same ID.
 		const own = { ...CREATE, redirectUrl: 'https://bank.example/consent-done?case=asked-again' };
@@ -111,23 +134,15 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 		expect((read.json.events as Array<{ eventType: string }>).map((event) => event.eventType)).toEqual(['Created', 'Accepted']);
 	});
 
-	it('then Altinn Authenticate gets the consent token from the consent ID alone (the giver is read from Altinn), and the data provider takes it', async () => {
+	it('then Altinn Authenticate, Output: Response, gets the data with the consent from the consent ID alone (the giver is read from Altinn); revoked, it says so', async () => {
 		const request = await create();
 		fake.decideConsent(String(request.consentRequestId), 'Accepted');
-		const [token] = await runner.items(authenticate, {
-			typeVersion: 3,
-			parameters: { authentication: 'maskinporten', actFor: 'consent', consentId: '={{ $json.consentRequestId }}', consentFrom: '', consentScope: DATA_PROVIDER_SCOPE },
-			input: [{ json: request }],
-		});
-		expect(token.json).toMatchObject({ actsFor: 'consent', consentId: request.consentRequestId, consentFrom: 'the person with national ID number ending in 04' });
-		const data = await fetch(`${fake.baseUrl}${DATA_PROVIDER_PATH}`, { headers: token.json.headers as Record<string, string> });
-		expect(data.status).toBe(200);
-		// Revoked: a new token is refused (the one given keeps working until it expires, as Maskinporten's do).
+		const fetchData = { authentication: 'maskinporten', actFor: 'consent', consentId: '={{ $json.consentRequestId }}', consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, output: 'response', requestUrl: `${fake.baseUrl}${DATA_PROVIDER_PATH}` };
+		const [data] = await runner.items(authenticate, { typeVersion: 3, parameters: fetchData, input: [{ json: request }] });
+		expect(data.json).toEqual({ consentId: request.consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+		// Revoked: the stored token is refused by the data provider and a new one by Maskinporten.
 		fake.decideConsent(String(request.consentRequestId), 'Revoked');
-		const refused = await runner.failure(authenticate, {
-			typeVersion: 3,
-			parameters: { authentication: 'maskinporten', actFor: 'consent', consentId: String(request.consentRequestId), consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, options: { forceNewLogin: true } },
-		});
+		const refused = await runner.failure(authenticate, { typeVersion: 3, parameters: fetchData, input: [{ json: request }] });
 		expect(refused.message).toMatch(/it was revoked/);
 		expect(refused.description).toMatch(/Create Consent Request/);
 	});
@@ -171,13 +186,12 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 			const [grant] = fake.requestsTo('/token').map((recorded) => JSON.parse(Buffer.from(String(new URLSearchParams(recorded.body).get('assertion')).split('.')[1], 'base64url').toString()) as Record<string, unknown>);
 			expect(grant).toMatchObject({ consumer_org: VENDOR_ORG_NO, iss: operator.clientId });
 			fake.decideConsent(String(request.consentRequestId), 'Accepted');
-			const [token] = await runner.items(authenticate, {
+			const [data] = await runner.items(authenticate, {
 				typeVersion: 3,
 				credentials: operatorCredential(VENDOR_ORG_NO),
-				parameters: { authentication: 'maskinporten', actFor: 'consent', consentId: String(request.consentRequestId), consentFrom: '', consentScope: DATA_PROVIDER_SCOPE },
+				parameters: { authentication: 'maskinporten', actFor: 'consent', consentId: String(request.consentRequestId), consentFrom: '', consentScope: DATA_PROVIDER_SCOPE, output: 'response', requestUrl: `${fake.baseUrl}${DATA_PROVIDER_PATH}` },
 			});
-			const data = await fetch(`${fake.baseUrl}${DATA_PROVIDER_PATH}`, { headers: token.json.headers as Record<string, string> });
-			expect(data.status).toBe(200);
+			expect(data.json).toMatchObject({ consentId: request.consentRequestId });
 			// The operator's own organisation, without On Behalf Of, may not read the bank's request.
 			const own = await runner.failure(consentNode, { credentials: operatorCredential(''), parameters: { resource: 'consentRequest', operation: 'getConsentRequest', consentRequestId: String(request.consentRequestId) } });
 			expect(own.message).toMatch(/403/);

@@ -11,6 +11,7 @@ import { CONSENT_PERSON, CONSENT_RESOURCE, DATA_PROVIDER_PATH, DATA_PROVIDER_SCO
 import { CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import type { RunOptions } from '../helpers/n8nRunner';
+import { executeNode } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
 import { useFreshTokenStore } from '../helpers/tokenStore';
 
@@ -42,6 +43,16 @@ afterAll(async () => await fake.stop());
 beforeEach(() => fake.clearRequests());
 
 describe('Altinn Authenticate: a consent token', () => {
+	it("Output: Token hands on a token that carries the person's whole national ID number, as the node warns: whoever reads the item can decode it", async () => {
+		const consent = personConsent();
+		// Not recorded: this test shows the leak that Output: Response avoids.
+		const { output } = await executeNode(node, { ...runner.options(), ...consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }) });
+		const [item] = output?.[0] ?? [];
+		expect(item.json).toMatchObject({ consentId: consent.id, consentFrom: 'the person with national ID number ending in 04' });
+		expect(leakedSecrets([item.json.token], { nationalIdNumber: CONSENT_PERSON.nationalIdNumber })).toEqual(['nationalIdNumber']);
+		expect(JSON.stringify(node.description.properties)).toMatch(/a consent token carries the full national ID number of the person who gave the consent/);
+	});
+
 	it("gets a Maskinporten token for an accepted consent that says which consent, whose and until when, and the data provider takes it", async () => {
 		const consent = personConsent();
 		const [item] = await runner.items(node, consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }));
@@ -124,9 +135,13 @@ describe('Altinn Authenticate: a consent token', () => {
 		expect(fake.requests).toHaveLength(0);
 	});
 
-	it('leak check: no national ID number, private key or Maskinporten grant in any output or error', () => {
+	it('leak check: no national ID number, private key or Maskinporten grant in any output or error, but in the token items\' tokens (Output: Token)', () => {
+		// The tokens themselves carry the number (the test above); everything else must not.
+		const withoutTokens = runner.produced.map((produced) =>
+			produced instanceof Error ? produced : (JSON.parse(JSON.stringify(produced ?? null, (key, value: unknown) => (key === 'token' || key === 'Authorization' ? '[token]' : value))) as unknown),
+		);
 		expect(
-			leakedSecrets(runner.produced, {
+			leakedSecrets(withoutTokens, {
 				nationalIdNumber: CONSENT_PERSON.nationalIdNumber,
 				mistypedNationalIdNumber: '21818297805',
 				otherNationalIdNumber: '01010100050',
@@ -134,5 +149,52 @@ describe('Altinn Authenticate: a consent token', () => {
 				privateKeyBody: consumer.privateKeyPem.split('\n')[1],
 			}),
 		).toEqual([]);
+	});
+});
+
+describe('Altinn Authenticate: a consent, Output: Response', () => {
+	const responses = new RecordingRunner(() => ({
+		credentials: { altinnMaskinportenApi: altinnMaskinportenCredentialData(consumer, fake.baseUrl, 'altinn:instances.read') },
+		typeVersion: 3,
+		parameters: { ...FOR_CONSENT, output: 'response', requestUrl: `${fake.baseUrl}${DATA_PROVIDER_PATH}` },
+	}));
+
+	it("fetches the data with the consent token and passes on only the data provider's answer: the token never leaves the node", async () => {
+		const consent = personConsent();
+		const items = await responses.items(node, consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }, { consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }));
+		expect(items.map((item) => item.json)).toEqual([
+			{ consentId: consent.id, incomeYears: [{ year: '2025', income: 612000 }] },
+			{ consentId: consent.id, incomeYears: [{ year: '2025', income: 612000 }] },
+		]);
+		// One consent token for both items, sent to the data provider twice.
+		expect(fake.requests.filter((request) => request.path === DATA_PROVIDER_PATH)).toHaveLength(2);
+		expect(grantsForConsent().filter((grant) => (grant.claims.authorization_details as Array<{ id?: string }>)[0]?.id === consent.id)).toHaveLength(1);
+	});
+
+	it('a consent revoked after its token was stored: the data provider refuses it, the node drops it, asks Maskinporten once more and says why it does not hold', async () => {
+		const consent = personConsent();
+		await responses.items(node, consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }));
+		fake.decideConsent(consent.id, 'Revoked');
+		const [failed] = await responses.items(node, { ...consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }), continueOnFail: true });
+		expect(failed.json).toMatchObject({ error: expect.stringMatching(/it was revoked/), consentId: consent.id });
+	});
+
+	it('refuses a URL that is not an address before anything is sent', async () => {
+		const consent = personConsent();
+		fake.clearRequests();
+		const error = await responses.failure(node, { ...consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }), parameters: { ...responses.options().parameters, requestUrl: 'dataprovider/income' } });
+		expect(error.message).toBe('The URL is not a full http(s) address');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('leak check: no national ID number, private key, grant or token in any output or error', () => {
+		expect(
+			leakedSecrets(responses.produced, {
+				nationalIdNumber: CONSENT_PERSON.nationalIdNumber,
+				privateKey: consumer.privateKeyPem,
+				privateKeyBody: consumer.privateKeyPem.split('\n')[1],
+			}),
+		).toEqual([]);
+		expect(JSON.stringify(responses.produced)).not.toMatch(/eyJ/);
 	});
 });

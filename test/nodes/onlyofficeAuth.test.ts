@@ -157,6 +157,45 @@ describe('ONLYOFFICE Auth', () => {
 	});
 });
 
+describe('ONLYOFFICE Auth: the token kept inside (Output: Response) and ended (Log Out)', () => {
+	const portalTokens = () => [...fake.liveTokens];
+
+	it('Output: Response reads the profile with the token and passes on only the portal\'s answer; Log Out with no token ends the one the credential holds', async () => {
+		const [profile] = await run({ parameters: { operation: 'logIn', output: 'response', requestUrl: `${fake.baseUrl}/api/2.0/people/@self` } });
+		expect(profile.json).toMatchObject({ response: { email: ONLYOFFICE_USER.username } });
+		expect(JSON.stringify(profile.json)).not.toMatch(new RegExp(portalTokens().join('|')));
+		const live = portalTokens().length;
+		const [loggedOut] = await run({ parameters: { operation: 'logOut' } });
+		expect(loggedOut.json).toEqual({ loggedOut: true, alreadyEnded: false });
+		expect(portalTokens()).toHaveLength(live - 1);
+		// Ended: the next run logs in anew, never handing out the ended token.
+		fake.clearRequests();
+		const [again] = await run({ parameters: { operation: 'logIn', output: 'response', requestUrl: `${fake.baseUrl}/api/2.0/people/@self` } });
+		expect(again.json).toMatchObject({ response: { email: ONLYOFFICE_USER.username } });
+		expect(fake.requests.map((request) => request.path)).toEqual(['/api/2.0/authentication', '/api/2.0/people/@self']);
+	});
+
+	it('Log Out ends a token given by an item; one the portal no longer knows is said to have ended already; none stored sends nothing', async () => {
+		const [token] = await run();
+		const [ended] = await run({ parameters: { operation: 'logOut', token: String(token.json.token) } });
+		expect(ended.json).toEqual({ loggedOut: true, alreadyEnded: false });
+		const [again] = await run({ parameters: { operation: 'logOut', token: String(token.json.token) } });
+		expect(again.json).toEqual({ loggedOut: true, alreadyEnded: true });
+		fake.clearRequests();
+		const [nothing] = await run({ parameters: { operation: 'logOut' } });
+		expect(nothing.json).toEqual({ loggedOut: false, message: 'This credential has no token from earlier logins: nothing was sent' });
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('a failing portal leaves the token valid and says so', async () => {
+		const [token] = await run();
+		fake.serveNext({ status: 500, reason: 'Internal Server Error', body: '' });
+		const error = await failure({ parameters: { operation: 'logOut', token: String(token.json.token) } });
+		expect(error.message).toMatch(/failed to log out \(500/);
+		expect(error.description).toMatch(/the token stays valid until then/);
+	});
+});
+
 // Runs last, over everything the tests above produced.
 it('leak check: no password in any output or error', () => {
 	// Something was produced, so the search below searched something.

@@ -1,6 +1,6 @@
 import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
 import { consentParty, readConsentTokenAnswer } from '../../nodes/Altinn/protocol/consentToken';
-import { isNationalIdNumber, maskNationalIdNumbers } from '../../nodes/Altinn/protocol/nationalIdNumber';
+import { isNationalIdNumber, maskNationalIdNumbers } from '../../nodes/shared/protocol/nationalIdNumber';
 
 const ID = '77ed8698-e619-4066-9eb4-5c1eb3f165a1';
 const PERSON = consentParty('21818297804');

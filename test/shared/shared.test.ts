@@ -1,5 +1,9 @@
 import { resolveBaseUrl, hasControlCharacters } from '../../nodes/shared/protocol/inputChecks';
-import { LoginProblem } from '../../nodes/shared/protocol/loginProblem';
+import { createHash } from 'node:crypto';
+
+import { checkConsentId } from '../../nodes/Altinn/protocol/consentToken';
+import { LoginProblem, providerWordsShown } from '../../nodes/shared/protocol/loginProblem';
+import { quoted } from '../../nodes/shared/protocol/nationalIdNumber';
 import { bodyExcerpt, headerValues, joinUrl, looksLikeHtml } from '../../nodes/shared/protocol/http';
 import { leakedSecrets } from '../helpers/leaks';
 import { REDACTED, SecretCollector, SecretRedactor } from '../../nodes/shared/secrets';
@@ -73,6 +77,17 @@ describe('SecretRedactor', () => {
 		expect(redacted).toContain('ssn [redacted] here');
 	});
 
+	it('removes a JWT or base64 run whose decoded text holds a secret, at any offset, and a fast hash of a secret', () => {
+		const number = '12345678901';
+		const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const jwt = `${segment({ alg: 'RS256' })}.${segment({ authorization_details: [{ from: `urn:altinn:person:identifier-no:${number}` }] })}.c2lnbmF0dXJl`;
+		const shifted = Buffer.from(`xy:${number}`).toString('base64');
+		const digest = createHash('sha256').update(number).digest('hex');
+		const redacted = redactor.redact(`Bearer ${jwt} and ${shifted} and ${digest} and ${segment({ harmless: true })}`);
+		expect(redacted).toBe(`Bearer ${segment({ alg: 'RS256' })}.${REDACTED}.c2lnbmF0dXJl and ${REDACTED} and ${REDACTED} and ${segment({ harmless: true })}`);
+		expect(leakedSecrets([redacted], { number })).toEqual([]);
+	});
+
 	it('ignores secrets too short to redact safely and keeps other text', () => {
 		expect(redactor.redact('about ab and abc')).toBe('about ab and abc');
 	});
@@ -91,6 +106,37 @@ describe('SecretRedactor', () => {
 	});
 });
 
+describe('what an error quotes', () => {
+	const number = '21818297804';
+
+	it('masks a national ID number in a value before cutting it, so none shows whole or in part', () => {
+		expect(quoted(`consent-for-${number}`, 40)).toBe('consent-for-[national ID number]');
+		expect(quoted(`${'x'.repeat(35)}${number}`, 40)).toBe(`${'x'.repeat(35)}[nati…`);
+		expect(() => checkConsentId(number)).toThrow('The consent ID "[national ID number]" is not a GUID');
+		// Whoever writes a problem, none ever carries a number.
+		expect(new LoginProblem({ kind: 'badInput', message: `Unknown customer ${number}`, hint: `Check ${number}.`, providerMessage: number }).details).toMatchObject({
+			message: 'Unknown customer [national ID number]',
+			hint: 'Check [national ID number].',
+			providerMessage: '[national ID number]',
+		});
+	});
+
+	it("shows a provider's words with a number at the edge of the cut masked whole, and a known secret redacted before the cut", () => {
+		const password = 'p@ss-word-æøå-42';
+		const body = JSON.stringify({ detail: `${'x'.repeat(188)}${number} then ${'y'.repeat(570)}${password} and more` });
+		const problem = new LoginProblem({ kind: 'rejected', message: 'Refused', hint: 'Check.', providerMessage: bodyExcerpt(body) });
+		const collector = new SecretCollector();
+		collector.add(password);
+		const shown = providerWordsShown(String(problem.details.providerMessage), (text) => collector.redactor().redact(text));
+		expect(shown).toContain('[national ID number]');
+		expect(shown).not.toMatch(/\d{5}/);
+		expect(shown.endsWith('…')).toBe(true);
+		// The password straddled the cut: it went whole before the cut, so no part of it shows.
+		expect(shown).not.toContain(password.slice(0, 5));
+		expect(leakedSecrets([shown], { number, password })).toEqual([]);
+	});
+});
+
 describe('protocol helpers', () => {
 	it('joins URLs without doubled or missing slashes', () => {
 		expect(joinUrl('https://a.no/', '/v1/x')).toBe('https://a.no/v1/x');
@@ -106,7 +152,7 @@ describe('protocol helpers', () => {
 		expect(looksLikeHtml({ statusCode: 200, statusMessage: '', headers: {}, body: '  <!DOCTYPE html><html>' })).toBe(true);
 		expect(looksLikeHtml({ statusCode: 200, statusMessage: '', headers: {}, body: '{"a":1}' })).toBe(false);
 		expect(bodyExcerpt('<p>Hello <b>there</b></p><script>x()</script>')).toBe('Hello there');
-		expect(bodyExcerpt('x'.repeat(300))).toHaveLength(201);
+		expect(bodyExcerpt('x'.repeat(5000))).toHaveLength(4001);
 	});
 });
 

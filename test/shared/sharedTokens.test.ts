@@ -4,6 +4,8 @@
  * credential as the run before it left it saved (n8n's preAuthentication saving, as the harness's
  * credentials helper does it). The real cluster (queue mode, PostgreSQL) is test/e2e/queueMode.test.ts.
  */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
 import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
 import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
 import { CREDENTIAL_SESSION_FIELDS } from '../../nodes/shared/loginRunner';
@@ -60,6 +62,39 @@ describe('sealed tokens in the credential field', () => {
 		expect(Object.keys((JSON.parse(sealSharedToken(many, identity, undefined, 0, NOW + 10_000)) as { tokens: object }).tokens).length).toBeLessThan(50);
 	});
 
+	it("opens for nobody who tests a password guess with a fast function: 0.4's key (HKDF under a fixed salt) from the right values opens nothing", () => {
+		const parsed = JSON.parse(field) as { v: number; salt: string; tokens: Record<string, { iv: string; data: string }> };
+		expect(parsed).toMatchObject({ v: 2, salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+		const fixedSalt = Buffer.from('n8n-nodes-login-tokens shared token', 'utf8');
+		const fastKey = Buffer.from(hkdfSync('sha256', Buffer.from(JSON.stringify(['boknett', Object.entries(identity.values).sort()])), fixedSalt, 'entry key', 32));
+		for (const [id, sealed] of Object.entries(parsed.tokens)) {
+			const data = Buffer.from(sealed.data, 'base64');
+			const decipher = createDecipheriv('aes-256-gcm', fastKey, Buffer.from(sealed.iv, 'base64'));
+			decipher.setAAD(Buffer.from(id));
+			decipher.setAuthTag(data.subarray(data.length - 16));
+			expect(() => Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()])).toThrow();
+		}
+		// Two credentials (or two writes of an emptied field) never share a salt.
+		expect(JSON.parse(sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW)).salt).not.toBe(parsed.salt);
+	});
+
+	it("a field 0.4 sealed still opens after the update (no new login, no second SMS), and its entry is sealed anew on the next write", () => {
+		const fixedSalt = Buffer.from('n8n-nodes-login-tokens shared token', 'utf8');
+		const values = Buffer.from(JSON.stringify(['boknett', Object.entries(identity.values).sort()]));
+		const login = Buffer.from(JSON.stringify(['boknett', Object.entries(identity.values).sort(), Object.entries(identity.settings).sort()]));
+		const id = Buffer.from(hkdfSync('sha256', login, fixedSalt, 'entry id', 16)).toString('hex');
+		const key = Buffer.from(hkdfSync('sha256', values, fixedSalt, 'entry key', 32));
+		const iv = randomBytes(12);
+		const cipher = createCipheriv('aes-256-gcm', key, iv);
+		cipher.setAAD(Buffer.from(id));
+		const data = Buffer.concat([cipher.update(JSON.stringify(item)), cipher.final(), cipher.getAuthTag()]);
+		const legacy = JSON.stringify({ v: 1, tokens: { [id]: { until: Date.parse(item.expiresAt), iv: iv.toString('base64'), data: data.toString('base64') } } });
+		expect(openSharedToken(legacy, identity, NOW)).toEqual(item);
+		const resealed = sealSharedToken(legacy, identity, { ...item, token: 'TGT-3-abc' }, Date.parse(item.expiresAt), NOW);
+		expect(Object.keys((JSON.parse(resealed) as { tokens: object }).tokens)).toHaveLength(1);
+		expect(openSharedToken(resealed, identity, NOW)?.token).toBe('TGT-3-abc');
+	});
+
 	it('forgets a logged-out token whatever settings it was obtained with; says when there is nothing to forget', () => {
 		const forgotten = withoutSharedToken(field, { provider: 'boknett', values: identity.values }, 'TGT-1-abc');
 		expect(forgotten).toBeDefined();
@@ -74,6 +109,10 @@ it('every credential type that shares tokens declares the shared field and the s
 		expect(names).toContain(SHARED_TOKENS_FIELD);
 		expect(names).toContain(CREDENTIAL_SESSION_FIELDS[credential.name]);
 		expect(credential.properties.find((property) => property.name === CREDENTIAL_SESSION_FIELDS[credential.name])?.typeOptions?.expirable).toBe(true);
+		// Masked: n8n blanks both before a credential reaches a browser, and keeps them on a save from the editor.
+		for (const field of [SHARED_TOKENS_FIELD, CREDENTIAL_SESSION_FIELDS[credential.name]]) {
+			expect(credential.properties.find((property) => property.name === field)).toMatchObject({ type: 'hidden', typeOptions: { password: true } });
+		}
 	}
 });
 

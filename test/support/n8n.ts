@@ -176,6 +176,21 @@ export class N8nInstance {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/**
+	 * Every credential as n8n holds it, decrypted with this instance's encryption key (n8n's own
+	 * `export:credentials --decrypted`): what a leak check must search, since n8n stores credentials
+	 * encrypted. The file is removed at once.
+	 */
+	async decryptedCredentials(): Promise<Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>> {
+		const file = join(this.userFolder, `decrypted-${Date.now()}.json`);
+		try {
+			await this.cli(['export:credentials', '--all', '--decrypted', `--output=${file}`]);
+			return JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
+		} finally {
+			rmSync(file, { force: true });
+		}
+	}
+
 	/** Imports several workflows with one CLI run (each run boots n8n, several seconds). */
 	async importWorkflows(workflows: Array<{ id: string; [key: string]: unknown }>): Promise<void> {
 		const file = join(this.userFolder, `workflows-${Date.now()}.json`);

@@ -9,6 +9,7 @@ import type { ConsentRequest, CreateConsentRequest } from '../protocol/consentRe
 import { CONSENT_CALLS, buildCreateConsentRequest, checkRepeatedRequestOpen, metadataFromText, readConsentRequestAnswer } from '../protocol/consentRequests';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { consentParty } from '../protocol/consentToken';
+import { keyOfClient } from '../protocol/maskinporten';
 import { checkOrganisationNumber } from '../protocol/orgNumber';
 import { checkVendorRequest } from '../vendorApi';
 import type { ActionContext } from '../vendorActions';
@@ -24,8 +25,11 @@ export async function createConsentRequest(action: ActionContext): Promise<IData
 	if (from.kind === 'person') action.secrets.add(from.nationalIdNumber, from.urn);
 	const message = text('requestMessage');
 	const ownOrgNumber = text('options.consumerOrgNumber') ? checkOrganisationNumber(text('options.consumerOrgNumber'), 'your organisation number') : undefined;
+	// Made once per item: deriving it reads the private key.
+	const idKey = keyOfClient(action.credential.privateKey, 'consent request id');
 	const request = (toOrgNumber: string): CreateConsentRequest => ({
 		id: text('options.consentRequestId') || undefined,
+		idKey,
 		from,
 		toOrgNumber,
 		validTo: text('validTo'),

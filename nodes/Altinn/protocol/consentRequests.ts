@@ -9,12 +9,13 @@
  * `GET …/consentrequests/events` (the docs' `latestchanges` was removed in May 2026); event types are
  * written capitalised ("Accepted") and filtered in lower case; the rights' metadata is `metadata`.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { joinUrl } from '../../shared/protocol/http';
 import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { quoted } from '../../shared/protocol/nationalIdNumber';
 import type { ConsentParty, ConsentRight } from './consentToken';
 import { checkConsentId, consentParty, consentPartyLabel, readConsentRights } from './consentToken';
 import type { VendorCall } from './vendorAnswers';
@@ -41,11 +42,16 @@ export const CONSENT_DECISIONS: readonly ConsentEventType[] = ['Accepted', 'Reje
 
 export interface CreateConsentRequest {
 	/**
-	 * The consumer chooses the id. When not given it is made from the request's contents, so that the
-	 * same request sent again (a retry after a lost answer, a rerun) gets the one Altinn has (200)
-	 * instead of asking the person twice.
+	 * The consumer chooses the id. When not given it is made from the request's contents under
+	 * `idKey`, so that the same request sent again (a retry after a lost answer, a rerun) gets the one
+	 * Altinn has (200) instead of asking the person twice.
 	 */
 	id?: string;
+	/**
+	 * The key the id is made under (keyOfClient): the contents name a person, and an id that anyone
+	 * could recompute from them would let a guess of the person's number be checked against it.
+	 */
+	idKey: Buffer;
 	from: ConsentParty;
 	/** The consumer: the organisation of the Maskinporten client. */
 	toOrgNumber: string;
@@ -105,15 +111,18 @@ export function metadataFromText(value: string): Record<string, string> {
 	return Object.fromEntries(
 		trimmed.split(',').map((pair) => {
 			const [key, ...rest] = pair.split('=');
-			if (!key.trim() || rest.length === 0) throw badInput(`The metadata "${pair.trim().slice(0, 40)}" is not key=value`, 'Give it as key=value pairs separated by commas, e.g. inntektsaar=2025.');
+			if (!key.trim() || rest.length === 0) throw badInput(`The metadata "${quoted(pair.trim(), 40)}" is not key=value`, 'Give it as key=value pairs separated by commas, e.g. inntektsaar=2025.');
 			return [key.trim(), rest.join('=').trim()];
 		}),
 	);
 }
 
-/** A GUID (variant 8: made by the consumer) from a request's contents: the same request, the same id. */
-function idFromContents(contents: object): string {
-	const hex = createHash('sha256').update(JSON.stringify(contents)).digest('hex');
+/**
+ * A GUID (variant 8: made by the consumer) from a request's contents under a key only the credential
+ * gives: the same request, the same id; without the key, the id tells nothing of the contents.
+ */
+function idFromContents(contents: object, key: Buffer): string {
+	const hex = createHmac('sha256', key).update(JSON.stringify(contents)).digest('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -146,7 +155,7 @@ export function buildCreateConsentRequest(platformUrl: string, token: string, re
 		redirectUrl: redirect.toString(),
 		portalViewMode: request.showInInbox ? 'show' : 'hide',
 	};
-	const id = request.id?.trim() ? checkConsentId(request.id) : idFromContents(contents);
+	const id = request.id?.trim() ? checkConsentId(request.id) : idFromContents(contents, request.idKey);
 	return { method: 'POST', url: joinUrl(platformUrl, CONSENT_REQUESTS_PATH), headers: headers(token, true), body: JSON.stringify({ id, ...contents }) };
 }
 

@@ -16,9 +16,9 @@ import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { OAuth2Token } from '../../shared/protocol/oauth2';
 import { oauthErrorOf } from '../../shared/protocol/oauth2';
+import { isNationalIdNumber, quoted } from '../../shared/protocol/nationalIdNumber';
 import type { AuthorizationDetail } from './maskinporten';
 import { jwtClaims, readMaskinportenTokenAnswer } from './maskinporten';
-import { isNationalIdNumber } from './nationalIdNumber';
 import { checkOrganisationNumber } from './orgNumber';
 
 /** The `type` of the `authorization_details` entry that asks Maskinporten for a consent token. */
@@ -75,7 +75,7 @@ export function checkConsentId(value: string): string {
 	if (!GUID.test(id)) {
 		throw new LoginProblem({
 			kind: 'badInput',
-			message: `The consent ID "${id.slice(0, 40)}" is not a GUID`,
+			message: `The consent ID "${quoted(id, 40)}" is not a GUID`,
 			hint: 'Use the id of the consent request (e.g. 77ed8698-e619-4066-9eb4-5c1eb3f165a1): the output of Create Consent Request, or the Altinn Consent Trigger\'s item.',
 		});
 	}

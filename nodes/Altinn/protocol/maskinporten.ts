@@ -3,7 +3,7 @@
  * access token, which Altinn's platform exchanges for an Altinn token. Signing uses node:crypto
  * alone, so no JWT library handles the private key.
  */
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, hkdfSync, randomUUID, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import { requireLoginValues } from '../../shared/protocol/inputChecks';
@@ -147,6 +147,18 @@ function base64UrlJson(value: unknown): string {
 }
 
 /** The signed JWT grant (RS256 unless asked otherwise) Maskinporten takes as `assertion`. */
+/**
+ * A key that only the holder of the client's private key has, for naming a thing after what it holds
+ * without giving that away: a consent request's ID made from its contents (which name a person) is
+ * an HMAC under it, so the same credential names the same request the same way, and nobody else can
+ * test a guess of the person's number against the name. Derived from the key itself (DER), so
+ * however a paste wrapped the PEM, the key is the same.
+ */
+export function keyOfClient(privateKeyPem: string, purpose: string): Buffer {
+	const der = readPrivateKey(privateKeyPem).export({ format: 'der', type: 'pkcs8' });
+	return Buffer.from(hkdfSync('sha256', der, Buffer.alloc(0), `n8n-nodes-login-tokens: ${purpose}`, 32));
+}
+
 export function buildMaskinportenGrant(
 	client: MaskinportenClient,
 	now: Date,

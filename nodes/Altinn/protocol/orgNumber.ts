@@ -1,5 +1,6 @@
 /** Norwegian organisation numbers (organisasjonsnummer): nine digits, the last a modulus-11 check digit. */
 import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { quoted } from '../../shared/protocol/nationalIdNumber';
 
 const ORG_NUMBER_WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2];
 
@@ -22,7 +23,7 @@ export function checkOrganisationNumber(value: string, what = 'organisation numb
 	if (!/^\d{9}$/.test(digits)) {
 		throw new LoginProblem({
 			kind: 'badInput',
-			message: `The ${what} "${digits.slice(0, 20)}" is not 9 digits`,
+			message: `The ${what} "${quoted(digits, 20)}" is not 9 digits`,
 			hint: 'A Norwegian organisation number has 9 digits, e.g. 974 761 076. Spaces are fine; other characters are not.',
 		});
 	}

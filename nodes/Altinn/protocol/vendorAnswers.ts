@@ -10,7 +10,7 @@ import { looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/ht
 import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord as isRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
-import { maskNationalIdNumbers } from './nationalIdNumber';
+import { quoted } from '../../shared/protocol/nationalIdNumber';
 import type { AccessPackage, ChangeRequest, SystemUserPage, SystemUserRequest, SystemUserRequestPage, SystemUserRight } from './vendorRequests';
 import { CHANGE_REQUEST_STATUSES, SCOPE_SYSTEMREGISTER_WRITE, SCOPE_SYSTEMUSER_REQUEST_READ, SCOPE_SYSTEMUSER_REQUEST_WRITE, SYSTEM_USER_REQUEST_STATUSES } from './vendorRequests';
 
@@ -106,14 +106,14 @@ function problemWords(problem: ProblemDocument): string {
 	const head = [problem.code, problem.title].filter(Boolean).join(': ');
 	const detail = problem.detail && problem.detail !== problem.title ? ` (${problem.detail})` : '';
 	const errors = problem.errors.length > 0 ? ` [${problem.errors.join('; ')}]` : '';
-	return `${head}${detail}${errors}`.slice(0, 600);
+	return `${head}${detail}${errors}`;
 }
 
 /** Any answer that is not a success: a problem that says what Altinn said and what to do. */
 function vendorProblem(answer: HttpAnswer, call: VendorCall): LoginProblem {
 	const code = answer.statusCode;
 	const problem = readProblemDocument(answer);
-	const providerMessage = peopleMasked(problem ? problemWords(problem) : textExcerpt(answer));
+	const providerMessage = problem ? problemWords(problem) : textExcerpt(answer);
 	// Own keys only: a code such as "constructor" is unknown, not Object.prototype's.
 	const knownHint = problem?.code && Object.hasOwn(PROBLEM_HINTS, problem.code) ? PROBLEM_HINTS[problem.code] : undefined;
 	// A gateway's error page (502, 504) is Altinn being down, not a wrong address: it falls to the 5xx answer below.
@@ -180,16 +180,8 @@ export function malformed(call: VendorCall, what: string, answer: HttpAnswer): L
 		message: `Altinn's answer when asked to ${call.action} has ${what}`,
 		hint: 'Altinn may have changed its API. Report it to the maintainers of this node.',
 		httpCode: answer.statusCode,
-		providerMessage: peopleMasked(textExcerpt(answer)),
+		providerMessage: textExcerpt(answer),
 	});
-}
-
-/**
- * Altinn's words with any national ID number masked: an answer about consents can name people the
- * node does not know yet (a request's giver, who decided), so their numbers are not among its secrets.
- */
-function peopleMasked(words: string | undefined): string | undefined {
-	return words === undefined ? undefined : maskNationalIdNumbers(words);
 }
 
 /** A non-blank string as given, else null. */
@@ -220,7 +212,7 @@ function readStatus<T extends string>(value: unknown, known: readonly T[], call:
 	if (status === undefined) {
 		throw new LoginProblem({
 			kind: 'unexpectedAnswer',
-			message: `Altinn reported a status this node does not know ("${String(value).slice(0, 40)}") when asked to ${call.action}`,
+			message: `Altinn reported a status this node does not know ("${quoted(value, 40)}") when asked to ${call.action}`,
 			hint: `The known statuses are ${known.join(', ')}. Altinn may have added one: report it to the maintainers of this node, and check the request in Altinn meanwhile.`,
 			httpCode: answer.statusCode,
 		});

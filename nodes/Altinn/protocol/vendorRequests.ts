@@ -11,6 +11,7 @@ import type { HttpRequestSpec } from '../../shared/protocol/http';
 import { joinUrl } from '../../shared/protocol/http';
 import type { JsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { quoted } from '../../shared/protocol/nationalIdNumber';
 import { checkOrganisationNumber } from './orgNumber';
 
 /** Create and change system-user requests (and look up one system user by its external reference). */
@@ -146,7 +147,7 @@ export function rightsFromResourceIds(text: string): SystemUserRight[] {
 		if (!/^[A-Za-z0-9_.:-]+$/.test(value)) {
 			throw new LoginProblem({
 				kind: 'badInput',
-				message: `The resource ID "${value.slice(0, 60)}" is not one Altinn's resource registry could hold`,
+				message: `The resource ID "${quoted(value, 60)}" is not one Altinn's resource registry could hold`,
 				hint: 'Give resource IDs such as ske-mva-melding or app_ttd_example, separated by commas.',
 			});
 		}
@@ -161,7 +162,7 @@ export function accessPackagesFromUrns(text: string): AccessPackage[] {
 		if (!urn.startsWith(ACCESS_PACKAGE_PREFIX) || !/^[a-z0-9:_.-]+$/i.test(urn.slice(ACCESS_PACKAGE_PREFIX.length)) || urn === ACCESS_PACKAGE_PREFIX) {
 			throw new LoginProblem({
 				kind: 'badInput',
-				message: `"${urn.slice(0, 80)}" is not an access package URN`,
+				message: `"${quoted(urn, 80)}" is not an access package URN`,
 				hint: 'Give access packages as URNs such as urn:altinn:accesspackage:regnskapsforer-lonn, separated by commas.',
 			});
 		}
@@ -189,7 +190,7 @@ function vendorHeaders(token: string, withBody: boolean): Record<string, string>
 function requireText(value: string | undefined, what: string, hint: string): string {
 	const text = value?.trim() ?? '';
 	if (!text || /[\s/?#]/.test(text)) {
-		throw new LoginProblem({ kind: 'badInput', message: text ? `The ${what} "${text.slice(0, 60)}" has spaces or slashes` : `The ${what} is empty`, hint });
+		throw new LoginProblem({ kind: 'badInput', message: text ? `The ${what} "${quoted(text, 60)}" has spaces or slashes` : `The ${what} is empty`, hint });
 	}
 	return text;
 }
@@ -201,7 +202,7 @@ function requireSystemId(systemId: string): string {
 function requireUuid(value: string, what: string): string {
 	const text = value.trim();
 	if (!UUID.test(text)) {
-		throw new LoginProblem({ kind: 'badInput', message: `The ${what} "${text.slice(0, 60)}" is not a UUID`, hint: `Use the ${what} as Altinn returned it, e.g. 6f2f9c1e-5a7d-4c8e-9b1a-2d3e4f5a6b7c.` });
+		throw new LoginProblem({ kind: 'badInput', message: `The ${what} "${quoted(text, 60)}" is not a UUID`, hint: `Use the ${what} as Altinn returned it, e.g. 6f2f9c1e-5a7d-4c8e-9b1a-2d3e4f5a6b7c.` });
 	}
 	return text;
 }

@@ -256,3 +256,33 @@ export function onlyofficeAuthorizationHeaders(token: string): Record<string, st
 	return { Authorization: token };
 }
 
+
+/** `POST /api/2.0/authentication/logout`: ends the session of a token, so nobody can use it any more. */
+export function buildLogoutRequest(portalUrl: string, token: string): HttpRequestSpec {
+	const trimmed = token.trim();
+	if (!trimmed || hasControlCharacters(trimmed)) {
+		throw new LoginProblem({
+			kind: 'badInput',
+			message: 'No ONLYOFFICE token to log out',
+			hint: 'Leave Token empty to end the token this credential has from earlier logins, or give the token of a Log In item, e.g. {{ $json.token }}.',
+		});
+	}
+	return {
+		method: 'POST',
+		url: joinUrl(resolvePortalUrl(portalUrl), '/api/2.0/authentication/logout'),
+		headers: { ...onlyofficeAuthorizationHeaders(trimmed), Accept: 'application/json' },
+	};
+}
+
+/** A logout's answer: ended, or already over (the portal no longer knew the token); anything else is a failure. */
+export function readLogoutAnswer(answer: HttpAnswer): { loggedOut: true; alreadyEnded: boolean } {
+	if (answer.statusCode >= 200 && answer.statusCode <= 204) return { loggedOut: true, alreadyEnded: false };
+	if (answer.statusCode === 401) return { loggedOut: true, alreadyEnded: true };
+	throw new LoginProblem({
+		kind: answer.statusCode >= 500 ? 'unavailable' : 'unexpectedAnswer',
+		message: `The ONLYOFFICE portal failed to log out (${statusLine(answer)})`,
+		hint: answer.statusCode >= 500 ? 'The portal has a problem. Try again later: the token stays valid until then.' : 'Check the Portal URL in the credential.',
+		httpCode: answer.statusCode,
+		providerMessage: providerErrorMessage(parseJson(answer)),
+	});
+}

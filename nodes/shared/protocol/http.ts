@@ -2,8 +2,9 @@
  * The HTTP vocabulary every provider protocol speaks. Nothing here knows about n8n: a protocol
  * module builds an `HttpRequestSpec`, the transport sends it, and the protocol reads the `HttpAnswer`.
  */
+import { maskNationalIdNumbers } from './nationalIdNumber';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Login answers are a few kilobytes: 1 MiB leaves room for chatty proxies and stops a runaway body. */
 export const LOGIN_ANSWER_MAX_BYTES = 1024 * 1024;
@@ -40,6 +41,8 @@ export interface HttpAnswer {
 	statusMessage: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** The body as it came, for an answer that is a file (the transport always gives it). */
+	bytes?: Buffer;
 	/** How many times the request was sent to get this answer; more than 1 after retries. */
 	attempts?: number;
 }
@@ -79,9 +82,13 @@ export function looksLikeHtml(answer: HttpAnswer): boolean {
 	return /^\s*<(!doctype\s+html|html)/i.test(answer.body);
 }
 
-/** A short, single-line excerpt of a body for error messages. Callers redact secrets afterwards. */
-export function bodyExcerpt(body: string, maxLength = 200): string {
-	const text = body
+/**
+ * A single-line excerpt of a body for error messages, national ID numbers masked before it is cut.
+ * Long enough that the secrets the node knows can be redacted whole before an error cuts it for
+ * showing (`providerWordsShown`).
+ */
+export function bodyExcerpt(body: string, maxLength = 4000): string {
+	const text = maskNationalIdNumbers(body)
 		.replace(/<script[\s\S]*?<\/script>/gi, ' ')
 		.replace(/<style[\s\S]*?<\/style>/gi, ' ')
 		.replace(/<[^>]+>/g, ' ')

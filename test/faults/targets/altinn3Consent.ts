@@ -67,6 +67,8 @@ export const altinn3ConsentToken: NodeTarget = {
 		prepare(fakes);
 	},
 	secrets: { privateKey: consumer.privateKeyPem, privateKeyLine: consumer.privateKeyPem.split('\n')[1], nationalIdNumber: CONSENT_PERSON.nationalIdNumber },
+	// Maskinporten's consent token names the person (Output: Token; Output: Response keeps it in the node).
+	tokenCarries: ['nationalIdNumber'],
 	succeeded: (item) => item.actsFor === 'consent' && item.consentId === CONSENT_ID && typeof item.token === 'string' && item.consentFrom === 'the person with national ID number ending in 04',
 	token: (item) => String(item.token),
 	provider: oauth2Expectations('Maskinporten'),

@@ -68,6 +68,11 @@ export interface NodeTarget {
 	reset: (fakes: Fakes) => void;
 	/** Secrets of the default credential: none may appear in any output, error or log. */
 	secrets: Record<string, string>;
+	/**
+	 * Secrets the token itself carries, so that they are in a token item's `token` and Authorization
+	 * header (Output: Token), as the node tells users: everywhere else they may not appear.
+	 */
+	tokenCarries?: string[];
 	/** Whether an output item is the node's normal success. */
 	succeeded: (json: IDataObject) => boolean;
 	/** The token of a successful output, where the node outputs one. */

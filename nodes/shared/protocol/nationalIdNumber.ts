@@ -1,7 +1,7 @@
 /**
  * Norwegian national ID numbers (fødselsnummer, D-numbers, synthetic test numbers): the check, and
- * the masking of any such number in text quoted from a provider's answer, whose people the node may
- * not yet know to redact.
+ * the masking of any such number in text a node shows (a provider's answer, a value a workflow
+ * mapped into the wrong field), whose people the node may not know to redact.
  */
 
 const K1_WEIGHTS = [3, 7, 6, 1, 8, 9, 4, 5, 2, 1];
@@ -21,4 +21,13 @@ export function isNationalIdNumber(digits: string): boolean {
 /** The text with every run of exactly 11 digits that is a valid national ID number replaced. */
 export function maskNationalIdNumbers(text: string): string {
 	return text.replace(/(?<!\d)\d{11}(?!\d)/g, (digits) => (isNationalIdNumber(digits) ? '[national ID number]' : digits));
+}
+
+/**
+ * A value as an error quotes it: national ID numbers masked in the whole value first, then cut to
+ * `maxLength` (with "…"), so that a number at the edge of the cut never shows in part.
+ */
+export function quoted(value: unknown, maxLength: number): string {
+	const text = maskNationalIdNumbers(String(value ?? ''));
+	return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
