@@ -353,8 +353,10 @@ export async function sendRequest(
 	settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
 ): Promise<HttpAnswer> {
 	const { timeoutMs, retry: policy } = settings;
+	let current = request;
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await sendOnce(context, request, timeoutMs);
+		if (attempt > 1) current = current.nextAttempt?.() ?? current;
+		const outcome = await sendOnce(context, current, timeoutMs);
 		const canRetry = attempt <= policy.maxRetries;
 		if ('transportError' in outcome) {
 			// Only a refused connection is certain not to have reached the service.

@@ -111,6 +111,9 @@ function maskinportenError(error: string, description: string, status = 400): Re
 export class FakeAltinn3 extends FakeServer {
 	failure: Altinn3Failure = 'none';
 
+	/** How many of the next token answers a gateway loses (502) after Maskinporten issued the token. */
+	lostTokenAnswers = 0;
+
 	slowMs = 2_000;
 
 	maskinportenTokenSeconds = 120;
@@ -148,7 +151,15 @@ export class FakeAltinn3 extends FakeServer {
 
 	protected handle(request: RecordedRequest): Reply {
 		if (this.failure === 'slow') return { ...json(200, {}), delayMs: this.slowMs };
-		if (request.path === '/token') return this.token(request);
+		if (request.path === '/token') {
+			const reply = this.token(request);
+			// A gateway that fails after Maskinporten took the grant (its jti is used up) and answered.
+			if (this.lostTokenAnswers > 0 && reply.status === 200) {
+				this.lostTokenAnswers--;
+				return { status: 502, reason: 'Bad Gateway', body: '' };
+			}
+			return reply;
+		}
 		if (request.path === '/authentication/api/v1/exchange/maskinporten') return this.exchange(request);
 		if (request.path === '/storage/api/v1/applications') return this.api(request);
 		if (request.path === '/authentication/api/v1/refresh') return this.refresh(request);

@@ -64,6 +64,16 @@ describe('Altinn Authenticate: Altinn 3 (Maskinporten)', () => {
 		expect(Number(grant.claims.exp) - Number(grant.claims.iat)).toBe(120);
 	});
 
+	it('signs a new grant for a resent token request: a 502 after Maskinporten took the first grant is no replay', async () => {
+		fake.lostTokenAnswers = 1;
+		const before = fake.grants.length;
+		const [item] = await run();
+		expect(item.json).toMatchObject({ provider: 'altinn3', reused: false });
+		const [first, second] = fake.grants.slice(before);
+		expect(second.claims.jti).not.toBe(first.claims.jti);
+		expect(fake.grants.slice(before)).toHaveLength(2);
+	});
+
 	it('logs in with a business certificate chain (x5c) instead of a registered key', async () => {
 		const [item] = await run(
 			withCredential({

@@ -10,9 +10,9 @@ import type { LoginContext } from '../../shared/loginModule';
 import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
 import type { ConsentParty } from '../protocol/consentToken';
 import { checkConsentId, consentAuthorizationDetails, consentParty, consentPartyLabel, readConsentTokenAnswer } from '../protocol/consentToken';
-import { buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
+import { readMaskinportenTokenAnswer } from '../protocol/maskinporten';
 import type { AltinnMaskinportenCredential } from './maskinporten';
-import { altinn3Endpoints, altinn3TokenItem, signedGrant } from './maskinporten';
+import { altinn3Endpoints, altinn3TokenItem, maskinportenGrantRequest } from './maskinporten';
 import { VENDOR_TOKEN_REUSE } from './vendor';
 
 export interface ConsentSettings extends Record<string, unknown> {
@@ -43,11 +43,11 @@ export const altinnConsentLogin: LoginModule<AltinnMaskinportenCredential, Conse
 		// A person's national ID number is theirs to give: kept out of every error and item.
 		if (from.kind === 'person') context.secrets.add(from.nationalIdNumber, from.urn);
 		const detail = consentAuthorizationDetails(consentId, from);
-		const { grant, issuedAt, maskinportenUrl, onBehalfOf } = signedGrant(context, credential, {
+		const { request, issuedAt, onBehalfOf } = maskinportenGrantRequest(context, credential, {
 			scopes: settings.scope.trim() || credential.scopes,
 			authorizationDetails: [detail],
 		});
-		const { token, consent } = readConsentTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), detail.id, from, issuedAt, onBehalfOf);
+		const { token, consent } = readConsentTokenAnswer(await context.send(request), detail.id, from, issuedAt, onBehalfOf);
 		const item = altinn3TokenItem(credential, { token: token.accessToken, expiresAt: token.expiresAt, scope: token.scope }, issuedAt, {
 			tokenKind: CONSENT_TOKEN_KIND,
 			actsFor: 'consent',
@@ -62,8 +62,8 @@ export const altinnConsentLogin: LoginModule<AltinnMaskinportenCredential, Conse
 
 /** Who gave a consent, read from its request at Altinn (with the read scope's token, which never leaves). */
 async function consentGiver(context: LoginContext, credential: AltinnMaskinportenCredential, consentId: string): Promise<ConsentParty> {
-	const { grant, issuedAt, maskinportenUrl, onBehalfOf } = signedGrant(context, credential, { scopes: CONSENT_CALLS.get.scope });
-	const token = readMaskinportenTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), issuedAt, onBehalfOf);
+	const { request, issuedAt, onBehalfOf } = maskinportenGrantRequest(context, credential, { scopes: CONSENT_CALLS.get.scope });
+	const token = readMaskinportenTokenAnswer(await context.send(request), issuedAt, onBehalfOf);
 	context.secrets.add(token.accessToken);
 	const answer = await context.send(buildGetConsentRequest(altinn3Endpoints(credential).platformUrl, token.accessToken, consentId));
 	// The giver's number is noted as a secret before anything of the answer can reach an error.

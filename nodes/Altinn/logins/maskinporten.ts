@@ -4,6 +4,7 @@
  * Authenticate, the Altinn 3 Maskinporten API credential's preAuthentication and its Test button.
  */
 import type { LoginContext, LoginModule } from '../../shared/loginModule';
+import type { HttpRequestSpec } from '../../shared/protocol/http';
 import { httpUrlWithoutTrailingSlash } from '../../shared/protocol/inputChecks';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { bearerHeaders } from '../../shared/protocol/oauth2';
@@ -84,6 +85,24 @@ export function signedGrant(
 	return { grant, issuedAt, maskinportenUrl, onBehalfOf: credential.onBehalfOf?.trim() || undefined };
 }
 
+/**
+ * The request for a Maskinporten token with the credential's grant: each attempt the transport makes
+ * carries a grant signed anew (a new `jti` and `iat`), since Maskinporten takes a grant once and a
+ * gateway may fail after it did. `issuedAt` is the first grant's.
+ */
+export function maskinportenGrantRequest(
+	context: LoginContext,
+	credential: AltinnMaskinportenCredential,
+	options: Parameters<typeof signedGrant>[2] = {},
+): { request: HttpRequestSpec; issuedAt: Date; onBehalfOf?: string } {
+	const first = signedGrant(context, credential, options);
+	const withGrant = (grant: string): HttpRequestSpec => ({
+		...buildMaskinportenTokenRequest(first.maskinportenUrl, grant),
+		nextAttempt: () => withGrant(signedGrant(context, credential, options).grant),
+	});
+	return { request: withGrant(first.grant), issuedAt: first.issuedAt, onBehalfOf: first.onBehalfOf };
+}
+
 /** The Altinn token for the credential's client: grant → Maskinporten token → exchange at Altinn. */
 export async function maskinportenAltinnToken(
 	context: LoginContext,
@@ -98,8 +117,8 @@ export async function maskinportenAltinnToken(
 	if (enterpriseUser) checkEnterpriseUser(enterpriseUser);
 	// A customer's number is checked before anything is signed or sent.
 	const details = systemUser ? [systemUserAuthorizationDetails(systemUser.orgNumber, systemUser.externalRef)] : undefined;
-	const { grant, issuedAt } = signedGrant(context, credential, { authorizationDetails: details });
-	const answer = await send(buildMaskinportenTokenRequest(endpoints.maskinportenUrl, grant));
+	const { request, issuedAt } = maskinportenGrantRequest(context, credential, { authorizationDetails: details });
+	const answer = await send(request);
 	const customer = details ? readSystemUserTokenAnswer(answer, details[0].systemuser_org.ID.split(':')[1], issuedAt) : undefined;
 	const maskinporten = customer ? customer.token : readMaskinportenTokenAnswer(answer, issuedAt, credential.onBehalfOf);
 	// The Maskinporten token itself is only a step: it never leaves the node.

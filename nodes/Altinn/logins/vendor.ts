@@ -8,10 +8,10 @@
  */
 import type { LoginModule } from '../../shared/loginModule';
 import type { ReusePolicy } from '../../shared/tokenStore';
-import { buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../protocol/maskinporten';
+import { readMaskinportenTokenAnswer } from '../protocol/maskinporten';
 import { VENDOR_API_TOKEN } from '../protocol/vendorRequests';
 import type { AltinnMaskinportenCredential } from './maskinporten';
-import { altinn3TokenItem, signedGrant } from './maskinporten';
+import { altinn3TokenItem, maskinportenGrantRequest } from './maskinporten';
 
 export interface VendorTokenSettings extends Record<string, unknown> {
 	/** The scope the call needs (e.g. altinn:authentication/systemuser.request.read); empty: the credential's scopes. */
@@ -32,8 +32,8 @@ export const altinnVendorLogin: LoginModule<AltinnMaskinportenCredential, Vendor
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
 	async login(context, credential, settings) {
 		// The call's own scope: the credential's list may lack it, or hold scopes this call should not carry.
-		const { grant, issuedAt, maskinportenUrl, onBehalfOf } = signedGrant(context, credential, { scopes: settings.scope.trim() || credential.scopes });
-		const token = readMaskinportenTokenAnswer(await context.send(buildMaskinportenTokenRequest(maskinportenUrl, grant)), issuedAt, onBehalfOf);
+		const { request, issuedAt, onBehalfOf } = maskinportenGrantRequest(context, credential, { scopes: settings.scope.trim() || credential.scopes });
+		const token = readMaskinportenTokenAnswer(await context.send(request), issuedAt, onBehalfOf);
 		return altinn3TokenItem(credential, { token: token.accessToken, expiresAt: token.expiresAt, scope: token.scope }, issuedAt, {
 			tokenKind: VENDOR_API_TOKEN,
 		});

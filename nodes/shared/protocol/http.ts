@@ -26,6 +26,12 @@ export interface HttpRequestSpec {
 	 * 502/503/504 or a 429 may come after the service acted. The words name it in that error.
 	 */
 	sendOnce?: SendOnce;
+	/**
+	 * For a request that must not be sent twice as it is (a signed Maskinporten grant: its `jti` may be
+	 * used once, so a resent grant that reached Maskinporten the first time is a replay): the request
+	 * to send on the next attempt.
+	 */
+	nextAttempt?: () => HttpRequestSpec;
 }
 
 /** How an error names a request that is sent once: "Altinn" failed "the PIN request" but may already have "sent the SMS with the PIN". */
