@@ -17,9 +17,10 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
+import { LoginProblem } from '../shared/protocol/loginProblem';
 import { pollScrubbed } from '../shared/nodeErrors';
 import { timeoutMsOf } from '../shared/runItems';
-import { SecretCollector } from '../shared/secrets';
+import type { SecretCollector } from '../shared/secrets';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
 import { consentRequestItem } from './consentActions/create';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
@@ -163,12 +164,45 @@ async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollect
 	const start = previous ?? { watching, since: (await altinnNow(session, decisions)).toISOString(), seen: [] };
 	const events = await eventsSince(session, start.since, decisions);
 	const seen = new Set(start.seen);
-	const news = previous ? events.filter((event) => !seen.has(eventKey(event))) : [];
-	const newest = events.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), start.since);
-	const atNewest = events.filter((event) => Date.parse(event.changedDate) === Date.parse(newest)).map(eventKey);
-	writeState(staticData, { watching, since: newest, seen: newest === start.since ? [...new Set([...start.seen, ...atNewest])] : atNewest });
-	if (news.length === 0) return null;
+	// The items first, the position after: a decision whose request Altinn cannot give now stays ahead of
+	// the position, for the next poll; nothing is lost to a failed read.
 	const items: INodeExecutionData[] = [];
-	for (const event of news) items.push(await eventItem(session, event, includeRequest, secrets));
-	return [items];
+	let handled = events.length;
+	let unavailable: unknown;
+	if (previous) {
+		for (const [index, event] of events.entries()) {
+			if (seen.has(eventKey(event))) continue;
+			const built = await settledEventItem(session, event, includeRequest, secrets);
+			if ('unavailable' in built) {
+				handled = index;
+				unavailable = built.unavailable;
+				break;
+			}
+			items.push(built.item);
+		}
+	}
+	const done = events.slice(0, handled);
+	const newest = done.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), start.since);
+	const atNewest = done.filter((event) => Date.parse(event.changedDate) === Date.parse(newest)).map(eventKey);
+	writeState(staticData, { watching, since: newest, seen: newest === start.since ? [...new Set([...start.seen, ...atNewest])] : atNewest });
+	if (unavailable !== undefined && items.length === 0) throw unavailable;
+	if (unavailable !== undefined) {
+		context.logger.warn(`Altinn Consent Trigger: ${secrets.redactor().redact(unavailable instanceof Error ? unavailable.message : String(unavailable))}; the decisions after it fire at the next poll`);
+	}
+	return items.length > 0 ? [items] : null;
+}
+
+/**
+ * An event's item, settled: with the request when it could be read, with the reason when Altinn
+ * refused to give it (the request is gone, or an answer this node cannot read) so that the decision
+ * still fires; or Altinn unavailable, for the caller to try again at the next poll.
+ */
+async function settledEventItem(session: VendorSession, event: ConsentEvent, includeRequest: boolean, secrets: SecretCollector): Promise<{ item: INodeExecutionData } | { unavailable: unknown }> {
+	try {
+		return { item: await eventItem(session, event, includeRequest, secrets) };
+	} catch (error) {
+		if (!(error instanceof LoginProblem) || error.details.kind === 'unavailable') return { unavailable: error };
+		const fields = { consentRequestId: event.consentRequestId, eventType: event.eventType, changedDate: event.changedDate };
+		return { item: { json: { ...fields, error: secrets.redactor().redact(error.details.message), description: error.details.hint } } };
+	}
 }

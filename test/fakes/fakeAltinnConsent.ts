@@ -90,6 +90,8 @@ function refuse(problem: keyof typeof LOOKUP_PROBLEMS): Reply {
 export class FakeAltinnConsent extends FakeAltinnSystemUser {
 	readonly consents = new Map<string, FakeConsent>();
 
+	/** Requests whose reads Altinn answers with this status for now: 503 (a failing database shard, say) or 404 (gone). */
+	readonly readFailures = new Map<string, 404 | 503>();
 
 	/** Every event of every consent request, in order: the `events` feed reads these. */
 	readonly consentEvents: FakeConsentEvent[] = [];
@@ -289,6 +291,9 @@ export class FakeAltinnConsent extends FakeAltinnSystemUser {
 
 	private getConsentRequest(request: RecordedRequest, id: string): Reply {
 		if (!GUID.test(id)) return { status: 404, reason: 'Not Found', body: '' };
+		const failure = this.readFailures.get(id.toLowerCase());
+		if (failure === 503) return { status: 503, reason: 'Service Unavailable', body: '' };
+		if (failure === 404) return amProblem(404, 'AM-00001', 'Consent not found');
 		const consumer = this.consumer(request, [SCOPE_READ, SCOPE_WRITE]);
 		if (typeof consumer !== 'string') return consumer;
 		const consent = this.consents.get(id.toLowerCase());

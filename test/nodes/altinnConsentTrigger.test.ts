@@ -93,6 +93,36 @@ describe('Altinn Consent Trigger', () => {
 		}
 	});
 
+	it('loses no decision to a read that fails: a request Altinn cannot give now is fired by a later poll, one it no longer has fires without it', async () => {
+		const staticData: IDataObject = {};
+		expect(await poll({ staticData })).toBeNull();
+		const [first, second] = [askedConsent(), askedConsent()];
+		fake.decideConsent(first, 'Accepted');
+		fake.decideConsent(second, 'Accepted');
+		fake.readFailures.set(second, 503);
+		try {
+			// The first decision fires; the second stays ahead of the position.
+			expect((await poll({ staticData }))?.map((item) => [item.consentRequestId, item.status])).toEqual([[first, 'Accepted']]);
+			fake.readFailures.set(first, 503);
+			fake.decideConsent(first, 'Revoked');
+			// Nothing can be read now: the poll fails and moves nothing.
+			await expect(poll({ staticData })).rejects.toThrow(/Altinn failed to read the consent request \(503/);
+		} finally {
+			fake.readFailures.clear();
+		}
+		expect((await poll({ staticData }))?.map((item) => [item.consentRequestId, item.eventType])).toEqual([
+			[second, 'Accepted'],
+			[first, 'Revoked'],
+		]);
+		expect(await poll({ staticData })).toBeNull();
+		// A request Altinn no longer has: its decision fires with the reason instead of the request.
+		const gone = askedConsent();
+		fake.decideConsent(gone, 'Rejected');
+		fake.readFailures.set(gone, 404);
+		expect(await poll({ staticData })).toEqual([{ consentRequestId: gone, eventType: 'Rejected', changedDate: expect.any(String), error: expect.stringMatching(/^There is no such consent request for your organisation \(404/), description: expect.any(String) }]);
+		fake.readFailures.clear();
+	});
+
 	it('follows the feed across pages, on the same platform only', async () => {
 		const staticData: IDataObject = {};
 		expect(await poll({ staticData })).toBeNull();
