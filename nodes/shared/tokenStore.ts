@@ -87,6 +87,9 @@ export class TokenStore {
 	/** Failed credential logins (preAuthentication), by login key: the error thrown, and until when (Infinity: until the values change). */
 	private readonly credentialFailures = new Map<string, { error: Error; until: number }>();
 
+	/** Checks made for a key (a waiting execution's visits): the one running, and how many were made. */
+	private readonly checks = new Map<string, { running?: Promise<unknown>; runs: number }>();
+
 	// Keys are HMACs under a key that never leaves this store, so a key in a heap dump tells nothing of the password.
 	private readonly keySecret = randomBytes(32);
 
@@ -169,6 +172,29 @@ export class TokenStore {
 		while (this.derivedKeys.size >= this.maxEntries) this.derivedKeys.delete(this.derivedKeys.keys().next().value as string);
 		this.derivedKeys.set(name, key);
 		return key;
+	}
+
+	/**
+	 * Runs a check for `key` (e.g. reading Altinn for a waiting execution) at most once at a time:
+	 * callers that come while it runs share its result, and after `maxRuns` checks none is made
+	 * (`exhausted`). For what a visitor can set off, so that a page reloaded in a loop does not become
+	 * a flood of requests to a provider.
+	 */
+	async throttledCheck<T>(key: string, maxRuns: number, run: () => Promise<T>): Promise<{ result: T } | { exhausted: true }> {
+		const entry = this.checks.get(key) ?? { runs: 0 };
+		if (entry.running) return { result: (await entry.running) as T };
+		if (entry.runs >= maxRuns) return { exhausted: true };
+		entry.runs++;
+		// Bounded like the tokens: the oldest keys go first.
+		if (!this.checks.has(key)) while (this.checks.size >= this.maxEntries) this.checks.delete(this.checks.keys().next().value as string);
+		this.checks.set(key, entry);
+		const running = run();
+		entry.running = running;
+		try {
+			return { result: await running };
+		} finally {
+			entry.running = undefined;
+		}
 	}
 
 	/** The token stored under the key while it may be kept at all (any margin), without logging in; undefined when none. */

@@ -274,6 +274,40 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 			]);
 		});
 
+		it("keeps the input item's own fields (a case number, an e-mail) beside the request: at once, and when the person is back", async () => {
+			const decided = await create();
+			fake.decideConsent(String(decided.consentRequestId), 'Accepted');
+			const atOnce = await runner.items(consentNode, { parameters: WAIT, input: [{ json: { ...decided, caseNumber: 'loan-42', email: 'kari@example.no' } }] });
+			expect(atOnce[0].json).toMatchObject({ consentRequestId: decided.consentRequestId, status: 'Accepted', caseNumber: 'loan-42', email: 'kari@example.no' });
+			const open = await create({ parameters: { ...CREATE, validTo: nextYear(), metadata: 'inntektsaar=2023' } });
+			const waitingInput = [{ ...open, caseNumber: 'loan-43', email: 'ola@example.no' }];
+			const { harness } = await runner.run(consentNode, { parameters: WAIT, input: waitingInput.map((json) => ({ json })), executionId: '921' });
+			fake.decideConsent(String(open.consentRequestId), 'Rejected');
+			const back = await visit(harness, waitingInput);
+			expect(back.result.workflowData?.[0][0].json).toMatchObject({ consentRequestId: open.consentRequestId, status: 'Rejected', caseNumber: 'loan-43', email: 'ola@example.no' });
+		});
+
+		it('reads Altinn once for visits that come at the same time, and stops reading after 100 visits to one waiting execution', async () => {
+			const request = await create();
+			const { harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: request }], executionId: '922' });
+			fake.clearRequests();
+			const path = `/accessmanagement/api/v1/enterprise/consentrequests/${String(request.consentRequestId)}`;
+			fake.answerDelayMs = 200;
+			try {
+				const together = await Promise.all(Array.from({ length: 5 }, async () => await visit(harness, [request])));
+				expect(together.every((answer) => /no decision on this request yet/.test(answer.response.body))).toBe(true);
+			} finally {
+				fake.answerDelayMs = 0;
+			}
+			expect(fake.requestsTo(path)).toHaveLength(1);
+			for (let reads = 1; reads < 100; reads++) await visit(harness, [request]);
+			expect(fake.requestsTo(path)).toHaveLength(100);
+			const beyond = await visit(harness, [request]);
+			expect(beyond.response.statusCode).toBe(429);
+			expect(beyond.response.body).toMatch(/checks no more/);
+			expect(fake.requestsTo(path)).toHaveLength(100);
+		});
+
 		it('Altinn unavailable at the visit: the page asks to reload, and the execution keeps waiting', async () => {
 			const request = await create();
 			const { harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: request }] });

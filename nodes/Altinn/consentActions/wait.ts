@@ -18,6 +18,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { messagePage } from '../../shared/codePage';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { SecretCollector } from '../../shared/secrets';
+import { tokenStore } from '../../shared/tokenStore';
 import type { AltinnMaskinportenCredential } from '../logins/maskinporten';
 import { altinnVendorLogin } from '../logins/vendor';
 import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
@@ -49,24 +50,36 @@ const DEFAULT_TIME_LIMIT_MINUTES = 24 * 60;
  * loops back here checks Altinn again.
  */
 export async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeExecutionData[][]): Promise<INodeExecutionData[][]> {
-	if (!checked[0].some((item) => isUndecided(item.json))) return checked;
+	if (!checked[0].some((item) => isUndecided(item.json))) {
+		// The input item's own fields (a case number, an e-mail) go on beside the request, as at the time limit.
+		const input = node.getInputData();
+		const inputOf = ({ pairedItem }: INodeExecutionData) => input[typeof pairedItem === 'object' && !Array.isArray(pairedItem) ? pairedItem.item : 0]?.json ?? {};
+		return [checked[0].map((item) => ({ ...item, json: { ...inputOf(item), ...item.json } }))];
+	}
 	const minutes = node.getNodeParameter('timeLimitMinutes', 0, DEFAULT_TIME_LIMIT_MINUTES) as number;
 	const limit = Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIME_LIMIT_MINUTES;
 	await node.putExecutionToWait(new Date(Date.now() + limit * 60_000));
 	return [node.getInputData()];
 }
 
-/** The waiting node's Consent Request ID for each of its input items, as its parameter says (not yet checked). */
-function awaitedRequestIds(context: IWebhookFunctions): string[] {
+/** The waiting node's input items: for each, its own fields and the Consent Request ID its parameter names (not yet checked). */
+function awaitedItems(context: IWebhookFunctions): Array<{ input: IDataObject; awaited: string }> {
 	const raw = context.getNode().parameters.consentRequestId;
 	const expression = typeof raw === 'string' ? raw.replace(/^=/, '') : '{{ $json.consentRequestId }}';
 	const count = Number(context.evaluateExpression('{{ $input.all().length }}', 0));
-	return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 1 }, (_, itemIndex) =>
-		String(context.evaluateExpression(expression, itemIndex) ?? '').trim(),
-	);
+	return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 1 }, (_, itemIndex) => {
+		const input = context.evaluateExpression('{{ $json }}', itemIndex);
+		return {
+			input: typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as IDataObject) : {},
+			awaited: String(context.evaluateExpression(expression, itemIndex) ?? '').trim(),
+		};
+	});
 }
 
 const TITLE = 'Altinn consent';
+
+/** The most reads of Altinn one waiting execution's visits make in one n8n process. */
+const MAX_READS_PER_WAIT = 100;
 
 type Visit = { decided: true; items: IDataObject[] } | { decided: false; status: number; sentence: string };
 
@@ -103,10 +116,11 @@ async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector
 	const credential = (await context.getCredentials(altinnVendorLogin.credentialType)) as unknown as AltinnMaskinportenCredential;
 	const session = await vendorSession(context, credential, CONSENT_CALLS.get.scope, secrets);
 	const items: IDataObject[] = [];
-	for (const awaited of awaitedRequestIds(context)) {
+	for (const { input, awaited } of awaitedItems(context)) {
 		const read = await readAwaited(session, awaited, secrets);
 		if ('stop' in read) return cannotTell(context, read.stop, secrets);
-		items.push(read.item);
+		// The input item's own fields go on beside the request, as at the time limit.
+		items.push({ ...input, ...read.item });
 	}
 	if (items.some(isUndecided)) {
 		return {
@@ -126,13 +140,20 @@ export async function answerConsentReturn(context: IWebhookFunctions): Promise<I
 	const response = context.getResponseObject();
 	const wantsJson = context.getRequestObject().method === 'POST';
 	const secrets = new SecretCollector();
-	let visit: Visit;
-	try {
-		visit = await checkAwaited(context, secrets);
-	} catch (error) {
-		// The credential or the vendor's token (Maskinporten) failed before any request was read.
-		visit = cannotTell(context, error, secrets);
-	}
+	// One read of Altinn at a time per waiting execution (visits meanwhile share it), and a page reloaded
+	// without end stops reading Altinn at all (the time limit then goes on as usual).
+	const checked = await tokenStore().throttledCheck(`consent-wait:${context.getExecutionId()}`, MAX_READS_PER_WAIT, async () => {
+		try {
+			return await checkAwaited(context, secrets);
+		} catch (error) {
+			// The credential or the vendor's token (Maskinporten) failed before any request was read.
+			return cannotTell(context, error, secrets);
+		}
+	});
+	const visit: Visit =
+		'result' in checked
+			? checked.result
+			: { decided: false, status: 429, sentence: 'This page has checked with Altinn many times already and checks no more. Your decision in Altinn stands either way; the workflow finds it.' };
 	const sentence = visit.decided ? 'Thank you: Altinn has the decision. You can close this page.' : visit.sentence;
 	if (wantsJson) {
 		response.status(visit.decided ? 200 : visit.status).json({ decided: visit.decided, message: sentence });
