@@ -71,7 +71,7 @@ export class AltinnConsentTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Fires once per decision on your consent requests, read from Altinn's feed, once the workflow is published (active): it checks at the Poll Times below. The first check after publishing only notes the time. Altinn lists an event about five minutes after it happened, and records no event when a consent expires (its validTo says when). Needs the scope altinn:consentrequests.read.",
+					"Fires once per decision on your consent requests, read from Altinn's feed, once the workflow is published (active): it checks at the Poll Times below. The first check after publishing only notes the time. Altinn lists an event about five minutes after it happened, and records no event when a consent expires (its validTo says when) or is deleted. Needs the scope altinn:consentrequests.read.",
 				name: 'triggerNotice',
 				type: 'notice',
 				default: '',
@@ -82,10 +82,8 @@ export class AltinnConsentTrigger implements INodeType {
 				type: 'multiOptions',
 				options: [
 					{ name: 'Accepted', value: 'Accepted' },
-					{ name: 'Deleted', value: 'Deleted' },
 					{ name: 'Rejected', value: 'Rejected' },
 					{ name: 'Revoked', value: 'Revoked' },
-					{ name: 'Used', value: 'Used', description: 'A consent token was issued for it' },
 				],
 				default: ['Accepted', 'Rejected', 'Revoked'],
 				description: 'Which events start the workflow',
@@ -137,7 +135,9 @@ async function altinnNow(session: VendorSession, eventTypes: readonly string[]):
 async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollector): Promise<INodeExecutionData[][] | null> {
 	const decisions = (context.getNodeParameter('decisions', []) as string[]).filter((decision) => CONSENT_DECISIONS.includes(decision as never));
 	if (decisions.length === 0) {
-		throw new NodeOperationError(context.getNode(), 'No decision is chosen', { description: 'Choose at least one event under Decisions, e.g. Accepted.' });
+		throw new NodeOperationError(context.getNode(), 'No decision is chosen', {
+			description: 'Choose at least one event under Decisions, e.g. Accepted. (Altinn records no Deleted or Used events: a trigger set to those alone never fired.)',
+		});
 	}
 	const includeRequest = context.getNodeParameter('options.includeRequest', true) as boolean;
 	const credential = (await context.getCredentials('altinnMaskinportenApi')) as unknown as AltinnMaskinportenCredential;

@@ -143,8 +143,25 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 		// Revoked: the stored token is refused by the data provider and a new one by Maskinporten.
 		fake.decideConsent(String(request.consentRequestId), 'Revoked');
 		const refused = await runner.failure(authenticate, { typeVersion: 3, parameters: fetchData, input: [{ json: request }] });
-		expect(refused.message).toMatch(/it was revoked/);
+		expect(refused.message).toBe(`Consent ${String(request.consentRequestId)} from the person with national ID number ending in 04 was revoked: no token was asked for`);
 		expect(refused.description).toMatch(/Create Consent Request/);
+	});
+
+	it('a consent read from Altinn as rejected, or past its Valid To, gets no grant at all: the error says the status read', async () => {
+		const rejected = await create({ parameters: { ...CREATE, validTo: nextYear(), metadata: 'inntektsaar=2022' } });
+		fake.decideConsent(String(rejected.consentRequestId), 'Rejected');
+		const grantsBefore = fake.grants.length;
+		const useIt = { authentication: 'maskinporten', actFor: 'consent', consentId: '={{ $json.consentRequestId }}', consentFrom: '', consentScope: DATA_PROVIDER_SCOPE };
+		const refused = await runner.failure(authenticate, { typeVersion: 3, parameters: useIt, input: [{ json: rejected }] });
+		expect(refused.message).toBe(`Consent ${String(rejected.consentRequestId)} from the person with national ID number ending in 04 was rejected: no token was asked for`);
+		// Only the vendor's grant to read the request: none for the consent.
+		expect(fake.grants.slice(grantsBefore).filter((grant) => JSON.stringify(grant.claims).includes('urn:altinn:consent'))).toHaveLength(0);
+		const lapsed = await create({ parameters: { ...CREATE, validTo: nextYear(), metadata: 'inntektsaar=2021' } });
+		fake.decideConsent(String(lapsed.consentRequestId), 'Accepted');
+		const stored = fake.consents.get(String(lapsed.consentRequestId));
+		if (stored) stored.validTo = '2026-01-01T00:00:00Z';
+		const expired = await runner.failure(authenticate, { typeVersion: 3, parameters: useIt, input: [{ json: lapsed }] });
+		expect(expired.message).toMatch(/was expired \(its Valid To, 2026-01-01T00:00:00Z, has passed\): no token was asked for$/);
 	});
 
 	it.each([
@@ -324,7 +341,8 @@ describe('Altinn Consent: Create and Get Consent Request', () => {
 
 		it('with Continue On Fail, a request Altinn does not know fails its own item and keeps nobody waiting', async () => {
 			const request = await create();
-			const unknown = { consentRequestId: randomUUID() };
+			// Shaped as Create's output (status Created): what Altinn says decides, not the input's old status.
+			const unknown = { consentRequestId: randomUUID(), status: 'Created', caseNumber: 'loan-44' };
 			const { output, harness } = await runner.run(consentNode, { parameters: WAIT, input: [{ json: unknown }, { json: request }], continueOnFail: true });
 			// The other request is undecided: the execution waits (its items meanwhile are the input's).
 			expect(harness.runExecutionData.waitTill).toBeDefined();

@@ -148,7 +148,9 @@ describe('Altinn Consent Trigger', () => {
 		const [latest] = (await poll({ mode: 'manual', staticData, parameters: { decisions: ['Revoked'] } })) ?? [];
 		expect(latest).toMatchObject({ eventType: 'Revoked' });
 		expect(staticData).toEqual({ watching: 'x', since: 'y', seen: [] });
-		await expect(poll({ mode: 'manual', parameters: { decisions: ['Deleted'] } })).rejects.toThrow(/No consent request of yours has had such a decision/);
+		// Altinn records no Deleted or Used events: a trigger saved with those alone says so.
+		await expect(poll({ mode: 'manual', parameters: { decisions: ['Deleted', 'Used'] } })).rejects.toMatchObject({ message: 'No decision is chosen', description: expect.stringMatching(/records no Deleted or Used events/) });
+		expect(JSON.stringify(trigger.description.properties)).not.toMatch(/"Used"|"Deleted"/);
 	});
 
 	it('leak check: no national ID number or private key in any output or error', () => {

@@ -54,7 +54,7 @@ export async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeE
 		// The input item's own fields (a case number, an e-mail) go on beside the request, as at the time limit.
 		const input = node.getInputData();
 		const inputOf = ({ pairedItem }: INodeExecutionData) => input[typeof pairedItem === 'object' && !Array.isArray(pairedItem) ? pairedItem.item : 0]?.json ?? {};
-		return [checked[0].map((item) => ({ ...item, json: { ...inputOf(item), ...item.json } }))];
+		return [checked[0].map((item) => (item.error || 'error' in item.json ? item : { ...item, json: { ...inputOf(item), ...item.json } }))];
 	}
 	const minutes = node.getNodeParameter('timeLimitMinutes', 0, DEFAULT_TIME_LIMIT_MINUTES) as number;
 	const limit = Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIME_LIMIT_MINUTES;
@@ -116,13 +116,16 @@ async function checkAwaited(context: IWebhookFunctions, secrets: SecretCollector
 	const credential = (await context.getCredentials(altinnVendorLogin.credentialType)) as unknown as AltinnMaskinportenCredential;
 	const session = await vendorSession(context, credential, CONSENT_CALLS.get.scope, secrets);
 	const items: IDataObject[] = [];
+	let undecided = false;
 	for (const { input, awaited } of awaitedItems(context)) {
 		const read = await readAwaited(session, awaited, secrets);
 		if ('stop' in read) return cannotTell(context, read.stop, secrets);
-		// The input item's own fields go on beside the request, as at the time limit.
-		items.push({ ...input, ...read.item });
+		// Decided by what Altinn said, not by the input's own (older) status.
+		undecided ||= isUndecided(read.item);
+		// The input item's own fields go on beside the request, as at the time limit; a failed read goes on as the error alone.
+		items.push('error' in read.item ? read.item : { ...input, ...read.item });
 	}
-	if (items.some(isUndecided)) {
+	if (undecided) {
 		return {
 			decided: false,
 			status: 200,

@@ -7,7 +7,7 @@
  */
 import type { LoginModule } from '../../shared/loginModule';
 import type { LoginContext } from '../../shared/loginModule';
-import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
+import { CONSENT_CALLS, buildGetConsentRequest, checkConsentUsable, readConsentRequestAnswer } from '../protocol/consentRequests';
 import type { ConsentParty } from '../protocol/consentToken';
 import { checkConsentId, consentAuthorizationDetails, consentParty, consentPartyLabel, readConsentTokenAnswer } from '../protocol/consentToken';
 import { readMaskinportenTokenAnswer } from '../protocol/maskinporten';
@@ -39,7 +39,7 @@ export const altinnConsentLogin: LoginModule<AltinnMaskinportenCredential, Conse
 	secrets: (credential) => [credential.privateKey, credential.enterprisePassword],
 	async login(context, credential, settings) {
 		const consentId = checkConsentId(settings.consentId);
-		const from: ConsentParty = settings.from.trim() ? consentParty(settings.from) : await consentGiver(context, credential, consentId);
+		const from: ConsentParty = settings.from.trim() ? consentParty(settings.from) : await consentGiverOfOpenConsent(context, credential, consentId);
 		// A person's national ID number is theirs to give: kept out of every error and item.
 		if (from.kind === 'person') context.secrets.add(from.nationalIdNumber, from.urn);
 		const detail = consentAuthorizationDetails(consentId, from);
@@ -60,14 +60,19 @@ export const altinnConsentLogin: LoginModule<AltinnMaskinportenCredential, Conse
 	},
 };
 
-/** Who gave a consent, read from its request at Altinn (with the read scope's token, which never leaves). */
-async function consentGiver(context: LoginContext, credential: AltinnMaskinportenCredential, consentId: string): Promise<ConsentParty> {
+/**
+ * Who gave a consent, read from its request at Altinn (with the read scope's token, which never
+ * leaves). A consent Altinn has as decided against (rejected, revoked, deleted) or past its Valid To
+ * fails here, saying so, and no grant is sent for it.
+ */
+async function consentGiverOfOpenConsent(context: LoginContext, credential: AltinnMaskinportenCredential, consentId: string): Promise<ConsentParty> {
 	const { request, issuedAt, onBehalfOf } = maskinportenGrantRequest(context, credential, { scopes: CONSENT_CALLS.get.scope });
 	const token = readMaskinportenTokenAnswer(await context.send(request), issuedAt, onBehalfOf);
 	context.secrets.add(token.accessToken);
 	const answer = await context.send(buildGetConsentRequest(altinn3Endpoints(credential).platformUrl, token.accessToken, consentId));
 	// The giver's number is noted as a secret before anything of the answer can reach an error.
-	const { from } = readConsentRequestAnswer(answer, CONSENT_CALLS.get);
+	const { from, request: consent } = readConsentRequestAnswer(answer, CONSENT_CALLS.get);
 	if (from.kind === 'person') context.secrets.add(from.nationalIdNumber, from.urn);
+	checkConsentUsable(consent, context.now());
 	return from;
 }

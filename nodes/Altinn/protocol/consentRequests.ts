@@ -17,7 +17,7 @@ import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { quoted } from '../../shared/protocol/nationalIdNumber';
 import type { ConsentParty, ConsentRight } from './consentToken';
-import { checkConsentId, consentParty, consentPartyLabel, readConsentRights } from './consentToken';
+import { ASK_CONSENT_AGAIN_HINT, checkConsentId, consentParty, consentPartyLabel, readConsentRights } from './consentToken';
 import type { VendorCall } from './vendorAnswers';
 import { malformed, nullableText as text, successJson } from './vendorAnswers';
 
@@ -37,8 +37,12 @@ export const CONSENT_CALLS = {
 /** What a person or organisation did with a request, as Altinn records it. */
 export type ConsentEventType = 'Created' | 'Accepted' | 'Rejected' | 'Revoked' | 'Deleted' | 'Expired' | 'Used';
 export const CONSENT_EVENT_TYPES: readonly ConsentEventType[] = ['Created', 'Accepted', 'Rejected', 'Revoked', 'Deleted', 'Expired', 'Used'];
-/** The decisions the feed can be filtered by (Altinn refuses Created and Expired there). */
-export const CONSENT_DECISIONS: readonly ConsentEventType[] = ['Accepted', 'Rejected', 'Revoked', 'Deleted', 'Used'];
+/**
+ * The decisions a trigger can wait for: what Altinn records as events. Its feed also takes `deleted`
+ * and `used` as filters, but nothing in Altinn writes such events (read in altinn-authorization-tmp,
+ * December 2026), so they would never fire.
+ */
+export const CONSENT_DECISIONS: readonly ConsentEventType[] = ['Accepted', 'Rejected', 'Revoked'];
 
 export interface CreateConsentRequest {
 	/**
@@ -216,6 +220,22 @@ export function checkRepeatedRequestOpen(request: ConsentRequest): void {
 		`Altinn already has this consent request (${request.consentRequestId}), ${request.status.toLowerCase()}: nobody was asked again`,
 		'A request with the same contents gets the one Altinn has. To ask again, change something in it (e.g. Valid To), or give a new Consent Request ID under Options.',
 	);
+}
+
+/**
+ * A consent request read just before its token is asked for: one Altinn has as rejected, revoked or
+ * deleted, or whose Valid To has passed, cannot give a token, so none is asked for; the error says the
+ * status read. One still waiting (Created) is left to Maskinporten, which says so in its own words.
+ */
+export function checkConsentUsable(request: ConsentRequest, now: Date): void {
+	const validTo = request.validTo ? Date.parse(request.validTo) : Number.NaN;
+	const status = Number.isFinite(validTo) && validTo <= now.getTime() && request.status !== 'Revoked' ? 'Expired' : request.status;
+	if (!CLOSED_STATUSES.has(status)) return;
+	throw new LoginProblem({
+		kind: 'rejected',
+		message: `Consent ${request.consentRequestId} from ${request.consentFrom} was ${status.toLowerCase()}${status === 'Expired' && request.validTo ? ` (its Valid To, ${request.validTo}, has passed)` : ''}: no token was asked for`,
+		hint: ASK_CONSENT_AGAIN_HINT,
+	});
 }
 
 /** One entry of the feed: a request and what happened to it, when. */
