@@ -127,7 +127,7 @@ export class FakeAltinn3 extends FakeServer {
 
 	private readonly usedJwtIds = new Set<string>();
 
-	protected readonly maskinportenTokens = new Map<string, MaskinportenTokenRecord>();
+	readonly maskinportenTokens = new Map<string, MaskinportenTokenRecord>();
 
 	readonly altinnTokens = new Set<string>();
 

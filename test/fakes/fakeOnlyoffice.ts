@@ -92,7 +92,7 @@ export class FakeOnlyoffice extends FakeServer {
 	lastSmsCodeExpires: string | undefined;
 
 	/** Whose each live token is, for the profile the portal shows. */
-	private readonly tokenUsers = new Map<string, string>();
+	readonly tokenUsers = new Map<string, string>();
 
 	/** Called when the portal "sends" an SMS code (the sandbox prints it). */
 	onSmsCode: ((code: string) => void) | undefined;

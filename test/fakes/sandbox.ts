@@ -4,6 +4,7 @@
  * printed by `npm start`; Altinn's are also listed at http://127.0.0.1:5703/__sandbox/sms.
  */
 import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData } from './fakeAltinn';
+import type { MaskinportenTokenRecord } from './fakeAltinn3';
 import { makeKeyClient } from './fakeAltinn3';
 import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
 import { DATA_PROVIDER_SCOPE, FakeAltinnConsent } from './fakeAltinnConsent';
@@ -83,6 +84,17 @@ function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void
  */
 export interface SandboxState {
 	altinn3PrivateKeyPem: string;
+	/**
+	 * The tickets and tokens the sandboxes issued and still take, so a token n8n keeps (sealed in a
+	 * credential, or as a session) still works after the sandboxes restart, as a real provider's would.
+	 */
+	liveTokens?: {
+		boknett: string[];
+		onlyoffice: Array<[string, string]>;
+		bokbasen: string[];
+		maskinporten: Array<[string, MaskinportenTokenRecord]>;
+		altinn: string[];
+	};
 	systemUserRequests: FakeSystemUserRequest[];
 	systemUsers: FakeSystemUser[];
 	consents?: FakeConsent[];
@@ -96,6 +108,13 @@ export function sandboxState(sandboxes: Sandboxes): SandboxState {
 		systemUsers: [...sandboxes.altinn3.systemUsers.values()],
 		consents: [...sandboxes.altinn3.consents.values()],
 		consentEvents: [...sandboxes.altinn3.consentEvents],
+		liveTokens: {
+			boknett: [...sandboxes.boknett.liveTickets],
+			onlyoffice: [...sandboxes.onlyoffice.liveTokens].map((token) => [token, sandboxes.onlyoffice.tokenUsers.get(token) ?? '']),
+			bokbasen: [...sandboxes.bokbasen.liveTokens],
+			maskinporten: [...sandboxes.altinn3.maskinportenTokens.entries()],
+			altinn: [...sandboxes.altinn3.altinnTokens],
+		},
 	};
 }
 
@@ -112,6 +131,15 @@ export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS, kept?:
 	for (const systemUser of kept?.systemUsers ?? []) altinn3.systemUsers.set(systemUser.id, systemUser);
 	for (const consent of kept?.consents ?? []) altinn3.consents.set(consent.id, consent);
 	altinn3.consentEvents.push(...(kept?.consentEvents ?? []));
+	const live = kept?.liveTokens;
+	for (const ticket of live?.boknett ?? []) boknett.liveTickets.add(ticket);
+	for (const [token, user] of live?.onlyoffice ?? []) {
+		onlyoffice.liveTokens.add(token);
+		onlyoffice.tokenUsers.set(token, user);
+	}
+	for (const token of live?.bokbasen ?? []) bokbasen.liveTokens.add(token);
+	for (const [token, record] of live?.maskinporten ?? []) altinn3.maskinportenTokens.set(token, record);
+	for (const token of live?.altinn ?? []) altinn3.altinnTokens.add(token);
 	return {
 		boknett,
 		onlyoffice,

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { CONSENT_PERSON } from '../fakes/fakeAltinnConsent';
+import { BOKBASEN_CLIENT } from '../fakes/fakeBokbasenAuth';
+import { BOKNETT_USER } from '../fakes/fakeBoknett';
 import { VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { SANDBOX_SYSTEM_ID, sandboxCredentials, sandboxState, startSandboxes } from '../fakes/sandbox';
 import type { SandboxState } from '../fakes/sandbox';
@@ -42,12 +44,14 @@ it('starts every provider sandbox from the compiled scripts npm start uses', asy
 	}
 }, 120_000);
 
-it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 client key, a customer\'s approval and a person\'s consent', async () => {
+it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 client key, a customer\'s approval, a person\'s consent and the tokens it issued', async () => {
 	const ports = { boknett: 0, onlyoffice: 0, altinn: 0, altinn3: 0, bokbasen: 0 };
 	const first = await startSandboxes(ports);
 	let state: SandboxState | undefined;
 	let approvedRequest = '';
 	let consentId = '';
+	let bokbasenToken = '';
+	let boknettTicket = '';
 	try {
 		// A request as the onboarding example makes it, then the customer's approval on the sandbox's page.
 		approvedRequest = randomUUID();
@@ -69,6 +73,11 @@ it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 cl
 		consentId = randomUUID();
 		first.altinn3.addConsent({ id: consentId, from: `urn:altinn:person:identifier-no:${CONSENT_PERSON.nationalIdNumber}`, toOrgNo: VENDOR_ORG_NO, status: 'Created', consented: null });
 		first.altinn3.decideConsent(consentId, 'Accepted');
+		// A Bokbasen token and a Boknett ticket n8n keeps (sealed in a credential): a real provider would still take them.
+		const token = await fetch(`${first.bokbasen.baseUrl}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ client_id: BOKBASEN_CLIENT.clientId, client_secret: BOKBASEN_CLIENT.clientSecret, audience: BOKBASEN_CLIENT.audience, grant_type: 'client_credentials' }) });
+		bokbasenToken = String(((await token.json()) as { access_token: string }).access_token);
+		const ticket = await fetch(`${first.boknett.baseUrl}/v1/tickets`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(BOKNETT_USER).toString() });
+		boknettTicket = String(ticket.headers.get('boknett-tgt'));
 		state = JSON.parse(JSON.stringify(sandboxState(first))) as SandboxState;
 	} finally {
 		await first.stop();
@@ -88,6 +97,9 @@ it('keeps what n8n depends on across a restart of the sandboxes: the Altinn 3 cl
 		expect(second.altinn3.consentEvents.map((event) => [event.consentRequestId, event.eventType])).toContainEqual([consentId, 'Accepted']);
 		second.altinn3.decideConsent(consentId, 'Revoked');
 		expect(second.altinn3.consentEvents.at(-1)?.eventId).toBe(eventsBefore + 1);
+		// The token and the ticket issued before the restart are still taken.
+		expect((await fetch(`${second.bokbasen.baseUrl}/metadata/export`, { headers: { Authorization: `Bearer ${bokbasenToken}` } })).status).toBe(200);
+		expect((await fetch(`${second.boknett.baseUrl}/metadata/export/onix`, { headers: { Authorization: `Boknett ${boknettTicket}`, Date: new Date().toUTCString() } })).status).toBe(200);
 	} finally {
 		await second.stop();
 	}
