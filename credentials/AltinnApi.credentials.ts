@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -10,7 +9,7 @@ import type {
 
 import { altinnPasswordLogin } from '../nodes/Altinn/logins/password';
 import { ALTINN_BASE_URLS } from '../nodes/Altinn/protocol/rest';
-import { loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
+import { loginForCredential, sessionAuthentication, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 export class AltinnApi implements ICredentialType {
@@ -58,16 +57,8 @@ export class AltinnApi implements ICredentialType {
 		return await loginForCredential(this, altinnPasswordLogin, credentials, {});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Cookie: '={{ $credentials.sessionCookie }}',
-				ApiKey: '={{ $credentials.apiKey }}',
-				Accept: 'application/hal+json',
-			},
-		},
-	};
+	// The auth cookie, the API key and the answer format Altinn's REST API wants; a cookie of values since changed is not sent.
+	authenticate = sessionAuthentication(altinnPasswordLogin, (cookie, credentials) => ({ Cookie: cookie, ApiKey: String(credentials.apiKey ?? ''), Accept: 'application/hal+json' }));
 
 	// The Test button: n8n first logs in through preAuthentication (the same login as the node), then
 	// reads the user's message box with the cookie and API key, as later calls will.

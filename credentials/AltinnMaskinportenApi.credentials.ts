@@ -9,7 +9,7 @@ import type {
 
 import { altinnMaskinportenLogin } from '../nodes/Altinn/logins/maskinporten';
 import { ALTINN3_ENVIRONMENTS } from '../nodes/Altinn/protocol/maskinporten';
-import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
+import { bearerSessionAuthentication, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 
 /**
  * Altinn 3 through Maskinporten. Its own login (`preAuthentication`: the same login module as
@@ -142,7 +142,7 @@ export class AltinnMaskinportenApi implements ICredentialType {
 		return await loginForCredential(this, altinnMaskinportenLogin, credentials, {});
 	}
 
-	authenticate = BEARER_SESSION_TOKEN;
+	authenticate = bearerSessionAuthentication(altinnMaskinportenLogin);
 
 	// Altinn's own token refresh (GET authentication/api/v1/refresh) answers 200 only for a valid Altinn token.
 	test: ICredentialTestRequest = {

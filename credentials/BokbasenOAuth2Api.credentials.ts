@@ -9,7 +9,7 @@ import type {
 
 import { bokbasenClientCredentialsLogin } from '../nodes/Bokbasen/logins/clientCredentials';
 import { BOKBASEN_AUTH_BASE_URLS, DEFAULT_BOKBASEN_AUDIENCE } from '../nodes/Bokbasen/protocol/clientCredentials';
-import { BEARER_SESSION_TOKEN, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
+import { bearerSessionAuthentication, loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
@@ -60,7 +60,7 @@ export class BokbasenOAuth2Api implements ICredentialType {
 		return await loginForCredential(this, bokbasenClientCredentialsLogin, credentials, {});
 	}
 
-	authenticate = BEARER_SESSION_TOKEN;
+	authenticate = bearerSessionAuthentication(bokbasenClientCredentialsLogin);
 
 	// The check is the login itself (preAuthentication, above): the token server refuses a wrong
 	// client or an audience it lacks. Each audience is a different API, so there is no one call to

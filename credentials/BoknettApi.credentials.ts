@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -9,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { boknettTicketLogin, DEFAULT_TICKET_SETTINGS } from '../nodes/Boknett/logins/ticket';
-import { BOKNETT_BASE_URLS } from '../nodes/Boknett/protocol/tickets';
-import { loginForCredential, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
+import { BOKNETT_BASE_URLS, boknettAuthorizationHeaders } from '../nodes/Boknett/protocol/tickets';
+import { loginForCredential, sessionAuthentication, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 import { baseUrlExpression, environmentProperties } from './environmentProperties';
 
 /**
@@ -53,15 +52,8 @@ export class BoknettApi implements ICredentialType {
 	}
 
 	// Boknett wants the request time beside the ticket (RFC 1123, within 15 minutes of its clock).
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Boknett {{ $credentials.sessionTicket }}',
-				Date: '={{ $now.toUTC().toHTTP() }}',
-			},
-		},
-	};
+	// Boknett wants the ticket and a Date within 15 minutes of its clock; a ticket of values since changed is not sent.
+	authenticate = sessionAuthentication(boknettTicketLogin, (ticket) => ({ ...boknettAuthorizationHeaders(ticket), Date: new Date().toUTCString() }));
 
 	// The check is the login itself (preAuthentication, above). Boknett's ticket service has only the
 	// login and the logout, and answers anything else with 405: this request only confirms that the

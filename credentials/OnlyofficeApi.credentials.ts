@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { onlyofficePasswordLogin } from '../nodes/Onlyoffice/logins/password';
+import { onlyofficeAuthorizationHeaders } from '../nodes/Onlyoffice/protocol/authentication';
 import { loginForCredential, sessionAuthentication, sessionProperty, sharedTokensProperty } from '../nodes/shared/loginRunner';
 
 /**
@@ -74,8 +75,8 @@ export class OnlyofficeApi implements ICredentialType {
 		return await loginForCredential(this, onlyofficePasswordLogin, credentials, {});
 	}
 
-	/** The token as ONLYOFFICE takes it; never the mark of a login that waits for an SMS code (see loginForCredential). */
-	authenticate = sessionAuthentication(onlyofficePasswordLogin, 'Authorization');
+	/** The token as ONLYOFFICE takes it, when its session was made with the values as saved; never the hold of a login that sent an SMS code (see loginForCredential). */
+	authenticate = sessionAuthentication(onlyofficePasswordLogin, (token) => onlyofficeAuthorizationHeaders(token));
 
 	test: ICredentialTestRequest = {
 		request: {

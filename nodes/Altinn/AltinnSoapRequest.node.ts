@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { NOT_AN_AI_AGENT_TOOL, optionsCollection } from '../shared/descriptions';
-import { credentialFor, loginContext } from '../shared/loginRunner';
+import { credentialFor, loginContext, sendHeld } from '../shared/loginRunner';
 import { runForEachItem, timeoutOption } from '../shared/runItems';
 import { altinn2Step, altinnSmsPinLogin, nationalIdNumberOf, requirePin, smsPinBaseUrl } from './logins/smsPin';
 import type { SoapResponseFormat } from './protocol/soap';
@@ -115,7 +115,10 @@ export class AltinnSoapRequest implements INodeType {
 			const soapAction = (this.getNodeParameter('soapAction', itemIndex) as string).trim();
 			const { send } = loginContext(this, secrets, timeoutOption(this, itemIndex));
 			const format = this.getNodeParameter('options.responseFormat', itemIndex, 'json') as SoapResponseFormat;
-			const result = await altinn2Step(credential.environment, async () => readServiceAnswer(await send(soapRequest(url, soapAction, envelope, undefined, SOAP_CALL_SENT_ONCE)), format));
+			// The call uses the PIN and counts a failed login when refused: held like the login (loginRunner's sendHeld).
+			const result = await sendHeld(this, altinnSmsPinLogin, credential, {}, async () =>
+				await altinn2Step(credential.environment, async () => readServiceAnswer(await send(soapRequest(url, soapAction, envelope, undefined, SOAP_CALL_SENT_ONCE)), format)),
+			);
 			// Altinn may echo the person's own details: nothing secret leaves this node.
 			return secrets.redactor().redactJson(result) as IDataObject;
 		});

@@ -48,6 +48,12 @@ export interface LoginModule<Credential, Settings extends Record<string, unknown
 	 * a new SMS, and a stored PIN would make a workflow wait for an SMS never sent).
 	 */
 	reusable?: false;
+	/**
+	 * True for a login whose request may reach a person or an account (it sends an SMS code, or counts
+	 * as a failed login when refused): its refusals, codes sent and unanswered tries are held
+	 * (holds.ts), so no process sends it again for the same values until the hold is lifted.
+	 */
+	reachesPerson?: true;
 	/** How long before expiry a node stops reusing its token, unless the person set a margin (default 5 minutes). */
 	reuseMarginMs?: number;
 	/** Every value of the credential that must never be shown. */

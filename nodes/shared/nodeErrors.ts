@@ -10,15 +10,31 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { LoginProblem, providerWordsShown } from './protocol/loginProblem';
 import type { SecretRedactor } from './secrets';
 import { SecretCollector } from './secrets';
+import { tokenStore } from './tokenStore';
 
-/** Runs a trigger's poll with a collector for the secrets it touches; what it throws reaches n8n scrubbed of them. */
-export async function pollScrubbed<T>(context: IPollFunctions, poll: (secrets: SecretCollector) => Promise<T>): Promise<T> {
+/**
+ * Runs a trigger's poll with a collector for the secrets it touches; what it throws reaches n8n
+ * scrubbed of them. n8n runs a poll once when it activates the workflow (publishing, or its own
+ * start) and fails the activation when that poll throws: an unattended workflow would stay stopped
+ * because the provider did not answer at that moment. So the first poll of a published trigger in a
+ * process, when the provider is unavailable, says why in n8n's log and finds nothing; the trigger
+ * stays active and tries again at its next poll, whose failures n8n reports as usual.
+ */
+export async function pollScrubbed<T>(context: IPollFunctions, poll: (secrets: SecretCollector) => Promise<T>): Promise<T | null> {
 	const secrets = new SecretCollector();
-	try {
-		return await poll(secrets);
-	} catch (error) {
-		throw toNodeError(context.getNode(), error, 0, secrets.redactor());
+	const first = tokenStore().firstTime(`poll:${context.getWorkflow().id ?? ''}:${context.getNode().name}`);
+	const settled = await poll(secrets).then(
+		(result) => ({ result }),
+		(error: unknown) => ({ error }),
+	);
+	if (!('error' in settled)) return settled.result;
+	const nodeError = toNodeError(context.getNode(), settled.error, 0, secrets.redactor());
+	const unavailable = settled.error instanceof LoginProblem && settled.error.details.kind === 'unavailable';
+	if (first && unavailable && context.getMode() !== 'manual') {
+		context.logger.warn(`${context.getNode().name}: ${nodeError.message}. The trigger stays active and tries again at its next poll.`);
+		return null;
 	}
+	throw nodeError;
 }
 
 /** Turns anything thrown while handling an item into an n8n error that holds no secret. */

@@ -34,7 +34,8 @@ const TOKEN_REUSE_OPTIONS: INodeProperties[] = [
 		name: 'forceNewLogin',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to log in even if a reusable token exists (the new token then replaces it). Has no effect with Reuse Token off.',
+		description:
+			'Whether to log in even if a reusable token exists (the new token then replaces it). In a run you start yourself it also sends a login held back after a refusal or an unanswered SMS code; scheduled and triggered runs never override that.',
 	},
 	{
 		displayName: 'Reuse Margin (Minutes)',

@@ -1,10 +1,11 @@
 /**
  * Tokens shared by every n8n process (main, queue-mode workers, the webhook processor that took a
  * person's code) through the credential itself: a hidden field of the credential holds the tokens
- * its logins obtained, each sealed (AES-256-GCM) under a key derived from the credential's values,
- * secrets included, so only someone holding the credential can open one. n8n encrypts the
- * credential as a whole on top of that. Nothing here knows about n8n; credentialTokens.ts reads the
- * field from the credential and writes it through n8n's `preAuthentication`.
+ * its logins obtained and the holds on its values (holds.ts), each sealed (AES-256-GCM) under a key
+ * derived from the credential's values, secrets included, so only someone holding the credential can
+ * open one, and the tokens its processes forgot (logged out, refused), so that none hands one out
+ * from its memory. n8n encrypts the credential as a whole on top of that. Nothing here knows about
+ * n8n; credentialTokens.ts reads the field from the credential and writes it.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 
@@ -13,8 +14,11 @@ import { canonicalEntries } from './protocol/json';
 /** The hidden credential field that holds the sealed tokens. */
 export const SHARED_TOKENS_FIELD = 'sharedTokens';
 
-/** The most tokens one credential keeps (one per customer for system users); the oldest go first. */
-const MAX_SHARED_TOKENS = 50;
+/**
+ * The most the field may hold: about 15 consent tokens or 40 system-user tokens. A login that would
+ * outgrow it is not shared (its process keeps its token); no valid entry is pushed out for it.
+ */
+const MAX_FIELD_BYTES = 64 * 1024;
 
 /** Version 2: the key is derived slowly from the values under a salt of the field's own; version 1 (HKDF, fixed salt) is still read. */
 const FORMAT_VERSION = 2;
@@ -41,6 +45,8 @@ interface SharedTokenField {
 	/** base64url; made when the field is first written. */
 	salt: string;
 	tokens: Record<string, SealedToken>;
+	/** Tokens logged out or refused, by an HMAC of each under the key, with until when they would have lived. */
+	forgotten?: Record<string, number>;
 }
 
 /** What identifies one login: the provider, the credential's values (session fields left out by the caller) and the settings. */
@@ -108,13 +114,22 @@ function readField(field: unknown): SharedTokenField {
 			return { ...newField(), tokens: Object.fromEntries(Object.entries(parsed.tokens).map(([id, sealed]) => [id, { ...sealed, legacy: true as const }])) };
 		}
 		if (parsed.v !== FORMAT_VERSION || typeof parsed.salt !== 'string' || parsed.salt === '') return newField();
-		return { v: FORMAT_VERSION, salt: parsed.salt, tokens: parsed.tokens };
+		const forgotten = typeof parsed.forgotten === 'object' && parsed.forgotten !== null ? parsed.forgotten : undefined;
+		return { v: FORMAT_VERSION, salt: parsed.salt, tokens: parsed.tokens, ...(forgotten ? { forgotten } : {}) };
 	} catch {
 		return newField();
 	}
 }
 
-/** This login's entry in the field: its name, key and sealed token (a legacy one when only that is there). */
+/** The field as text, or undefined when it would outgrow `MAX_FIELD_BYTES`: no valid entry is ever pushed out for another. */
+function writeField(stored: SharedTokenField, now: number): string | undefined {
+	const tokens = Object.fromEntries(Object.entries(stored.tokens).filter(([, sealed]) => sealed.until > now));
+	const forgotten = Object.fromEntries(Object.entries(stored.forgotten ?? {}).filter(([, until]) => until > now));
+	const text = JSON.stringify({ v: FORMAT_VERSION, salt: stored.salt, tokens, ...(Object.keys(forgotten).length > 0 ? { forgotten } : {}) });
+	return Buffer.byteLength(text, 'utf8') <= MAX_FIELD_BYTES ? text : undefined;
+}
+
+/** This login's entry in the field: its name, key and sealed item (a legacy one when only that is there). */
 function entryOf(stored: SharedTokenField, identity: LoginIdentity, cache: KeyCache): { id: string; key: Buffer; sealed?: SealedToken } {
 	const current = derive(identity, stored.salt, cache);
 	if (stored.tokens[current.id]) return { ...current, sealed: stored.tokens[current.id] };
@@ -123,7 +138,12 @@ function entryOf(stored: SharedTokenField, identity: LoginIdentity, cache: KeyCa
 	return sealed?.legacy ? { ...legacy, sealed } : current;
 }
 
-/** The token item this login stored in the field, if any and still within `until`; undefined when none, or it cannot be opened. */
+/** The name a forgotten token goes by in the field: an HMAC under the credential's key, so the field tells nothing of it. */
+function forgottenName(key: Buffer, token: string): string {
+	return createHmac('sha256', key).update(`forgotten\n${token}`).digest('hex').slice(0, 32);
+}
+
+/** The item this login stored in the field (a token item, or a hold), if any and still within `until`; undefined when none, or it cannot be opened. */
 export function openSharedToken(field: unknown, identity: LoginIdentity, now: number, cache: KeyCache = NO_CACHE): Record<string, unknown> | undefined {
 	const stored = readField(field);
 	if (Object.keys(stored.tokens).length === 0) return undefined;
@@ -131,35 +151,46 @@ export function openSharedToken(field: unknown, identity: LoginIdentity, now: nu
 	return sealed && sealed.until > now ? open(id, sealed, key) : undefined;
 }
 
+/** Whether a token of this credential (any settings) was forgotten (logged out, refused) by some process, until it would have expired. */
+export function isForgotten(field: unknown, identity: Omit<LoginIdentity, 'settings'>, token: string, now: number, cache: KeyCache = NO_CACHE): boolean {
+	const stored = readField(field);
+	if (!stored.forgotten) return false;
+	const until = stored.forgotten[forgottenName(derive({ ...identity, settings: {} }, stored.salt, cache).key, token)];
+	return until !== undefined && until > now;
+}
+
 /**
- * The field with this login's token sealed in (replacing its earlier one, a legacy one included),
- * expired entries dropped and at most `MAX_SHARED_TOKENS` kept. `item` undefined removes the login's entry.
+ * The field with this login's item sealed in (replacing its earlier one, a legacy one included) and
+ * expired entries dropped; `item` undefined removes the login's entry. Undefined when the field
+ * would outgrow its cap (the item is then not shared) or when nothing would change.
  */
-export function sealSharedToken(field: unknown, identity: LoginIdentity, item: Record<string, unknown> | undefined, until: number, now: number, cache: KeyCache = NO_CACHE): string {
+export function sealSharedToken(field: unknown, identity: LoginIdentity, item: Record<string, unknown> | undefined, until: number, now: number, cache: KeyCache = NO_CACHE): string | undefined {
 	const stored = readField(field);
 	const { id, key } = derive(identity, stored.salt, cache);
 	const legacyId = deriveLegacy(identity).id;
-	const tokens = Object.entries(stored.tokens).filter(([other, sealed]) => other !== id && !(other === legacyId && sealed.legacy) && sealed.until > now);
+	const kept = Object.entries(stored.tokens).filter(([other, sealed]) => other !== id && !(other === legacyId && sealed.legacy));
+	if (!item && kept.length === Object.keys(stored.tokens).length) return undefined;
 	if (item) {
 		const iv = randomBytes(12);
 		const cipher = createCipheriv('aes-256-gcm', key, iv);
 		cipher.setAAD(Buffer.from(id, 'utf8'));
 		const data = Buffer.concat([cipher.update(JSON.stringify(item), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-		tokens.push([id, { until, iv: iv.toString('base64'), data: data.toString('base64') }]);
+		kept.push([id, { until, iv: iv.toString('base64'), data: data.toString('base64') }]);
 	}
-	tokens.sort(([, a], [, b]) => a.until - b.until);
-	return JSON.stringify({ v: FORMAT_VERSION, salt: stored.salt, tokens: Object.fromEntries(tokens.slice(-MAX_SHARED_TOKENS)) });
+	return writeField({ ...stored, tokens: Object.fromEntries(kept) }, now);
 }
 
 /**
- * The field without the entries of this credential (any settings) whose token is `token`, or
- * undefined when it holds none (nothing to write): a token that was logged out is never handed out.
+ * The field without the entries of this credential (any settings) whose token is `token`, and with
+ * the token named as forgotten until `until`, so that no process hands it out again from its own
+ * memory either; undefined when that is so already (nothing to write).
  */
-export function withoutSharedToken(field: unknown, identity: Omit<LoginIdentity, 'settings'>, token: string, cache: KeyCache = NO_CACHE): string | undefined {
+export function withoutSharedToken(field: unknown, identity: Omit<LoginIdentity, 'settings'>, token: string, until: number, now: number, cache: KeyCache = NO_CACHE): string | undefined {
 	const stored = readField(field);
-	if (Object.keys(stored.tokens).length === 0) return undefined;
 	const { key } = derive({ ...identity, settings: {} }, stored.salt, cache);
 	const legacyKey = deriveLegacy({ ...identity, settings: {} }).key;
 	const kept = Object.entries(stored.tokens).filter(([id, sealed]) => open(id, sealed, sealed.legacy ? legacyKey : key)?.token !== token);
-	return kept.length === Object.keys(stored.tokens).length ? undefined : JSON.stringify({ v: FORMAT_VERSION, salt: stored.salt, tokens: Object.fromEntries(kept) });
+	const name = forgottenName(key, token);
+	if (kept.length === Object.keys(stored.tokens).length && (stored.forgotten?.[name] ?? 0) > now) return undefined;
+	return writeField({ ...stored, tokens: Object.fromEntries(kept), forgotten: { ...stored.forgotten, [name]: until } }, now);
 }

@@ -15,6 +15,8 @@ import { sleep } from 'n8n-workflow';
 
 import { canonicalEntries } from './protocol/json';
 
+import type { LoginHold } from './holds';
+import { holdStands } from './holds';
 import type { LoginProblem } from './protocol/loginProblem';
 
 export interface Clock {
@@ -36,12 +38,10 @@ export interface ReusePolicy {
 export const DEFAULT_REUSE_POLICY: ReusePolicy = { readCache: true, marginMs: 5 * 60_000, withoutExpiryMs: 30 * 60_000 };
 
 /**
- * How long a failed credential login is remembered: n8n calls a credential's preAuthentication a
- * second time when the first attempt fails; that second call gets the same error without sending
- * the login again. A refusal is kept a minute (a rejected password must not be sent again and
- * again); other failures a few seconds, enough for n8n's second call but not for a retry later.
+ * How long a failed credential login that leaves no hold (holds.ts) is remembered: n8n calls a
+ * credential's preAuthentication a second time when the first attempt fails; that second call gets
+ * the same error without sending the login again, but a retry later is a new try.
  */
-export const CREDENTIAL_REFUSAL_MEMORY_MS = 60_000;
 export const CREDENTIAL_FAILURE_MEMORY_MS = 5_000;
 
 type StoredItem = Record<string, unknown>;
@@ -84,8 +84,20 @@ export class TokenStore {
 	/** Refusals by node run (the run's context object) and login key. */
 	private readonly refusalsByRun = new WeakMap<object, Map<string, LoginProblem>>();
 
-	/** Failed credential logins (preAuthentication), by login key: the error thrown, and until when (Infinity: until the values change). */
+	/** Failed credential logins (preAuthentication), by login key: the error thrown, and until when. */
 	private readonly credentialFailures = new Map<string, { error: Error; until: number }>();
+
+	/** Holds on logins that may reach a person (holds.ts), by the key of the credential's values. */
+	private readonly holds = new Map<string, { hold?: LoginHold; liftedAt?: number }>();
+
+	/** The last work queued per key (`serially`). */
+	private readonly queues = new Map<string, Promise<void>>();
+
+	/** Keys asked for once (`firstTime`). */
+	private readonly seenKeys = new Set<string>();
+
+	/** Work under way by key, for callers that ask for the same at once (a credential's login). */
+	private readonly running = new Map<string, Promise<unknown>>();
 
 	/** Checks made for a key (a waiting execution's visits): the one running, and how many were made. */
 	private readonly checks = new Map<string, { running?: Promise<unknown>; runs: number }>();
@@ -119,10 +131,13 @@ export class TokenStore {
 		policy: ReusePolicy,
 		login: () => Promise<StoredItem>,
 		elsewhere?: () => StoredItem | undefined,
+		forgottenElsewhere?: (item: StoredItem) => boolean,
 	): Promise<{ item: StoredItem; reused: boolean }> {
 		if (policy.readCache) {
 			const stored = this.entries.get(key);
-			if (stored && reuseUntil(stored, policy) > this.clock.now()) return { item: structuredClone(stored.item), reused: true };
+			// A token another process logged out (or an API refused) is not handed out from memory either.
+			if (stored && forgottenElsewhere?.(stored.item)) this.entries.delete(key);
+			else if (stored && reuseUntil(stored, policy) > this.clock.now()) return { item: structuredClone(stored.item), reused: true };
 			const found = elsewhere?.();
 			if (found && isTokenItem(found) && reuseUntil(entryOf(found), policy) > this.clock.now()) {
 				this.remember(key, found, policy);
@@ -203,6 +218,12 @@ export class TokenStore {
 		return stored && keptUntil(stored.item) > this.clock.now() ? structuredClone(stored.item) : undefined;
 	}
 
+	/** A stored item whose token value is this one, if any (a logout knows the ticket, not the login). */
+	itemWithToken(token: string): StoredItem | undefined {
+		for (const entry of this.entries.values()) if (entry.item.token === token) return structuredClone(entry.item);
+		return undefined;
+	}
+
 	/** Forgets every stored token whose token value is this one (a logout knows the ticket, not the login). */
 	forgetToken(token: string): void {
 		for (const [key, entry] of this.entries) if (entry.item.token === token) this.entries.delete(key);
@@ -231,7 +252,76 @@ export class TokenStore {
 		return undefined;
 	}
 
-	/** Remembers a failed credential login for `memoryMs` (Infinity: as long as this process runs, the key being its values). */
+	/** The hold on these values, if one stands. */
+	hold(key: string): LoginHold | undefined {
+		const entry = this.holds.get(key);
+		return entry?.hold && holdStands(entry.hold, this.clock.now()) ? entry.hold : undefined;
+	}
+
+	/** When holds on these values were last lifted here (ms), or -Infinity. */
+	liftedAt(key: string): number {
+		return this.holds.get(key)?.liftedAt ?? Number.NEGATIVE_INFINITY;
+	}
+
+	/** Puts a hold on these values. */
+	setHold(key: string, hold: LoginHold): void {
+		this.bound(this.holds, key);
+		this.holds.set(key, { ...this.holds.get(key), hold });
+	}
+
+	/** Lifts every hold on these values made before `at`. */
+	liftHolds(key: string, at: number): void {
+		this.bound(this.holds, key);
+		this.holds.set(key, { liftedAt: at });
+	}
+
+	/** Keeps a map of this store within `maxEntries` before `key` is added to it: the oldest entries go first. */
+	private bound<V>(map: Map<string, V>, key: string): void {
+		if (map.has(key)) return;
+		while (map.size >= this.maxEntries) map.delete(map.keys().next().value as string);
+	}
+
+	/** True the first time it is asked for a key in this process (a trigger's first poll), false after. */
+	firstTime(key: string): boolean {
+		if (this.seenKeys.has(key)) return false;
+		while (this.seenKeys.size >= this.maxEntries) this.seenKeys.delete(this.seenKeys.values().next().value as string);
+		this.seenKeys.add(key);
+		return true;
+	}
+
+	/**
+	 * Runs `work` after the work already queued for the same key has ended, one at a time: a second
+	 * caller sees what the first one left (a hold) before it sends anything.
+	 */
+	async serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+		const before = this.queues.get(key) ?? Promise.resolve();
+		const mine = before.then(work, work);
+		const settled = mine.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.queues.set(key, settled);
+		try {
+			return await mine;
+		} finally {
+			if (this.queues.get(key) === settled) this.queues.delete(key);
+		}
+	}
+
+	/** Runs `work` once for callers that ask for the same key at once: they all get its outcome. */
+	async together<T>(key: string, work: () => Promise<T>): Promise<T> {
+		const running = this.running.get(key);
+		if (running) return (await running) as T;
+		const started = work();
+		this.running.set(key, started);
+		try {
+			return await started;
+		} finally {
+			this.running.delete(key);
+		}
+	}
+
+	/** Remembers a failed credential login for `memoryMs`. */
 	noteCredentialFailure(key: string, error: Error, memoryMs: number): void {
 		const now = this.clock.now();
 		for (const [other, entry] of this.credentialFailures) if (entry.until <= now) this.credentialFailures.delete(other);

@@ -281,7 +281,16 @@ function sentOnceProblem(answer: HttpAnswer, once: SendOnce, askedWaitMs: number
 		message: `${once.service} failed ${once.what} (${statusLine(answer)}) but may already have ${once.mayHave}, so it was not sent again`,
 		hint: `Check first whether it did (a message on the phone, a warning about failed logins), then try again after ${retryAt.toISOString()}, once the service works again.`,
 		httpCode: answer.statusCode,
+		retryAfter: retryAt,
 	});
+}
+
+/**
+ * A request marked `sendOnce` whose answer never came (a time-out, a connection closed mid-answer):
+ * it may have reached the service, so it is held like a gateway failure until the wait has passed.
+ */
+function unansweredOnceProblem(problem: LoginProblem, now: Date): LoginProblem {
+	return new LoginProblem({ ...problem.details, retryAfter: new Date(now.getTime() + SEND_ONCE_WAIT_MS) });
 }
 
 type Attempt = { answer: HttpAnswer } | { transportError: string | undefined };
@@ -361,7 +370,9 @@ export async function sendRequest(
 		if ('transportError' in outcome) {
 			// Only a refused connection is certain not to have reached the service.
 			if (outcome.transportError !== 'ECONNREFUSED' || !canRetry) {
-				throw transportProblem(outcome.transportError, request.url, timeoutMs, attempt);
+				const problem = transportProblem(outcome.transportError, request.url, timeoutMs, attempt);
+				// A refused connection reached nothing; anything else may have, for a request sent once.
+				throw request.sendOnce && outcome.transportError !== 'ECONNREFUSED' ? unansweredOnceProblem(problem, new Date()) : problem;
 			}
 			await policy.sleep(policy.firstDelayMs * 2 ** (attempt - 1));
 			continue;

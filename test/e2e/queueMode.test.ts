@@ -140,6 +140,21 @@ const CONSENT_DECIDED = (): Workflow =>
 		'Rejected or revoked: follow up',
 	]);
 
+/** The SMS-code example as "Execute workflow" runs it, logging in each time (Reuse Token off), with a credential of its own. */
+const MANUAL_SMS_CODE = (): Workflow => {
+	const example = examples().get('exOnlyofficeSms01') as Workflow;
+	return {
+		...example,
+		id: 'qManualSmsCode',
+		name: 'Queue: SMS code, Execute workflow',
+		nodes: example.nodes.map((node) =>
+			node.credentials
+				? { ...node, credentials: { onlyofficeApi: { id: 'qManualSmsCred', name: 'qManualSmsCred' } }, ...(node.name === 'Log In' ? { parameters: { ...(node.parameters as object), options: { reuseToken: false } } } : {}) }
+				: node,
+		),
+	};
+};
+
 /** The webhook-started flows, by id: [workflow, path]. Published, so the webhook processor serves them. */
 function queueFlows(): Array<[Workflow, string]> {
 	const all = examples();
@@ -228,11 +243,13 @@ beforeAll(async () => {
 		boknett('qReuseHttpCred', REUSE_CREDENTIAL_USER),
 		boknett('qWrongPassword', { username: BOKNETT_USER.username, password: WRONG_PASSWORD }),
 		{ id: 'qOnlySmsReuseCred', name: 'qOnlySmsReuseCred', type: 'onlyofficeApi', data: { portalUrl: sandboxes.onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER } },
+		// The manual SMS-code run's own values (a trailing slash): no code another test sent holds them.
+		{ id: 'qManualSmsCred', name: 'qManualSmsCred', type: 'onlyofficeApi', data: { portalUrl: `${sandboxes.onlyoffice.baseUrl}/`, ...ONLYOFFICE_SMS_2FA_USER } },
 	]);
 	// One CLI run for all of them (each run boots n8n for several seconds).
 	const flows = queueFlows();
 	const consentDecided = CONSENT_DECIDED();
-	await c().main.importWorkflows([...examples().values(), ...flows.map(([workflow]) => workflow), consentDecided]);
+	await c().main.importWorkflows([...examples().values(), ...flows.map(([workflow]) => workflow), consentDecided, MANUAL_SMS_CODE()]);
 	await c().start();
 	rest = await c().main.ownerSession();
 	// Published as the editor does it; main registers their webhooks in the database, where the webhook processor finds them.
@@ -487,6 +504,74 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		});
 	});
 
+	describe('the credential a schedule shares tokens through, written by several processes (n8n 2.34 and later)', () => {
+		it("an edit saved in the editor while executions share tokens survives, and two workers' entries both survive", async () => {
+			const credentialId = 'qReuseNodeCred';
+			const stored = async () => (await c().main.decryptedCredentials()).find((credential) => credential.id === credentialId)?.data ?? {};
+			const { body } = await rest('GET', `/credentials/${credentialId}?includeData=true`);
+			const seen = (body as { data: { name: string; type: string; data: Record<string, unknown> } }).data;
+			// A new password, valid at Boknett too, saved as the editor saves it while executions run on both workers.
+			const newPassword = `${REUSE_NODE_USER.password} 2`;
+			sandboxes.boknett.accounts.set(REUSE_NODE_USER.username, newPassword);
+			const [previous] = await executions('qReuseNode');
+			const running = Promise.all(Array.from({ length: 4 }, () => post(webhookUrl('q-reuse-node'))));
+			expect((await rest('PATCH', `/credentials/${credentialId}`, { name: seen.name, type: seen.type, data: { ...seen.data, password: newPassword } })).status).toBe(200);
+			await running;
+			await waitFor(async () => (await executions('qReuseNode')).filter((execution) => execution.id > (previous?.id ?? 0) && ['success', 'error'].includes(execution.status)).length >= 4, 60_000, 'the four executions');
+			// More executions with the new password log in, and share their ticket, on whichever worker takes them.
+			const [before] = await executions('qReuseNode');
+			await Promise.all(Array.from({ length: 4 }, () => post(webhookUrl('q-reuse-node'))));
+			await waitFor(async () => (await executions('qReuseNode')).filter((execution) => execution.id > before.id && execution.status === 'success').length >= 4, 60_000, 'four more executions');
+			const after = await stored();
+			expect(after.password).toBe(newPassword);
+			// The tickets of both passwords' logins: each a sealed entry of its own (written by a worker before the edit,
+			// and after it), none lost to the editor's save or to the other's write.
+			expect(Object.keys((JSON.parse(String(after.sharedTokens)) as { tokens: object }).tokens)).toHaveLength(2);
+		});
+	});
+
+	describe('two-phase logins and the consent wait started with "Execute workflow" (on a worker, as n8n 3 always runs manual executions)', () => {
+		/** Starts a manual execution and returns it once it waits. */
+		async function startManually(workflowId: string): Promise<StoredExecution> {
+			const workflow = examples().get(workflowId) ?? MANUAL_SMS_CODE();
+			const trigger = workflow.nodes.find((node) => /Trigger$/.test(String(node.type)));
+			const [previous] = await executions(workflowId);
+			const { status } = await rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: String(trigger?.name) } });
+			expect(status).toBe(200);
+			return await waitForExecution(workflowId, ['waiting', 'error', 'success', 'crashed'], previous?.id ?? 0);
+		}
+
+		it.each([
+			['exAltinnSmsSoap1', 'Request PIN', 'pinWebhookUrl', () => ({ pin: sandboxes.altinn.lastPinFor(ALTINN_PERSON.ssn) ?? '' })],
+			['qManualSmsCode', 'Log In', 'codeWebhookUrl', () => ({ code: String(sandboxes.onlyoffice.lastSmsCode) })],
+		] as const)('%s: the first phase on a worker, the code handed in at the resume URL, the rest on a worker', async (workflowId, firstNode, urlField, secret) => {
+			const waiting = await startManually(workflowId);
+			expect(waiting.status).toBe('waiting');
+			expect(workersThatRan(waiting.id)).toHaveLength(1);
+			// The SMS-code example's Log In sends a login that needs a code to its second output.
+			const first = nodeOutput(waiting, firstNode, workflowId === 'qManualSmsCode' ? 1 : 0)[0];
+			const resumeUrl = String(first[urlField]);
+			expect(resumeUrl).toMatch(/^http/);
+			expect((await post(resumeUrl, secret())).status).toBe(200);
+			const done = await waitForExecution(workflowId, ['success', 'error', 'crashed'], waiting.id - 1);
+			expect(outcome(done)).toEqual({ status: 'success' });
+			expect(workersThatRan(done.id).length).toBeGreaterThanOrEqual(1);
+		});
+
+		it('exAltinn3CnsWait: asks and waits on a worker; the person back from Altinn resumes it; the data is fetched on a worker', async () => {
+			const waiting = await startManually('exAltinn3CnsWait');
+			expect(waiting.status).toBe('waiting');
+			const [request] = nodeOutput(waiting, 'Ask for Consent');
+			const decided = await fetch(String(request.viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
+			const back = await fetch(String(decided.headers.get('location')));
+			expect(back.status).toBe(200);
+			const done = await waitForExecution('exAltinn3CnsWait', ['success', 'error', 'crashed'], waiting.id - 1);
+			expect(outcome(done)).toEqual({ status: 'success' });
+			expect(nodeOutput(done, 'Get Income')[0]).toMatchObject({ incomeYears: [{ year: '2025', income: 612000 }] });
+			expect(leakedSecrets([done.data], { nationalIdNumber: CONSENT_PERSON.nationalIdNumber })).toEqual([]);
+		});
+	});
+
 	describe('a worker killed (SIGKILL) in the middle of a refused login', () => {
 		it('sends the wrong password once, and n8n ends the execution without running it again', async () => {
 			const workflowId = 'qKilledLogin';
@@ -522,12 +607,17 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 	});
 
 	it('Altinn 3 consent: the trigger on main sees that decision once and a worker runs the rest: the consent token gets the data', async () => {
-		// The trigger polls every minute; the decision was made early in the file.
-		const fired = await waitForExecution('qConsentDecided', ['success', 'error', 'crashed'], 0, 150_000);
+		// The trigger polls every minute; the decision was made early in the file (the manual run's consent is decided later).
+		const firedFor = async () => (await executions('qConsentDecided')).filter((execution) => nodeOutput(execution, 'Altinn Consent Trigger').some((item) => item.consentRequestId === consentRequestId));
+		await waitFor(async () => (await firedFor()).some((execution) => ['success', 'error', 'crashed'].includes(execution.status)), 150_000, 'the trigger to fire for that decision');
+		const found = await firedFor();
+		expect(found).toHaveLength(1);
+		const [fired] = found;
 		expect(outcome(fired)).toEqual({ status: 'success' });
 		expect(workersThatRan(fired.id)).toHaveLength(1);
-		expect(nodeOutput(fired, 'Altinn Consent Trigger')).toEqual([expect.objectContaining({ consentRequestId, eventType: 'Accepted' })]);
-		expect(nodeOutput(fired, 'Get Income')[0]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
+		const index = nodeOutput(fired, 'Altinn Consent Trigger').findIndex((item) => item.consentRequestId === consentRequestId);
+		expect(nodeOutput(fired, 'Altinn Consent Trigger')[index]).toMatchObject({ consentRequestId, eventType: 'Accepted' });
+		expect(nodeOutput(fired, 'Get Income')[index]).toEqual({ consentId: consentRequestId, incomeYears: [{ year: '2025', income: 612000 }] });
 	});
 
 	it('leaves no secret in PostgreSQL (pg_dump) or in any process\'s log', async () => {

@@ -291,8 +291,69 @@ describe('retry on a refused connection', () => {
 	});
 });
 
+/**
+ * Once per need: the faults after which a request that may have reached a person (an SMS, a failed
+ * login) must not go out again, each tried across several items, two runs of the node (as n8n's Retry
+ * On Fail or a schedule runs it again in the same process) and two executions at the same moment. The
+ * person-reaching request goes out once in all.
+ */
+const NEED_FAULTS: ReadonlyArray<{ description: string; script: () => Reply[]; timeoutMs?: number }> = [
+	{ description: 'a 502 after the request (it may have reached the person)', script: () => [{ status: 502, reason: 'Bad Gateway' }] },
+	{ description: 'a 503 asking to wait 60 s', script: () => [{ status: 503, reason: 'Service Unavailable', headers: { 'Retry-After': '60' } }] },
+	{ description: 'no answer within the time-out', script: () => [{ status: 200, body: '', delayMs: 2_000 }], timeoutMs: 300 },
+];
+const NEED_SHAPES = ['three items', 'a second run (Retry On Fail, a schedule)', 'two executions at once'] as const;
+const PERSON_TARGETS = TARGETS.filter((target) => target.reachesPerson);
+
+/** Runs one need shape against a fault; what it produced, and the person-reaching requests sent in all. */
+async function runNeed(target: NodeTarget, fault: (typeof NEED_FAULTS)[number], shape: (typeof NEED_SHAPES)[number]): Promise<{ produced: unknown[]; requests: number }> {
+	const fake = target.fake(fakes);
+	target.reset(fakes);
+	target.prepare(fakes);
+	fake.clearScript();
+	fake.clearRequests();
+	fake.serveNext(...[...(target.scriptPrefix?.(fakes) ?? []), ...fault.script()]);
+	const options = target.options(fake.baseUrl, {});
+	if (fault.timeoutMs) options.parameters = { ...options.parameters, options: { ...((options.parameters?.options ?? {}) as object), timeout: fault.timeoutMs } };
+	const produced: unknown[] = [];
+	const once = async (extra: Partial<typeof options> = {}) => {
+		try {
+			produced.push((await executeNode(target.node, { ...options, ...extra })).output);
+		} catch (error) {
+			produced.push(error);
+		}
+	};
+	const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method).mockImplementation(() => undefined));
+	try {
+		if (shape === 'three items') await once({ input: [1, 2, 3].flatMap(() => options.input ?? [{ json: {} }]), continueOnFail: true });
+		else if (shape === 'a second run (Retry On Fail, a schedule)') {
+			await once();
+			await once();
+		} else await Promise.all([once(), once()]);
+	} finally {
+		for (const spy of spies) spy.mockRestore();
+		fake.clearScript();
+	}
+	return { produced, requests: mostToOneAddress(fake.requestsTo(target.path)) };
+}
+
+describe.each(PERSON_TARGETS.map((target) => [target.name, target] as const))('%s: once per need', (_name, target) => {
+	it.each(NEED_FAULTS.flatMap((fault) => NEED_SHAPES.map((shape) => [fault.description, shape, fault] as const)))('%s, %s: the request goes out once in all', async (_fault, shape, fault) => {
+		const figure = figures.get(target.name) as Figures;
+		figure.tried++;
+		const { produced, requests } = await runNeed(target, fault, shape);
+		const leaks = leakedSecrets(produced, target.secrets);
+		figure.secretsFound += leaks.length;
+		figure.personRequests.push(requests);
+		expect(requests).toBe(1);
+		expect(leaks).toEqual([]);
+		figure.passed++;
+	});
+});
+
 const EXPECTED_CELLS = TARGETS.reduce(
-	(sum, target) => sum + GENERIC_CASES.length + PROVIDER_CASES.length + target.own.length + target.fields.length * 4 + 1,
+	(sum, target) =>
+		sum + GENERIC_CASES.length + PROVIDER_CASES.length + target.own.length + target.fields.length * 4 + 1 + (target.reachesPerson ? NEED_FAULTS.length * NEED_SHAPES.length : 0),
 	0,
 );
 

@@ -68,8 +68,10 @@ class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
-		return requestOptions;
+	/** As n8n's credentials helper: a credential type's own `authenticate` function sets the request's session. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
+		const authenticate = CREDENTIAL_TYPES[typeName]?.authenticate;
+		return typeof authenticate === 'function' ? await authenticate(credentials, requestOptions) : requestOptions;
 	}
 
 	async preAuthentication(
@@ -135,6 +137,8 @@ export interface RunOptions {
 	upstream?: UpstreamNode[];
 	/** The workflow's time zone setting. */
 	timezone?: string;
+	/** How the execution was started: 'manual' (a person's Execute, the default) or 'trigger' (an active workflow's trigger). */
+	mode?: 'manual' | 'trigger';
 }
 
 export interface UpstreamNode {
@@ -156,6 +160,7 @@ export interface NodeHarness {
 	additionalData: IWorkflowExecuteAdditionalData;
 	runExecutionData: IRunExecutionData;
 	statusChanges: string[];
+	mode: 'manual' | 'trigger';
 }
 
 const NODE_NAME = 'Node Under Test';
@@ -237,7 +242,7 @@ export function createHarness(nodeType: INodeType, options: RunOptions = {}): No
 		runExecutionData.resultData.runData[before.name] = [{ startTime: 0, executionTime: 0, executionIndex: index, source: [], data: { main } }];
 	});
 	const { saved } = additionalData.credentialsHelper as InMemoryCredentialsHelper;
-	return { savedCredentials: saved, workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges };
+	return { savedCredentials: saved, workflow, node: workflow.getNode(NODE_NAME) as INode, additionalData, runExecutionData, statusChanges, mode: options.mode ?? 'manual' };
 }
 
 export interface ExecuteResult {
@@ -252,7 +257,7 @@ function executeContextFor(harness: NodeHarness, input: INodeExecutionData[]): E
 		harness.workflow,
 		harness.node,
 		harness.additionalData,
-		'manual',
+		harness.mode,
 		harness.runExecutionData,
 		0,
 		input,
@@ -287,6 +292,22 @@ export function n8nHttpRequestHelper(): IHttpRequestHelper {
 /** Runs the node's `execute` once, as n8n's WorkflowExecute would for one node with these input items. */
 export async function executeNode(nodeType: INodeType, options: RunOptions = {}): Promise<ExecuteResult> {
 	return await prepareExecution(nodeType, options)();
+}
+
+/**
+ * Runs the node's `execute` once and settles: its output or the error it threw, and in either case
+ * the harness, whose saved credentials are what the run left for the next (a failed run saves too).
+ */
+export async function executeNodeSettled(nodeType: INodeType, options: RunOptions = {}): Promise<{ output: INodeExecutionData[][] | null; error?: unknown; harness: NodeHarness }> {
+	const harness = createHarness(nodeType, options);
+	const context = executeContextFor(harness, options.input ?? [{ json: {} }]);
+	const execute = nodeType.execute;
+	if (!execute) throw new Error('node has no execute method');
+	try {
+		return { output: (await execute.call(context)) as INodeExecutionData[][] | null, harness };
+	} catch (error) {
+		return { output: null, error, harness };
+	}
 }
 
 /**

@@ -13,7 +13,7 @@ import { CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import { pollNode } from '../helpers/n8nRunner';
 import type { PollOptions } from '../helpers/n8nRunner';
-import { useFreshTokenStore } from '../helpers/tokenStore';
+import { freshTokenStore, useFreshTokenStore } from '../helpers/tokenStore';
 
 useFreshTokenStore();
 
@@ -121,6 +121,26 @@ describe('Altinn Consent Trigger', () => {
 		fake.readFailures.set(gone, 404);
 		expect(await poll({ staticData })).toEqual([{ consentRequestId: gone, eventType: 'Rejected', changedDate: expect.any(String), error: expect.stringMatching(/^There is no such consent request for your organisation \(404/), description: expect.any(String) }]);
 		fake.readFailures.clear();
+	});
+
+	it('stays active when Altinn is down as n8n activates it: the first poll finds nothing, the next reports the trouble, and once Altinn is back a decision fires', async () => {
+		const staticData: IDataObject = {};
+		fake.failure = 'maskinportenDown';
+		try {
+			// n8n fails the activation when this first poll throws.
+			expect(await poll({ staticData })).toBeNull();
+			await expect(poll({ staticData })).rejects.toThrow(/Maskinporten failed|503/);
+		} finally {
+			fake.failure = 'none';
+		}
+		expect(staticData).toEqual({});
+		expect(await poll({ staticData })).toBeNull();
+		const accepted = askedConsent();
+		fake.decideConsent(accepted, 'Accepted');
+		expect((await poll({ staticData }))?.map((item) => item.consentRequestId)).toEqual([accepted]);
+		// A wrong set-up is no outage: it fails the activation (the first poll of a new process), so the person sees it at once.
+		freshTokenStore();
+		await expect(poll({ credentials: { altinnMaskinportenApi: altinnMaskinportenCredentialData({ ...consumer, keyId: 'unknown-key' }, fake.baseUrl, 'altinn:consentrequests.read') } })).rejects.toThrow(/Maskinporten/);
 	});
 
 	it('follows the feed across pages, on the same platform only', async () => {

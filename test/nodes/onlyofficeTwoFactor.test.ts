@@ -157,9 +157,10 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		expect(pending.output?.[0]).toEqual([]);
 		expect(pending.output?.[1][0].json).toMatchObject({ status: 'smsCodeSent', codeFormUrl: expect.stringContaining('/816') });
 
-		// A token from an earlier login with the same credential: the code page must not be sent.
+		// A token from an earlier login with the same credential: the code page must not be sent. (The code just
+		// sent holds the values: another login with them is a person's Force New Login.)
 		fake.failure = 'none';
-		const first = await run({ parameters, typeVersion: 2 });
+		const first = await run({ parameters: { ...parameters, options: { forceNewLogin: true } }, typeVersion: 2 });
 		expect(first.output?.[0][0].json).toMatchObject({ provider: 'onlyoffice', reused: false });
 		expect(first.output?.[1]).toEqual([]);
 		fake.failure = 'twoFactorSms';
@@ -168,7 +169,7 @@ describe('ONLYOFFICE Auth: SMS code', () => {
 		expect(reused.output?.[1]).toEqual([]);
 
 		// Version 1 keeps its one output.
-		const versionOne = await run({ parameters: { ...parameters, options: { reuseToken: false } }, executionId: '817' });
+		const versionOne = await run({ parameters: { ...parameters, options: { reuseToken: false, forceNewLogin: true } }, executionId: '817' });
 		expect(versionOne.output).toHaveLength(1);
 		expect(versionOne.output?.[0][0].json).toMatchObject({ status: 'smsCodeSent' });
 	});

@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { BoknettTicket } from '../../nodes/Boknett/BoknettTicket.node';
 import { OnlyofficeAuth } from '../../nodes/Onlyoffice/OnlyofficeAuth.node';
 import { CREDENTIAL_SESSION_FIELDS } from '../../nodes/shared/loginRunner';
-import { SHARED_TOKENS_FIELD, openSharedToken, sealSharedToken, withoutSharedToken } from '../../nodes/shared/sharedTokens';
+import { SHARED_TOKENS_FIELD, isForgotten, openSharedToken, sealSharedToken, withoutSharedToken } from '../../nodes/shared/sharedTokens';
 import { TokenStore, replaceTokenStore } from '../../nodes/shared/tokenStore';
 import { AltinnApi } from '../../credentials/AltinnApi.credentials';
 import { AltinnMaskinportenApi } from '../../credentials/AltinnMaskinportenApi.credentials';
@@ -27,8 +27,14 @@ const identity = { provider: 'boknett', values: { username: 'a', password: 'secr
 const item = { provider: 'boknett', token: 'TGT-1-abc', obtainedAt: '2026-12-03T10:00:00.000Z', expiresAt: '2026-12-03T12:00:00.000Z' };
 const NOW = Date.parse('2026-12-03T10:30:00.000Z');
 
+/** A field that must have been written (a test's own, never over the cap). */
+const written = (field: string | undefined): string => {
+	if (field === undefined) throw new Error('the field was not written');
+	return field;
+};
+
 describe('sealed tokens in the credential field', () => {
-	const field = sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW);
+	const field = written(sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW));
 
 	it('opens for the same login, and shows neither the token nor a value in the field', () => {
 		expect(openSharedToken(field, identity, NOW)).toEqual(item);
@@ -49,17 +55,26 @@ describe('sealed tokens in the credential field', () => {
 		expect(openSharedToken('not json', identity, NOW)).toBeUndefined();
 	});
 
-	it('keeps one token per login, drops expired ones, and keeps the newest 50', () => {
-		let many = sealSharedToken(field, identity, { ...item, token: 'TGT-2-abc' }, Date.parse(item.expiresAt), NOW);
+	it('keeps one token per login and drops expired ones; a login that would outgrow the field is not shared, and no valid entry is pushed out for it', () => {
+		let many = written(sealSharedToken(field, identity, { ...item, token: 'TGT-2-abc' }, Date.parse(item.expiresAt), NOW));
 		expect(Object.keys((JSON.parse(many) as { tokens: object }).tokens)).toHaveLength(1);
 		expect(openSharedToken(many, identity, NOW)?.token).toBe('TGT-2-abc');
-		for (let customer = 0; customer < 60; customer++) {
-			many = sealSharedToken(many, { ...identity, settings: { customer } }, item, NOW + 1000 + customer, NOW);
+		// A consent token's entry is about 3.7 kB: the field holds what fits in 64 kB, then takes no more.
+		const big = { ...item, token: 'x'.repeat(3_000) };
+		let customers = 0;
+		for (; customers < 60; customers++) {
+			const next = sealSharedToken(many, { ...identity, settings: { customer: customers } }, big, NOW + 60_000 + customers, NOW);
+			if (next === undefined) break;
+			many = next;
 		}
-		const kept = (JSON.parse(many) as { tokens: object }).tokens;
-		expect(Object.keys(kept)).toHaveLength(50);
-		expect(openSharedToken(many, { ...identity, settings: { customer: 59 } }, NOW)).toEqual(item);
-		expect(Object.keys((JSON.parse(sealSharedToken(many, identity, undefined, 0, NOW + 10_000)) as { tokens: object }).tokens).length).toBeLessThan(50);
+		expect(customers).toBeGreaterThan(10);
+		expect(customers).toBeLessThan(60);
+		expect(Buffer.byteLength(many)).toBeLessThanOrEqual(64 * 1024);
+		// Every entry kept opens: none was pushed out.
+		for (let customer = 0; customer < customers; customer++) expect(openSharedToken(many, { ...identity, settings: { customer } }, NOW)?.token).toBe(big.token);
+		expect(openSharedToken(many, identity, NOW)?.token).toBe('TGT-2-abc');
+		// Once they expire, they go, and there is room again.
+		expect(sealSharedToken(many, { ...identity, settings: { customer: 'late' } }, big, NOW + 600_000, NOW + 120_000)).toBeDefined();
 	});
 
 	it("opens for nobody who tests a password guess with a fast function: 0.4's key (HKDF under a fixed salt) from the right values opens nothing", () => {
@@ -75,7 +90,7 @@ describe('sealed tokens in the credential field', () => {
 			expect(() => Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()])).toThrow();
 		}
 		// Two credentials (or two writes of an emptied field) never share a salt.
-		expect(JSON.parse(sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW)).salt).not.toBe(parsed.salt);
+		expect((JSON.parse(written(sealSharedToken('', identity, item, Date.parse(item.expiresAt), NOW))) as { salt: string }).salt).not.toBe(parsed.salt);
 	});
 
 	it("a field 0.4 sealed still opens after the update (no new login, no second SMS), and its entry is sealed anew on the next write", () => {
@@ -90,16 +105,23 @@ describe('sealed tokens in the credential field', () => {
 		const data = Buffer.concat([cipher.update(JSON.stringify(item)), cipher.final(), cipher.getAuthTag()]);
 		const legacy = JSON.stringify({ v: 1, tokens: { [id]: { until: Date.parse(item.expiresAt), iv: iv.toString('base64'), data: data.toString('base64') } } });
 		expect(openSharedToken(legacy, identity, NOW)).toEqual(item);
-		const resealed = sealSharedToken(legacy, identity, { ...item, token: 'TGT-3-abc' }, Date.parse(item.expiresAt), NOW);
+		const resealed = written(sealSharedToken(legacy, identity, { ...item, token: 'TGT-3-abc' }, Date.parse(item.expiresAt), NOW));
 		expect(Object.keys((JSON.parse(resealed) as { tokens: object }).tokens)).toHaveLength(1);
 		expect(openSharedToken(resealed, identity, NOW)?.token).toBe('TGT-3-abc');
 	});
 
-	it('forgets a logged-out token whatever settings it was obtained with; says when there is nothing to forget', () => {
-		const forgotten = withoutSharedToken(field, { provider: 'boknett', values: identity.values }, 'TGT-1-abc');
-		expect(forgotten).toBeDefined();
+	it('forgets a logged-out token whatever settings it was obtained with, and names it forgotten until it would have expired; says when there is nothing to do', () => {
+		const credential = { provider: 'boknett', values: identity.values };
+		const until = Date.parse(item.expiresAt);
+		const forgotten = written(withoutSharedToken(field, credential, 'TGT-1-abc', until, NOW));
 		expect(openSharedToken(forgotten, identity, NOW)).toBeUndefined();
-		expect(withoutSharedToken(field, { provider: 'boknett', values: identity.values }, 'TGT-other')).toBeUndefined();
+		expect(isForgotten(forgotten, credential, 'TGT-1-abc', NOW)).toBe(true);
+		expect(isForgotten(forgotten, credential, 'TGT-other', NOW)).toBe(false);
+		expect(isForgotten(forgotten, credential, 'TGT-1-abc', until)).toBe(false);
+		expect(isForgotten(forgotten, { provider: 'boknett', values: { username: 'a', password: 'secret-2' } }, 'TGT-1-abc', NOW)).toBe(false);
+		// The field names no token: only an HMAC under the credential's key.
+		expect(leakedSecrets([forgotten], { token: 'TGT-1-abc', password: 'secret-1' })).toEqual([]);
+		expect(withoutSharedToken(forgotten, credential, 'TGT-1-abc', until, NOW)).toBeUndefined();
 	});
 });
 

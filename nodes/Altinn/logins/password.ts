@@ -25,6 +25,8 @@ export interface AltinnPasswordCredential {
 
 export const altinnPasswordLogin: LoginModule<AltinnPasswordCredential> = {
 	provider: 'altinn',
+	// A refused password counts as a failed login: held, never resent.
+	reachesPerson: true,
 	credentialType: 'altinnApi',
 	// The username may be a national ID number.
 	secrets: (credential) => [credential.password, credential.apiKey, credential.username],

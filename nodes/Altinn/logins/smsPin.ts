@@ -142,6 +142,8 @@ export function requirePin(parameter: unknown): string {
 
 export const altinnSmsPinLogin: LoginModule<AltinnSmsPinCredential> = {
 	provider: 'altinn-sms',
+	// The PIN request sends an SMS and counts a failed login when refused: refusals and unanswered tries are held.
+	reachesPerson: true,
 	credentialType: 'altinnSmsPinApi',
 	reusable: false,
 	secrets: (credential) => [credential.secretNationalIdNumber, credential.userSsn, credential.userPassword, credential.systemPassword],

@@ -34,6 +34,8 @@ export function boknettBaseUrl(credential: BoknettCredential): string {
 
 export const boknettTicketLogin: LoginModule<BoknettCredential, BoknettTicketSettings> = {
 	provider: 'boknett',
+	// A refused password counts as a failed login: held, never resent.
+	reachesPerson: true,
 	credentialType: 'boknettApi',
 	secrets: (credential) => [credential.password],
 	async login({ send, now }, credential, settings) {

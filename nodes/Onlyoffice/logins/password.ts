@@ -71,6 +71,8 @@ function tokenItem(credential: OnlyofficeCredential, token: { token: string; exp
 
 export const onlyofficePasswordLogin: LoginModule<OnlyofficeCredential> = {
 	provider: 'onlyoffice',
+	// The login sends SMS accounts a code and counts a failed login when refused: held, never resent.
+	reachesPerson: true,
 	credentialType: 'onlyofficeApi',
 	secrets: (credential) => [credential.password, credential.totpSecret],
 	async login({ send, now, secrets }, credential) {
@@ -98,15 +100,22 @@ export const onlyofficePasswordLogin: LoginModule<OnlyofficeCredential> = {
 		const token = readCodeConfirmationAnswer(await send(buildCodeConfirmationRequest(credential, code)), 'sms');
 		return tokenItem(credential, token, obtainedAt);
 	},
-	codeNeededProblem: (where, sentAt) =>
-		where === 'credential'
-			? new LoginProblem({
-					kind: 'secondFactorRequired',
-					message: `This ONLYOFFICE account requires an SMS code, which a request node cannot wait for. The portal sent one${
-						sentAt ? ` at ${sentAt.toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''
-					}; this credential sends no further login (and no further code) until one of its values changes`,
-					hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers, or link an authenticator app to the account and enter its secret in Authenticator Secret.',
-				})
-			: requireTokenProblem('sms'),
+	codeNeededProblem: (where, sentAt) => {
+		const sent = sentAt ? ` at ${sentAt.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '';
+		if (where === 'credential') {
+			return new LoginProblem({
+				kind: 'secondFactorRequired',
+				message: `This ONLYOFFICE account requires an SMS code, which a request node cannot wait for. The portal sent one${sent}; this credential sends no further login (and no further code) until one of its values changes`,
+				hint: 'Log in with the ONLYOFFICE Auth node (SMS Code: Wait for the Code, then Wait for SMS Code) and send its token item\'s headers, or link an authenticator app to the account and enter its secret in Authenticator Secret.',
+			});
+		}
+		const waiting = requireTokenProblem('sms');
+		if (!sentAt) return waiting;
+		return new LoginProblem({
+			kind: 'secondFactorRequired',
+			message: `This ONLYOFFICE account requires an SMS code. The portal sent one${sent}, which was not handed in; no further login (and no further code) is sent with these values until it is, a value of the credential changes, or you run this node yourself (Execute step) with the option Force New Login`,
+			hint: waiting.details.hint,
+		});
+	},
 	session: { field: 'sessionToken', value: (token) => token.token },
 };

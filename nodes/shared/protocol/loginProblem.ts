@@ -32,6 +32,11 @@ export interface LoginProblemDetails {
 	 * secret is cut in two and shown in part.
 	 */
 	providerMessage?: string;
+	/**
+	 * For a request that may have reached a person or counted a failed login and failed in a way that
+	 * leaves it unknown (a gateway's 502, a time-out): the earliest time to send it again.
+	 */
+	retryAfter?: Date;
 }
 
 /** A failure a protocol function reports. Plain Error so protocol code stays free of n8n. */
