@@ -133,9 +133,17 @@ function sessionReading<C, S extends Record<string, unknown>>(module: LoginModul
  */
 const CODE_HOLD_IN_ONE_PROCESS_MS = 10 * 60_000;
 
-function personHolds<C, S extends Record<string, unknown>>(module: LoginModule<C, S>, credential: C, shared: SharedTokens | undefined): PersonHolds {
+/** The ID of the credential a node's login uses, where n8n names it (not in a credential's own preAuthentication). */
+function credentialIdOf(http: HttpCapableContext, credentialType: string): string | undefined {
+	if (!('getNode' in http) || typeof http.getNode !== 'function') return undefined;
+	const node = (http.getNode as () => { credentials?: Record<string, { id?: string | null }> })();
+	return node.credentials?.[credentialType]?.id ?? undefined;
+}
+
+function personHolds<C, S extends Record<string, unknown>>(http: HttpCapableContext, module: LoginModule<C, S>, credential: C, shared: SharedTokens | undefined): PersonHolds {
 	const store = tokenStore();
 	const key = valuesKey(module, credential);
+	const holder = credentialIdOf(http, module.credentialType);
 	// What a hold keeps of the words it was said in goes into the credential: never a secret the login touched.
 	const redactor = new SecretCollector();
 	redactor.add(...module.secrets(credential));
@@ -145,9 +153,9 @@ function personHolds<C, S extends Record<string, unknown>>(module: LoginModule<C
 		// A hold is void once a lift came after it: the code handed in, or a login that went through (here or in another process).
 		const liftedAt = Math.max(store.liftedAt(key), record && isLift(record) ? Date.parse(record.since) : Number.NEGATIVE_INFINITY);
 		const reading = sessionReading(module, credential);
-		const candidates = [store.hold(key), reading.kind === 'hold' ? reading.hold : undefined, record && !isLift(record) ? record : undefined];
+		const candidates = [store.hold(key, holder), reading.kind === 'hold' ? reading.hold : undefined, record && !isLift(record) ? record : undefined];
 		const hold = candidates.find((candidate) => candidate !== undefined && Date.parse(candidate.since) > liftedAt);
-		if (hold && hold !== store.hold(key)) store.setHold(key, hold);
+		if (hold && hold !== store.hold(key, holder)) store.setHold(key, hold, holder);
 		return hold;
 	};
 	const note = async (hold: LoginHold | undefined) => {
@@ -166,7 +174,7 @@ function personHolds<C, S extends Record<string, unknown>>(module: LoginModule<C
 			...(hold.providerMessage === undefined ? {} : { providerMessage: words.redact(hold.providerMessage) }),
 		};
 		const everywhere = shared?.writable === true;
-		store.setHold(key, !everywhere && kept.kind === 'codeSent' && kept.until === null ? { ...kept, until: Date.parse(kept.since) + CODE_HOLD_IN_ONE_PROCESS_MS } : kept);
+		store.setHold(key, !everywhere && kept.kind === 'codeSent' && kept.until === null ? { ...kept, until: Date.parse(kept.since) + CODE_HOLD_IN_ONE_PROCESS_MS } : kept, holder);
 		await shared?.writeHold(kept, now);
 	};
 	return {
@@ -207,7 +215,7 @@ async function loginThroughStore<C, S extends Record<string, unknown>>(
 	if (refused) throw refused;
 	const context = loginContext(http, secrets, options.timeoutMs);
 	const shared = sharedTokensOf(http, module, credential, settings);
-	const holds = module.reachesPerson ? personHolds(module, credential, shared) : undefined;
+	const holds = module.reachesPerson ? personHolds(http, module, credential, shared) : undefined;
 	const loginOnce = async (): Promise<LoginOutcome> => {
 		const settled = await module.login(context, credential, settings).then(
 			(outcome) => ({ outcome }),
@@ -259,7 +267,7 @@ async function loginThroughStore<C, S extends Record<string, unknown>>(
  * the call, not of the values: it holds nothing (a new PIN is the way on).
  */
 export async function sendHeld<C, S extends Record<string, unknown>, T>(http: HttpCapableContext, module: LoginModule<C, S>, credential: C, settings: S, send: () => Promise<T>): Promise<T> {
-	const holds = personHolds(module, credential, sharedTokensOf(http, module, credential, settings));
+	const holds = personHolds(http, module, credential, sharedTokensOf(http, module, credential, settings));
 	const store = tokenStore();
 	// The hold is noted before the next caller for these values is let in: it must see it.
 	const sent = await holds.unlessHeld(false, async () =>
@@ -351,7 +359,7 @@ export async function completeLoginWithCode<C, S extends Record<string, unknown>
 		store.remember(storeKey(module, credential, settings), token);
 		// The process that took the code is seldom the one that runs the next execution (queue mode).
 		await sharedTokensOf(http, module, credential, settings)?.write(token, keptUntil(token), store.clock.now());
-		if (module.reachesPerson) await personHolds(module, credential, sharedTokensOf(http, module, credential, settings)).note(undefined);
+		if (module.reachesPerson) await personHolds(http, module, credential, sharedTokensOf(http, module, credential, settings)).note(undefined);
 	}
 	return token;
 }
@@ -467,7 +475,7 @@ export async function loginForCredential<C, S extends Record<string, unknown>>(
 		type Sent = { outcome: LoginOutcome; hold?: LoginHold } | { error: unknown; hold?: LoginHold };
 		const settled = await (async (): Promise<{ standing: LoginHold } | { value: Sent }> => {
 			if (!module.reachesPerson) return { value: await module.login(context, credential, settings).then((outcome): Sent => ({ outcome }), (error: unknown): Sent => ({ error })) };
-			const holds = personHolds(module, credential, sharedTokensOf(http, module, credential, settings));
+			const holds = personHolds(http, module, credential, sharedTokensOf(http, module, credential, settings));
 			return await holds.unlessHeld(false, async (): Promise<Sent> => {
 				const outcome = await module.login(context, credential, settings).then((done): Sent => ({ outcome: done }), (error: unknown): Sent => ({ error }));
 				const hold = 'error' in outcome ? holdAfterFailure(outcome.error, context.now()) : isPendingLogin(outcome.outcome) ? holdAfterCodeSent(context.now()) : undefined;

@@ -88,7 +88,7 @@ export class TokenStore {
 	private readonly credentialFailures = new Map<string, { error: Error; until: number }>();
 
 	/** Holds on logins that may reach a person (holds.ts), by the key of the credential's values. */
-	private readonly holds = new Map<string, { hold?: LoginHold; liftedAt?: number }>();
+	private readonly holds = new Map<string, { hold?: LoginHold; holder?: string; liftedAt?: number }>();
 
 	/** The last work queued per key (`serially`). */
 	private readonly queues = new Map<string, Promise<void>>();
@@ -252,9 +252,14 @@ export class TokenStore {
 		return undefined;
 	}
 
-	/** The hold on these values, if one stands. */
-	hold(key: string): LoginHold | undefined {
+	/**
+	 * The hold on these values, if one stands, as `holder` (a credential's ID; undefined where n8n names
+	 * none) sees it: a hold noted for another credential of the same values is not its, since the code or
+	 * login that lifts it is recorded in that other credential, which this one never reads.
+	 */
+	hold(key: string, holder?: string): LoginHold | undefined {
 		const entry = this.holds.get(key);
+		if (entry?.holder !== undefined && holder !== undefined && entry.holder !== holder) return undefined;
 		return entry?.hold && holdStands(entry.hold, this.clock.now()) ? entry.hold : undefined;
 	}
 
@@ -263,10 +268,10 @@ export class TokenStore {
 		return this.holds.get(key)?.liftedAt ?? Number.NEGATIVE_INFINITY;
 	}
 
-	/** Puts a hold on these values. */
-	setHold(key: string, hold: LoginHold): void {
+	/** Puts a hold on these values, noted for `holder` (see `hold`). */
+	setHold(key: string, hold: LoginHold, holder?: string): void {
 		this.bound(this.holds, key);
-		this.holds.set(key, { ...this.holds.get(key), hold });
+		this.holds.set(key, { ...this.holds.get(key), hold, holder });
 	}
 
 	/** Lifts every hold on these values made before `at`. */

@@ -137,6 +137,8 @@ export interface RunOptions {
 	upstream?: UpstreamNode[];
 	/** The workflow's time zone setting. */
 	timezone?: string;
+	/** The ID of the credential the node names, by type (`<type>-id` unless given): two IDs, two credentials. */
+	credentialIds?: Record<string, string>;
 	/** How the execution was started: 'manual' (a person's Execute, the default) or 'trigger' (an active workflow's trigger). */
 	mode?: 'manual' | 'trigger';
 }
@@ -176,7 +178,7 @@ function makeNodeTypes(nodeType: INodeType): INodeTypes {
 export function createHarness(nodeType: INodeType, options: RunOptions = {}): NodeHarness {
 	const credentialTypes = (nodeType.description.credentials ?? []).map((credential) => credential.name);
 	const nodeCredentials: INode['credentials'] = {};
-	for (const type of credentialTypes) nodeCredentials[type] = { id: `${type}-id`, name: `Test ${type}` };
+	for (const type of credentialTypes) nodeCredentials[type] = { id: options.credentialIds?.[type] ?? `${type}-id`, name: `Test ${type}` };
 	const node: INode = {
 		id: 'node-under-test',
 		name: NODE_NAME,

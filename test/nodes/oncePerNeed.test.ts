@@ -101,6 +101,34 @@ describe('ONLYOFFICE Auth with SMS Code: Wait for the Code, the code handed in a
 	});
 });
 
+describe('two credentials with the same values', () => {
+	it('a process that sent a code for one credential does not hold a copy of it once the code was handed in at another process (the lift is written to the first)', async () => {
+		const values = { portalUrl: onlyoffice.baseUrl, ...ONLYOFFICE_SMS_2FA_USER, totpSecret: '', sessionToken: '', sharedTokens: '' };
+		onlyoffice.onSmsCode = (code) => smsCodes.push(code);
+		try {
+			const worker = newProcess();
+			const wait = { operation: 'logIn', smsCodeHandling: 'wait' };
+			const login = await executeNodeSettled(onlyofficeAuth, { credentials: { onlyofficeApi: values }, credentialIds: { onlyofficeApi: 'original' }, parameters: wait, executionId: '941' });
+			const sent = login.output?.[0][0].json ?? {};
+			expect(sent).toMatchObject({ status: 'smsCodeSent' });
+			// Another process (the webhook processor) takes the code: the lift is written to the original credential.
+			const workerStore = replaceTokenStore(worker);
+			newProcess();
+			const waiting = await executeNodeSettled(onlyofficeAuth, { credentials: login.harness.savedCredentials, credentialIds: { onlyofficeApi: 'original' }, parameters: { operation: 'waitForSmsCode' }, input: [{ json: sent }] });
+			const accepted = await callWebhook(waiting.harness, onlyofficeAuth, { method: 'POST', body: { code: String(smsCodes.at(-1)) } });
+			produced.push(login.output, waiting.output, accepted.result);
+			expect(accepted.result.workflowData?.[0][0].json).toMatchObject({ provider: 'onlyoffice' });
+			// Back on the worker, its memory holding the code it sent: a copy of the credential is not held by it.
+			replaceTokenStore(workerStore);
+			const copy = await run(onlyofficeAuth, { credentials: { onlyofficeApi: values }, credentialIds: { onlyofficeApi: 'copy' }, parameters: wait });
+			expect(copy.error).toBeUndefined();
+			expect(copy.items[0]).toMatchObject({ status: 'smsCodeSent' });
+		} finally {
+			onlyoffice.onSmsCode = undefined;
+		}
+	});
+});
+
 describe('Boknett Ticket: a login that may have counted a failed login, and a refused password', () => {
 	const credentials = (password = BOKNETT_USER.password): CredentialsByType => ({
 		boknettApi: { environment: 'custom', baseUrl: boknett.baseUrl, username: BOKNETT_USER.username, password, sessionTicket: '', sharedTokens: '' },
