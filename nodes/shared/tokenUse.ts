@@ -8,7 +8,7 @@
 import type { IBinaryKeyData, IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AnswerFormat, ApiRequest } from './protocol/apiRequest';
-import { API_METHODS, buildApiRequest, checkApiRequest, readApiAnswer } from './protocol/apiRequest';
+import { API_METHODS, buildApiRequest, checkApiRequest, readApiAnswer, resolveApiRequest } from './protocol/apiRequest';
 import type { HttpMethod } from './protocol/http';
 import type { LoginModule } from './loginModule';
 import { tokenOf } from './loginModule';
@@ -86,8 +86,9 @@ export function tokenOutputProperties(show: NonNullable<IDisplayOptions['show']>
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'e.g. https://api.example.no/v1/income',
-			description: 'The whole address of the API call; the token goes with it, so give only an address of the service the token is for',
+			placeholder: 'e.g. https://api.example.no/v1/income, or export',
+			description:
+				"The whole address of the API call, or a path under the service's API address (the token item's apiBaseUrl, e.g. export). The token goes with it, so give only an address of the service the token is for.",
 			displayOptions: forResponse,
 		},
 		pairs('Query Parameters', 'requestQuery'),
@@ -186,10 +187,11 @@ export async function outputWithToken(
 ): Promise<TokenUseItem[]> {
 	const first = async () => obtained ?? (await source.obtain(false));
 	if ((node.getNodeParameter('output', itemIndex, 'token') as TokenOutput) !== RESPONSE) return [{ json: await first() }];
-	const request = requestOf(node, itemIndex);
-	const host = hostOf(request.url);
+	const asked = requestOf(node, itemIndex);
 	let token = await first();
 	secrets.add(token.token);
+	const request = resolveApiRequest(asked, token.apiBaseUrl);
+	const host = hostOf(request.url);
 	let answer = await send(buildApiRequest(request, token.headers, new Date()));
 	if (answer.statusCode === 401) {
 		await source.forget(token.token);

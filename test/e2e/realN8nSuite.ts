@@ -501,11 +501,18 @@ export function realN8nSuite(version: string): void {
 			expect(nodeOutput(execution, 'List Applications')[0]).toMatchObject({ applications: [{ id: 'ttd/example-app' }] });
 		});
 
-		it('Bokbasen OAuth2: client-credentials token, and the HTTP Request node calls the API with it', async () => {
+		it('Bokbasen OAuth2: the node calls the API at a path under its API address with a client-credentials token, and a token the API refuses is dropped', async () => {
 			const execution = await runInServer('exBokbasenOAuth1');
 			expect(outcome(execution)).toEqual({ status: 'success' });
-			expect(nodeOutput(execution, 'Bokbasen Token')[0]).toMatchObject({ provider: 'bokbasen', audience: BOKBASEN_CLIENT.audience });
 			expect(nodeOutput(execution, 'Get Metadata')[0]).toMatchObject({ records: [{ isbn: '9788202000000' }] });
+			// The provider ends its tokens early (as after a restart that lost them): the next run logs in again by itself.
+			const logins = () => sandboxes.bokbasen.requestsTo('/oauth/token').length;
+			const before = logins();
+			sandboxes.bokbasen.liveTokens.clear();
+			const again = await runInServer('exBokbasenOAuth1');
+			expect(outcome(again)).toEqual({ status: 'success' });
+			expect(nodeOutput(again, 'Get Metadata')[0]).toMatchObject({ records: [{ isbn: '9788202000000' }] });
+			expect(logins() - before).toBe(1);
 		});
 
 		it('Altinn 3 system users: a scheduled submission for three customers; the two who approved get an instance, the third a clear error', async () => {
@@ -912,8 +919,15 @@ export function realN8nSuite(version: string): void {
 			const altinn3Data = () => sandboxData('altinnMaskinportenApi');
 			let testCredential: (credential: { id: string; type: string; data: Record<string, unknown> }) => Promise<Check>;
 
+			// The published triggers poll the same sandbox every minute: paused here, so what the fakes saw is the Test's alone.
+			const pausedTriggers = [SYSTEM_USER_TRIGGER_ID, CONSENT_DECISION_ID];
+			afterAll(async () => {
+				for (const id of pausedTriggers) await n8n.activateInServer(id);
+			});
+
 			beforeAll(async () => {
 				await n8n.start();
+				for (const id of pausedTriggers) await n8n.deactivateInServer(id);
 				const rest = await n8n.ownerSession();
 				testCredential = async (credential) => {
 					const { status, body } = await rest('POST', '/credentials/test', { credentials: { name: 'Test', ...credential } });
@@ -1113,7 +1127,7 @@ export function realN8nSuite(version: string): void {
 		});
 
 		it('a published consent trigger stays active when Altinn is down as n8n starts, says why in the log, and fires for the next decision once Altinn is back', async () => {
-			const firedBefore = (await n8n.executions(CONSENT_DECISION_ID)).length;
+			const [lastBefore] = await n8n.executions(CONSENT_DECISION_ID);
 			await n8n.stop();
 			sandboxes.altinn3.failure = 'maskinportenDown';
 			try {
@@ -1126,9 +1140,11 @@ export function realN8nSuite(version: string): void {
 			const [request] = nodeOutput(asked, 'Ask for Consent');
 			await fetch(String(request.viewUri), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=accept', redirect: 'manual' });
 			// The first successful poll notes the time, the next fires: within three minutes of the polls once a minute.
-			await waitFor(async () => (await n8n.executions(CONSENT_DECISION_ID)).length > firedBefore, 200_000, 'the trigger to fire');
-			const [fired] = await n8n.executions(CONSENT_DECISION_ID);
-			expect(nodeOutput(fired, 'Consent Decided')).toEqual([expect.objectContaining({ consentRequestId: request.consentRequestId, eventType: 'Accepted' })]);
+			// (A poll n8n ran at a minute's turn before Altinn was back is recorded as a failed execution, as n8n does.)
+			const fired = async () => (await n8n.executions(CONSENT_DECISION_ID)).filter((execution) => execution.id > (lastBefore?.id ?? 0) && execution.status === 'success');
+			await waitFor(async () => (await fired()).length > 0, 200_000, 'the trigger to fire');
+			const [decided] = await fired();
+			expect(nodeOutput(decided, 'Consent Decided')).toEqual([expect.objectContaining({ consentRequestId: request.consentRequestId, eventType: 'Accepted' })]);
 		});
 
 		it('a second npm start keeps what the person did: nothing already in n8n is imported again, and a published example stays published', async () => {

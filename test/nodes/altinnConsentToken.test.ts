@@ -182,8 +182,8 @@ describe('Altinn Authenticate: a consent, Output: Response', () => {
 	it('refuses a URL that is not an address before anything is sent', async () => {
 		const consent = personConsent();
 		fake.clearRequests();
-		const error = await responses.failure(node, { ...consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }), parameters: { ...responses.options().parameters, requestUrl: 'dataprovider/income' } });
-		expect(error.message).toBe('The URL is not a full http(s) address');
+		const error = await responses.failure(node, { ...consents({ consentId: consent.id, from: CONSENT_PERSON.nationalIdNumber }), parameters: { ...responses.options().parameters, requestUrl: 'javascript:alert(1)' } });
+		expect(error.message).toBe('The URL is neither a full http(s) address nor a path');
 		expect(fake.requests).toHaveLength(0);
 	});
 

@@ -1,4 +1,5 @@
 import { resolveBaseUrl, hasControlCharacters } from '../../nodes/shared/protocol/inputChecks';
+import { checkApiRequest, resolveApiRequest } from '../../nodes/shared/protocol/apiRequest';
 import { createHash } from 'node:crypto';
 
 import { checkConsentId } from '../../nodes/Altinn/protocol/consentToken';
@@ -153,6 +154,20 @@ describe('protocol helpers', () => {
 		expect(looksLikeHtml({ statusCode: 200, statusMessage: '', headers: {}, body: '{"a":1}' })).toBe(false);
 		expect(bodyExcerpt('<p>Hello <b>there</b></p><script>x()</script>')).toBe('Hello there');
 		expect(bodyExcerpt('x'.repeat(5000))).toHaveLength(4001);
+	});
+});
+
+describe("an API call's address (Output: Response)", () => {
+	const asked = (url: string) => checkApiRequest({ method: 'GET', url, query: [], headers: [], jsonBody: '' });
+	it('takes a whole http(s) address as it is, and a path under the login\'s API address, never beside it', () => {
+		expect(resolveApiRequest(asked('https://api.example.no/v1/x'), 'https://other.example/').url).toBe('https://api.example.no/v1/x');
+		for (const path of ['export', '/export', 'export?x=1']) {
+			expect(new URL(resolveApiRequest(asked(path), 'https://api.bokbasen.io/metadata').url).pathname).toBe('/metadata/export');
+		}
+	});
+	it('refuses what is neither, and a path where the login gives no API address', () => {
+		for (const url of ['', 'ftp://x/y', 'javascript:alert(1)', '//evil.example/x', 'a b', '../etc', 'a/../../b', './x']) expect(() => asked(url)).toThrow(/neither a full http\(s\) address nor a path/);
+		expect(() => resolveApiRequest(asked('export'), null)).toThrow(/gives no API address for a path/);
 	});
 });
 

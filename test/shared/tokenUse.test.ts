@@ -132,11 +132,21 @@ describe('a login node, Output: Response', () => {
 	});
 
 	it('refuses bad input before any login: an address that is no URL, a header the login sets, a body that is no JSON', async () => {
-		expect((await runner.failure(node, { parameters: request('/echo', { requestUrl: 'api/echo' }) })).message).toBe('The URL is not a full http(s) address');
+		expect((await runner.failure(node, { parameters: request('/echo', { requestUrl: 'ftp://api.example.no/echo' }) })).message).toBe('The URL is neither a full http(s) address nor a path');
+		expect((await runner.failure(node, { parameters: request('/echo', { requestUrl: '//elsewhere.example/echo' }) })).message).toBe('The URL is neither a full http(s) address nor a path');
 		expect((await runner.failure(node, { parameters: request('/echo', { requestHeaders: { entries: [{ name: 'authorization', value: 'x' }] } }) })).message).toBe('The header "authorization" is set by the login');
 		expect((await runner.failure(node, { parameters: request('/echo', { requestMethod: 'PUT', requestBody: '{isbn:' }) })).message).toBe('The body is not valid JSON');
 		expect(logins()).toBe(0);
 		expect(api.requests).toHaveLength(0);
+	});
+
+	it("takes a path under the login's API address (the token item's apiBaseUrl), with or without a leading slash", async () => {
+		for (const path of ['export', '/export']) {
+			auth.clearRequests();
+			const [item] = await items({ parameters: request('', { requestUrl: path }) });
+			expect(item.json).toMatchObject({ records: [{ isbn: '9788202000000' }] });
+			expect(auth.requestsTo('/metadata/export')).toHaveLength(1);
+		}
 	});
 
 	it("scrubs the login's secrets and the token from an answer that quotes them, plainly or encoded", async () => {

@@ -379,6 +379,11 @@ export class N8nInstance {
 		await this.restCall('POST', `/workflows/${workflowId}/activate`, { versionId });
 	}
 
+	/** Unpublishes (2.x) or deactivates (1.x) a workflow in the running server, as the editor's switch does. */
+	async deactivateInServer(workflowId: string): Promise<void> {
+		await this.restCall('POST', `/workflows/${workflowId}/deactivate`, {});
+	}
+
 	/** A workflow's executions, newest first, with their run data, read from n8n's database. */
 	async executions(workflowId: string): Promise<StoredExecution[]> {
 		return await this.database.executions(this.runtime, workflowId);

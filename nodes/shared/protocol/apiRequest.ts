@@ -32,16 +32,27 @@ function badInput(message: string, hint: string): LoginProblem {
 /** Headers the token item sets: the person's own headers may add to them, never replace them. */
 const TOKEN_HEADERS = new Set(['authorization', 'cookie', 'date', 'apikey']);
 
-/** The request to send, checked before any login: an http(s) address, a known method, JSON that parses, no header the login sets. */
+const BAD_URL_HINT = "Give the whole address of the API call, e.g. https://api.example.no/v1/data, or a path under the service's API address (the token item's apiBaseUrl), e.g. export.";
+
+/** A path under the login's API address: no scheme, no host, no `.` or `..` step, nothing a browser would take as an address of its own. */
+function isApiPath(text: string): boolean {
+	return text !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(text) && !text.startsWith('//') && !/[\s\\]/.test(text) && !/(^|\/)\.\.?(\/|$|[?#])/.test(text);
+}
+
+/**
+ * The request to send, checked before any login: an http(s) address or a path under the login's API
+ * address, a known method, JSON that parses, no header the login sets.
+ */
 export function checkApiRequest(request: ApiRequest): ApiRequest {
+	const text = request.url.trim();
 	let url: URL | undefined;
 	try {
-		url = new URL(request.url.trim());
+		url = isApiPath(text) ? undefined : new URL(text);
 	} catch {
 		url = undefined;
 	}
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-		throw badInput('The URL is not a full http(s) address', 'Give the whole address of the API call, e.g. https://api.example.no/v1/data.');
+	if (!isApiPath(text) && (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))) {
+		throw badInput('The URL is neither a full http(s) address nor a path', BAD_URL_HINT);
 	}
 	if (!API_METHODS.includes(request.method)) throw badInput(`The method "${String(request.method)}" is not one this node sends`, `Choose one of ${API_METHODS.join(', ')}.`);
 	const body = request.jsonBody.trim();
@@ -57,7 +68,18 @@ export function checkApiRequest(request: ApiRequest): ApiRequest {
 			throw badInput(`The header "${header.name.trim()}" is set by the login`, 'Leave it out: the node sends the token itself.');
 		}
 	}
-	return { ...request, url: url.toString(), jsonBody: body };
+	return { ...request, url: url ? url.toString() : text, jsonBody: body };
+}
+
+/**
+ * The request with its address made whole: a path goes under the login's API address (the token
+ * item's `apiBaseUrl`; a leading `/` too, so a path never leaves the service's API).
+ */
+export function resolveApiRequest(request: ApiRequest, apiBaseUrl: string | null | undefined): ApiRequest {
+	if (!isApiPath(request.url)) return request;
+	if (!apiBaseUrl) throw badInput('This login gives no API address for a path', "Give the whole address of the API call, e.g. https://api.example.no/v1/data.");
+	const base = apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/`;
+	return { ...request, url: new URL(request.url.replace(/^\/+/, ''), base).toString() };
 }
 
 /**
