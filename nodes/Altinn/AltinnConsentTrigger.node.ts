@@ -22,7 +22,7 @@ import { pollScrubbed } from '../shared/nodeErrors';
 import { timeoutMsOf } from '../shared/runItems';
 import type { SecretCollector } from '../shared/secrets';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
-import { consentRequestItem } from './consentActions/create';
+import { consentRequestItem } from './actions/consent/items';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
 import type { ConsentEvent } from './protocol/consentRequests';

@@ -55,3 +55,22 @@ export const NOT_AN_AI_AGENT_TOOL = undefined;
 export function savedSecretProperty(name: string): INodeProperties {
 	return { displayName: `${name} (Saved by an Earlier Version)`, name, type: 'hidden', typeOptions: { password: true }, default: '' };
 }
+
+/**
+ * The fields of an operation that pauses the execution until a person does something: what happens
+ * (a notice), and the time limit in minutes (a parameter n8n's wait reads as `timeLimitMinutes`).
+ */
+export function waitProperties(notice: string, timeLimit: { defaultMinutes: number; maxMinutes: number; description: string }): INodeProperties[] {
+	const { defaultMinutes } = timeLimit;
+	return [
+		{ displayName: notice, name: 'waitNotice', type: 'notice', default: '' },
+		{
+			displayName: 'Time Limit (Minutes)',
+			name: 'timeLimitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: timeLimit.maxMinutes },
+			default: defaultMinutes,
+			description: timeLimit.description,
+		},
+	];
+}

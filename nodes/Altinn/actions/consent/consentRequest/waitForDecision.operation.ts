@@ -15,17 +15,21 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { messagePage } from '../../shared/codePage';
-import { LoginProblem } from '../../shared/protocol/loginProblem';
-import { SecretCollector } from '../../shared/secrets';
-import { tokenStore } from '../../shared/tokenStore';
-import type { AltinnMaskinportenCredential } from '../logins/maskinporten';
-import { altinnVendorLogin } from '../logins/vendor';
-import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../protocol/consentRequests';
-import { checkConsentId } from '../protocol/consentToken';
-import type { VendorSession } from '../vendorApi';
-import { vendorSession } from '../vendorApi';
-import { consentRequestItem } from './create';
+import { messagePage } from '../../../../shared/codePage';
+import { optionsCollection, waitProperties } from '../../../../shared/descriptions';
+import type { NodeOperation } from '../../../../shared/nodeOperations';
+import { LoginProblem } from '../../../../shared/protocol/loginProblem';
+import { SecretCollector } from '../../../../shared/secrets';
+import { tokenStore } from '../../../../shared/tokenStore';
+import type { AltinnMaskinportenCredential } from '../../../logins/maskinporten';
+import { altinnVendorLogin } from '../../../logins/vendor';
+import { CONSENT_CALLS, buildGetConsentRequest, readConsentRequestAnswer } from '../../../protocol/consentRequests';
+import { checkConsentId } from '../../../protocol/consentToken';
+import type { VendorSession } from '../../../vendorApi';
+import { vendorSession } from '../../../vendorApi';
+import { eachItem } from '../../itemContext';
+import { consentRequestItem } from '../items';
+import { CONSENT_REQUEST_ID_PROPERTY, readConsentRequestItem } from './get.operation';
 
 /** The person's browser comes back with a GET (Altinn's redirect); a script may POST. */
 export const CONSENT_RETURN_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as const).map((httpMethod) => ({
@@ -49,7 +53,7 @@ const DEFAULT_TIME_LIMIT_MINUTES = 24 * 60;
  * time limit passes. At the time limit n8n passes the input items on unchanged, so a workflow that
  * loops back here checks Altinn again.
  */
-export async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeExecutionData[][]): Promise<INodeExecutionData[][]> {
+async function waitUnlessDecided(node: IExecuteFunctions, checked: INodeExecutionData[][]): Promise<INodeExecutionData[][]> {
 	if (!checked[0].some((item) => isUndecided(item.json))) {
 		// The input item's own fields (a case number, an e-mail) go on beside the request, as at the time limit.
 		const input = node.getInputData();
@@ -170,3 +174,25 @@ export async function answerConsentReturn(context: IWebhookFunctions): Promise<I
 		workflowData: [visit.items.map((json, itemIndex) => ({ json, pairedItem: { item: itemIndex } }))],
 	};
 }
+
+const readEachRequest = eachItem(readConsentRequestItem);
+
+export const waitForDecision: NodeOperation = {
+	option: {
+		name: 'Wait for Decision',
+		value: 'waitForDecision',
+		description: 'Pause the workflow until the person has accepted or rejected in Altinn, then output the request',
+		action: 'Wait for the decision on a consent request',
+	},
+	subtitle: 'Wait for the decision',
+	properties: [
+		CONSENT_REQUEST_ID_PROPERTY,
+		...waitProperties(
+			"Checks each request in Altinn first and goes on at once if the person has decided. Otherwise the execution pauses until the person's browser comes back to this execution's resume URL (Create's Redirect URL <code>{{ $execution.resumeUrl }}</code>), and then goes on with the requests as Altinn has them (status Accepted or Rejected). If the time limit passes first, the input items go on unchanged (status Created): to wait again, lead them through an If node back to this node.",
+			{ defaultMinutes: DEFAULT_TIME_LIMIT_MINUTES, maxMinutes: 43200, description: 'How long to wait for the person to come back (at most 30 days). The request itself stays open in Altinn until its Valid To.' },
+		),
+		optionsCollection(),
+	],
+	// Each request is read as Get reads it; then the execution goes on, or waits for the person.
+	execute: async (node) => await waitUnlessDecided(node, await readEachRequest(node)),
+};
