@@ -303,7 +303,7 @@ async function sendOnce(context: HttpCapableContext, request: HttpRequestSpec, t
 			method: request.method,
 			url: request.url,
 			headers: request.headers,
-			body: request.body,
+			body: request.bodyBytes ?? request.body,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
@@ -351,8 +351,8 @@ function describeSize(bytes: number): string {
 
 /**
  * Sends a request and returns the answer whatever its status: the protocol decides what a status
- * means. A refused connection, and 502/503/504 and 429 for requests not marked `sendOnce`, are sent
- * again, after a doubling back-off or the `Retry-After` the service asks for, at most `maxRetries`
+ * means. A refused connection, and 502/503/504 and 429 for requests not marked `sendOnce` (or, for
+ * 502/503/504, `lookBeforeResending`), are sent again, after a doubling back-off or the `Retry-After` the service asks for, at most `maxRetries`
  * times; nothing else is ever repeated. Redirects are not followed, so credentials never travel to
  * another address, and the body is read only up to the request's size cap.
  */
@@ -384,6 +384,8 @@ export async function sendRequest(
 		const now = new Date();
 		const askedWait = retryAfterMs(answer, now);
 		if (request.sendOnce) throw sentOnceProblem(answer, request.sendOnce, askedWait, now);
+		// The caller looks whether the service acted before anything is sent again.
+		if (request.lookBeforeResending && answer.statusCode !== 429) return answer;
 		if (askedWait !== undefined && askedWait > policy.maxRetryAfterMs) {
 			throw waitTooLongProblem(answer, request.url, askedWait, now);
 		}

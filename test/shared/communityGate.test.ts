@@ -139,10 +139,11 @@ process.stdout.write(JSON.stringify({ cookie: [cookie.key, cookie.value, cookie.
 
 	// Measured: 139 kB of bundled libraries; a 132 kB tarball in 0.4.0, 148 kB before Altinn consent,
 	// 161 kB with it (two nodes and a login), 190 kB with Output: Response, holds and bound sessions (of
-	// which the README is 30 kB). The limits catch growth nobody meant (a library bundled twice).
-	it('stays small: the bundled libraries add under 160 kB unpacked, and the tarball is under 200 kB', () => {
+	// which the README is 30 kB), 208 kB with the Altinn App node. The limits catch growth nobody meant
+	// (a library bundled twice).
+	it('stays small: the bundled libraries add under 160 kB unpacked, and the tarball is under 240 kB', () => {
 		const vendor = readdirSync(join(unpacked, 'dist', 'vendor')).reduce((sum, name) => sum + statSync(join(unpacked, 'dist', 'vendor', name)).size, 0);
 		expect(vendor).toBeLessThan(160 * 1024);
-		expect(tarball.size).toBeLessThan(200 * 1024);
+		expect(tarball.size).toBeLessThan(240 * 1024);
 	});
 });

@@ -44,7 +44,7 @@ describe('one layout for nodes with operations', () => {
 
 	it('the package has nodes with operations (the layout is checked on something)', () => {
 		expect(withOperations.map(({ node }) => node.description.name).sort()).toEqual(
-			['altinnConsent', 'altinnSmsChallenge', 'altinnSystemUser', 'boknettTicket', 'onlyofficeAuth'],
+			['altinnApp', 'altinnConsent', 'altinnSmsChallenge', 'altinnSystemUser', 'boknettTicket', 'onlyofficeAuth'],
 		);
 	});
 

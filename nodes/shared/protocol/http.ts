@@ -15,6 +15,8 @@ export interface HttpRequestSpec {
 	headers: Record<string, string>;
 	/** Already encoded (form, JSON or XML); protocols decide the encoding, not the transport. */
 	body?: string;
+	/** A body that is a file's bytes, sent instead of `body`. */
+	bodyBytes?: Buffer;
 	/**
 	 * The most of the answer's body that is read; a longer answer is an error. The default is
 	 * `LOGIN_ANSWER_MAX_BYTES`; a protocol that reads service answers sets more.
@@ -32,6 +34,13 @@ export interface HttpRequestSpec {
 	 * to send on the next attempt.
 	 */
 	nextAttempt?: () => HttpRequestSpec;
+	/**
+	 * For a request that creates or moves something its caller can look up afterwards (an Altinn
+	 * instance, a process step): a gateway's 502/503/504 may come after the service acted, so that
+	 * answer is handed back instead of sent again, and the caller looks before sending it again. A
+	 * 429 (refused before acting) and a refused connection are still retried.
+	 */
+	lookBeforeResending?: boolean;
 }
 
 /** How an error names a request that is sent once: "Altinn" failed "the PIN request" but may already have "sent the SMS with the PIN". */

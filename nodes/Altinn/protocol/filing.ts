@@ -1,0 +1,251 @@
+/**
+ * A filing in an Altinn 3 app, exactly once per Submission Key: the instance is found by the key kept in
+ * its data values before anything is created, and every step that creates or moves something is
+ * looked up after a failure instead of sent blind. A run after any interruption (a gateway's 502, a
+ * worker killed between two steps) finds the instance and continues from the step it reached.
+ *
+ * Where Altinn leaves a gap (read from app-lib-dotnet and altinn-storage): Storage has no lookup by a data
+ * value, so the organisation's instances of the app are listed and compared here; two executions in
+ * different processes that both find nothing both create, so after creating the list is read again and
+ * the younger instance, still a draft, is deleted by the one that made it.
+ */
+import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { LoginProblem } from '../../shared/protocol/loginProblem';
+import type { AltinnApp, AppInstance, DataToStore, ProcessState, ValidationIssue } from './apps';
+import {
+	APP_CALLS,
+	AppProblem,
+	actionFor,
+	buildAddDataRequest,
+	buildCreateInstanceRequest,
+	buildDeleteInstanceRequest,
+	buildFindInstancesRequest,
+	buildGetInstanceRequest,
+	buildGetProcessRequest,
+	buildProcessNextRequest,
+	buildReplaceDataRequest,
+	buildValidateRequest,
+	readDeleteAnswer,
+	readInstanceAnswer,
+	readInstancePage,
+	readProcessAnswer,
+	readStoredDataAnswer,
+	readValidationAnswer,
+} from './apps';
+
+/** Sends a request built with the token of the party that files (the customer's system user). */
+export interface FilingSession {
+	app: AltinnApp;
+	send(build: (token: string) => HttpRequestSpec): Promise<HttpAnswer>;
+	/** Waits between looks after a failure (a test's clock makes it instant). */
+	sleep(ms: number): Promise<void>;
+}
+
+export interface Filing {
+	/** The organisation the filing is for (whose system user files). */
+	orgNumber: string;
+	submissionKey: string;
+	/** Data elements to store in the data task, one per data type (an existing one of the type is replaced). */
+	data: DataToStore[];
+	/** Stop when the process reaches this task (its ID in the app's process), instead of going on to the end. */
+	stopAtTask?: string;
+}
+
+/**
+ * completed: the process ended; waitingForAppOwner: the app owner's feedback step; stoppedAtTask: the task
+ * named to stop at; invalid: the app found errors in the data (nothing moved on); anotherRunIsFiling: another
+ * execution created the key's instance at the same moment and goes on with it (this one made none).
+ */
+export type FilingOutcome = 'completed' | 'waitingForAppOwner' | 'stoppedAtTask' | 'invalid' | 'anotherRunIsFiling';
+
+export interface FilingResult {
+	instance: AppInstance;
+	/** Whether this run created the instance (false: an earlier run, or another execution at the same time, did). */
+	newInstance: boolean;
+	outcome: FilingOutcome;
+	/** The app's validation issues where the filing stopped on them (errors first). */
+	issues: ValidationIssue[];
+	/** What this run did, in order (e.g. created, stored model, validated, confirm). */
+	steps: string[];
+}
+
+/** Looks after a step failed in a way that leaves it unknown whether Altinn acted: at once, then after 1 s and 3 s. */
+const LOOK_DELAYS_MS = [0, 1000, 3000];
+
+/** More steps than any app's process has; a process that never ends stops here. */
+const MAX_STEPS = 25;
+
+/** Whether a failure leaves it unknown whether Altinn acted (a gateway's 5xx, a time-out), so that a look must come before sending again. */
+function outcomeUnknown(error: unknown): boolean {
+	return error instanceof LoginProblem && error.details.kind === 'unavailable';
+}
+
+/** A step's result or its failure, so that what follows a failure is decided outside a catch. */
+async function settled<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	try {
+		return { value: await work };
+	} catch (error) {
+		return { error };
+	}
+}
+
+async function sendFor<T>(session: FilingSession, build: (token: string) => HttpRequestSpec, read: (answer: HttpAnswer) => T): Promise<T> {
+	return read(await session.send(build));
+}
+
+/** The live instances (not deleted) of the organisation in the app that carry this key, oldest first. */
+export async function instancesWithKey(session: FilingSession, orgNumber: string, submissionKey: string): Promise<AppInstance[]> {
+	const found: AppInstance[] = [];
+	const seen = new Set<string>();
+	let next: string | null = null;
+	for (let page = 0; page < 500; page++) {
+		const read = await sendFor(session, (token) => buildFindInstancesRequest(session.app, token, orgNumber, next), readInstancePage);
+		found.push(...read.instances.filter((instance) => instance.submissionKey === submissionKey && !instance.softDeleted && !instance.hardDeleted));
+		if (!read.next || seen.has(read.next)) break;
+		seen.add(read.next);
+		next = read.next;
+	}
+	return found.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.instanceId.localeCompare(b.instanceId));
+}
+
+async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {
+	return await sendFor(session, (token) => buildGetInstanceRequest(session.app, token, instanceId), (answer) => readInstanceAnswer(answer, APP_CALLS.get));
+}
+
+/** Looks for the key's instance a few times (Altinn may be slow to list what it just made). */
+async function lookForKey(session: FilingSession, filing: Filing): Promise<AppInstance | undefined> {
+	for (const delay of LOOK_DELAYS_MS) {
+		if (delay > 0) await session.sleep(delay);
+		const look = await settled(instancesWithKey(session, filing.orgNumber, filing.submissionKey));
+		if ('error' in look && !outcomeUnknown(look.error)) throw look.error;
+		if ('value' in look && look.value[0]) return look.value[0];
+	}
+	return undefined;
+}
+
+/**
+ * The key's instance: the one found, or one made now. A create that failed in a way that leaves it
+ * unknown is looked up, never sent again in the same run; one made while another execution made its own
+ * gives way to the older one.
+ */
+export async function findOrCreateInstance(
+	session: FilingSession,
+	filing: Filing,
+	steps: string[],
+): Promise<{ instance: AppInstance; newInstance: boolean; gaveWay?: boolean }> {
+	const [existing] = await instancesWithKey(session, filing.orgNumber, filing.submissionKey);
+	if (existing) return { instance: existing, newInstance: false };
+	const create = await settled(sendFor(session, (token) => buildCreateInstanceRequest(session.app, token, filing), (answer) => readInstanceAnswer(answer, APP_CALLS.create)));
+	if ('error' in create) {
+		if (!outcomeUnknown(create.error)) throw create.error;
+		const made = await lookForKey(session, filing);
+		if (!made) {
+			throw new LoginProblem({
+				...(create.error as LoginProblem).details,
+				hint: 'Altinn made no instance for this key as far as it lists now. Run the node again later: it looks for the key first, so it files once.',
+			});
+		}
+		steps.push('created (found after a failed answer)');
+		return { instance: made, newInstance: true };
+	}
+	const created = create.value;
+	steps.push('created');
+	// Another execution may have made one for the same key at the same moment: the oldest stays.
+	const withKey = await instancesWithKey(session, filing.orgNumber, filing.submissionKey);
+	const oldest = withKey[0];
+	if (oldest && oldest.instanceId !== created.instanceId) {
+		await sendFor(session, (token) => buildDeleteInstanceRequest(session.app, token, created.instanceId, true), readDeleteAnswer);
+		steps.push('gave way to the older instance of the key');
+		return { instance: oldest, newInstance: false, gaveWay: true };
+	}
+	return { instance: created, newInstance: true };
+}
+
+/** Stores each data element: an unlocked element of the type is replaced, else one is added (looked up first after an unknown failure). */
+async function storeData(session: FilingSession, instance: AppInstance, data: DataToStore[], steps: string[]): Promise<AppInstance> {
+	let current = instance;
+	for (const element of data) {
+		const existing = current.data.find((stored) => stored.dataType === element.dataType && !stored.locked);
+		if (existing) {
+			await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, existing.id, element), readStoredDataAnswer);
+			steps.push(`replaced ${element.dataType}`);
+			continue;
+		}
+		const add = await settled(sendFor(session, (token) => buildAddDataRequest(session.app, token, current.instanceId, element), readStoredDataAnswer));
+		if ('error' in add) {
+			// A gateway's failure leaves it unknown whether the element was stored; a 409 may be another execution's element of the type.
+			const conflict = add.error instanceof AppProblem && add.error.details.httpCode === 409;
+			if (!outcomeUnknown(add.error) && !conflict) throw add.error;
+			// Stored or not: the instance says; a stored one is replaced with the same contents.
+			current = await readInstance(session, current.instanceId);
+			const stored = current.data.find((candidate) => candidate.dataType === element.dataType && !candidate.locked);
+			if (!stored) throw add.error;
+			await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
+		}
+		steps.push(`stored ${element.dataType}`);
+		current = await readInstance(session, current.instanceId);
+	}
+	return current;
+}
+
+/** Moves the process on from `task` once: after an unknown failure the process is read, and the move sent again only if it did not happen. */
+async function moveOn(session: FilingSession, instance: AppInstance, steps: string[]): Promise<void> {
+	const task = instance.currentTask;
+	if (!task) return;
+	const action = actionFor(task);
+	for (let attempt = 1; ; attempt++) {
+		const next = await settled(sendFor(session, (token) => buildProcessNextRequest(session.app, token, instance.instanceId, action), (answer) => readProcessAnswer(answer, APP_CALLS.next)));
+		if ('value' in next) {
+			steps.push(action ?? `completed ${task.elementId}`);
+			return;
+		}
+		if (!outcomeUnknown(next.error) || attempt >= LOOK_DELAYS_MS.length) throw next.error;
+		await session.sleep(LOOK_DELAYS_MS[attempt]);
+		const now: ProcessState = await sendFor(session, (token) => buildGetProcessRequest(session.app, token, instance.instanceId), (answer) => readProcessAnswer(answer));
+		if (now.ended || now.currentTask?.elementId !== task.elementId || now.currentTask?.flow !== task.flow) {
+			steps.push(`${action ?? `completed ${task.elementId}`} (found after a failed answer)`);
+			return;
+		}
+	}
+}
+
+const errorsOf = (issues: ValidationIssue[]) => issues.filter((issue) => issue.severity === 'error');
+
+/**
+ * Files once for the key: finds or creates the instance, stores the data in the data task, validates
+ * (errors stop the filing, nothing moved on), and moves the process on (confirm, sign) until it ends,
+ * reaches the app owner's feedback step, or the task named to stop at.
+ */
+export async function fileOnce(session: FilingSession, filing: Filing): Promise<FilingResult> {
+	const steps: string[] = [];
+	const { instance: found, newInstance, gaveWay } = await findOrCreateInstance(session, filing, steps);
+	// The execution that made the older instance goes on with it; two going on at once would race each step.
+	if (gaveWay) return { instance: found, newInstance: false, outcome: 'anotherRunIsFiling', issues: [], steps };
+	let instance = newInstance ? found : await readInstance(session, found.instanceId);
+	let dataStored = false;
+	for (let step = 0; step < MAX_STEPS; step++) {
+		const task = instance.currentTask;
+		const result = (outcome: FilingOutcome, issues: ValidationIssue[] = []): FilingResult => ({ instance, newInstance, outcome, issues, steps });
+		if (instance.ended || !task) return result('completed');
+		if (filing.stopAtTask && task.elementId === filing.stopAtTask) return result('stoppedAtTask');
+		if (task.altinnTaskType === 'feedback') return result('waitingForAppOwner');
+		if (task.altinnTaskType === 'data' && !dataStored) {
+			instance = await storeData(session, instance, filing.data, steps);
+			dataStored = true;
+			const issues = await sendFor(session, (token) => buildValidateRequest(session.app, token, instance.instanceId), readValidationAnswer);
+			steps.push('validated');
+			if (errorsOf(issues).length > 0) return result('invalid', [...errorsOf(issues), ...issues.filter((issue) => issue.severity !== 'error')]);
+		}
+		const moved = await settled(moveOn(session, instance, steps));
+		if ('error' in moved) {
+			if (moved.error instanceof AppProblem && moved.error.issues.length > 0) return result('invalid', moved.error.issues);
+			throw moved.error;
+		}
+		instance = await readInstance(session, instance.instanceId);
+	}
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: `The app's process did not end within ${MAX_STEPS} steps`,
+		hint: 'Read the instance (Get Instance) to see where it is; name the task to stop at (Stop at Task) if the process loops.',
+	});
+}
