@@ -250,9 +250,57 @@ describe('Altinn App: Find by Key, Get, Download, Delete', () => {
 		expect(after.json.found).toBe(false);
 	});
 
+	it('step by step: Create (once per key), Upload, Validate, Next Step, as Submit does in one', async () => {
+		const base = { appOwner: 'ttd', appName: 'monthly-report', customerOrgNumber: CUSTOMER_ORG_NO };
+		const create = { ...base, resource: 'instance', operation: 'createInstance', submissionKey: 'steps-1' };
+		const [made] = await runner.items(node, { parameters: create });
+		const [again] = await runner.items(node, { parameters: create });
+		expect(made.json).toMatchObject({ newInstance: true, submissionKey: 'steps-1', currentTask: { elementId: 'Task_1' } });
+		expect(again.json).toMatchObject({ newInstance: false, instanceId: made.json.instanceId });
+		const instanceId = String(made.json.instanceId);
+		const [invalid] = await runner.items(node, {
+			parameters: { ...base, resource: 'process', operation: 'validate', instanceId },
+		});
+		expect(invalid.json).toMatchObject({ valid: false, issues: [{ severity: 'error', code: 'TooFewDataElementsOfType', field: 'model' }] });
+		const upload = { ...base, resource: 'data', operation: 'uploadData', instanceId, dataElements: { entries: [{ dataType: 'model', format: 'json', content: '{"turnover":-1}' }] } };
+		await runner.items(node, { parameters: upload });
+		const refused = await runner.failure(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId }, continueOnFail: false });
+		expect(refused.message).toMatch(/The app found errors in the filing, so it did not move the process/);
+		expect(refused.description).toMatch(/Omsetning må være et tall/);
+		const [failedItem] = await runner.items(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId }, continueOnFail: true });
+		expect(failedItem.json).toMatchObject({ instanceId, issues: [{ code: 'turnover.invalid' }] });
+		const [replaced] = await runner.items(node, { parameters: { ...upload, dataElements: { entries: [{ dataType: 'model', format: 'json', content: '{"turnover":7}' }] } } });
+		expect(replaced.json).toMatchObject({ steps: ['replaced model'] });
+		const [valid] = await runner.items(node, { parameters: { ...base, resource: 'process', operation: 'validate', instanceId } });
+		expect(valid.json).toEqual({ instanceId, valid: true, issues: [] });
+		const [confirming] = await runner.items(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId } });
+		expect(confirming.json).toMatchObject({ currentTask: { elementId: 'Task_2', altinnTaskType: 'confirmation' } });
+		const [ended] = await runner.items(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId } });
+		expect(ended.json).toMatchObject({ steps: ['confirm'], ended: expect.any(String) });
+		const over = await runner.failure(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId } });
+		expect(over.message).toMatch(/its process has ended/);
+		expect(instancesOf(CUSTOMER_ORG_NO)).toHaveLength(1);
+	});
+
 	it('leak test: no token, private key or grant in any item or error of any operation', async () => {
 		await runner.run(node, { parameters: SUBMIT, input: [report(CUSTOMER_ORG_NO), report(THIRD_CUSTOMER, -1)], continueOnFail: true });
-		await runner.failure(node, { parameters: { ...SUBMIT, appName: 'nope' }, input: [report(CUSTOMER_ORG_NO)] }).catch(() => undefined);
+		const base = { appOwner: 'ttd', appName: 'monthly-report', customerOrgNumber: CUSTOMER_ORG_NO };
+		const [found] = await runner.items(node, { parameters: { ...base, resource: 'filing', operation: 'findByKey', submissionKey: `${CUSTOMER_ORG_NO}-2026-11` } });
+		const instanceId = String(found.json.instanceId);
+		for (const parameters of [
+			{ resource: 'instance', operation: 'getInstance', instanceId },
+			{ resource: 'instance', operation: 'createInstance', submissionKey: 'leak' },
+			{ resource: 'data', operation: 'downloadData', instanceId },
+		]) {
+			await runner.items(node, { parameters: { ...base, ...parameters } });
+		}
+		// Failures: Altinn refusing a step of an ended filing, Altinn down.
+		await runner.failure(node, { parameters: { ...base, resource: 'process', operation: 'validate', instanceId } });
+		await runner.failure(node, { parameters: { ...base, resource: 'process', operation: 'nextStep', instanceId } });
+		await runner.failure(node, { parameters: { ...base, resource: 'data', operation: 'uploadData', instanceId, dataElements: { entries: [{ dataType: 'model', format: 'json', content: '{}' }] } } });
+		fake.goDownAt(() => true);
+		await runner.failure(node, { parameters: SUBMIT, input: [report(OTHER_CUSTOMER_ORG_NO)] });
+		fake.up();
 		const tokens = Object.fromEntries([...fake.altinnTokens].map((token, index) => [`altinn token ${index}`, token]));
 		const leaks = leakedSecrets(runner.produced, { privateKey: credential().privateKey, ...tokens });
 		expect(Object.keys(tokens).length).toBeGreaterThan(0);

@@ -108,7 +108,7 @@ export async function instancesWithKey(session: FilingSession, orgNumber: string
 	return found.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.instanceId.localeCompare(b.instanceId));
 }
 
-async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {
+export async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {
 	return await sendFor(session, (token) => buildGetInstanceRequest(session.app, token, instanceId), (answer) => readInstanceAnswer(answer, APP_CALLS.get));
 }
 
@@ -162,7 +162,7 @@ export async function findOrCreateInstance(
 }
 
 /** Stores each data element: an unlocked element of the type is replaced, else one is added (looked up first after an unknown failure). */
-async function storeData(session: FilingSession, instance: AppInstance, data: DataToStore[], steps: string[]): Promise<AppInstance> {
+export async function storeData(session: FilingSession, instance: AppInstance, data: DataToStore[], steps: string[]): Promise<AppInstance> {
 	let current = instance;
 	for (const element of data) {
 		const existing = current.data.find((stored) => stored.dataType === element.dataType && !stored.locked);
@@ -188,11 +188,14 @@ async function storeData(session: FilingSession, instance: AppInstance, data: Da
 	return current;
 }
 
-/** Moves the process on from `task` once: after an unknown failure the process is read, and the move sent again only if it did not happen. */
-async function moveOn(session: FilingSession, instance: AppInstance, steps: string[]): Promise<void> {
+/**
+ * Moves the process on from the instance's current task once (with the action the task asks for, or the one
+ * given): after an unknown failure the process is read, and the move sent again only if it did not happen.
+ */
+export async function moveOn(session: FilingSession, instance: AppInstance, steps: string[], givenAction?: string): Promise<void> {
 	const task = instance.currentTask;
 	if (!task) return;
-	const action = actionFor(task);
+	const action = givenAction ?? actionFor(task);
 	for (let attempt = 1; ; attempt++) {
 		const next = await settled(sendFor(session, (token) => buildProcessNextRequest(session.app, token, instance.instanceId, action), (answer) => readProcessAnswer(answer, APP_CALLS.next)));
 		if ('value' in next) {

@@ -9,14 +9,13 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../../shared/descriptions';
 import type { NodeOperation } from '../../../../shared/nodeOperations';
-import { LoginProblem } from '../../../../shared/protocol/loginProblem';
 import type { RoutedItem } from '../../../../shared/runItems';
 import { tokenStore } from '../../../../shared/tokenStore';
-import type { DataToStore } from '../../../protocol/apps';
 import { checkSubmissionKey } from '../../../protocol/apps';
 import { fileOnce } from '../../../protocol/filing';
 import type { AppItem } from '../appItem';
 import { APP_OPTIONS, APP_PROPERTIES, eachAppItem, instanceItem } from '../appItem';
+import { DATA_ELEMENTS_PROPERTY, dataOf } from '../dataElements';
 
 export const SUBMISSION_KEY_PROPERTY: INodeProperties = {
 	displayName: 'Submission Key',
@@ -28,41 +27,6 @@ export const SUBMISSION_KEY_PROPERTY: INodeProperties = {
 	description:
 		"What makes this filing one: a run that finds an instance with the same key continues it instead of filing again, so a rerun, a retry or two executions at once file once. Kept on the instance (the app owner sees it), so never a national ID number.",
 };
-
-const FORMATS: Record<string, { contentType: string; extension: string }> = {
-	json: { contentType: 'application/json', extension: 'json' },
-	xml: { contentType: 'application/xml', extension: 'xml' },
-};
-
-interface DataEntry {
-	dataType?: string;
-	format?: string;
-	content?: unknown;
-	binaryPropertyName?: string;
-}
-
-/** The item's data elements, as the Data list gives them: JSON or XML from the item, or a file from its binary data. */
-async function dataOf(item: AppItem): Promise<DataToStore[]> {
-	const entries = ((item.node.getNodeParameter('dataElements.entries', item.itemIndex, []) as DataEntry[]) ?? []).filter((entry) => String(entry.dataType ?? '').trim());
-	const data: DataToStore[] = [];
-	for (const entry of entries) {
-		const dataType = String(entry.dataType).trim();
-		if (entry.format === 'binary') {
-			const property = String(entry.binaryPropertyName ?? 'data').trim() || 'data';
-			const binary = item.node.helpers.assertBinaryData(item.itemIndex, property);
-			const bytes = await item.node.helpers.getBinaryDataBuffer(item.itemIndex, property);
-			data.push({ dataType, contentType: binary.mimeType, filename: binary.fileName ?? `${dataType}`, body: bytes });
-			continue;
-		}
-		const format = FORMATS[entry.format ?? 'json'] ?? FORMATS.json;
-		const content = typeof entry.content === 'string' ? entry.content : JSON.stringify(entry.content ?? null);
-		if (!content.trim()) {
-			throw new LoginProblem({ kind: 'badInput', message: `The data for ${dataType} is empty`, hint: 'Give the form data, e.g. {{ JSON.stringify($json.report) }}, or remove the entry.' });
-		}
-		data.push({ dataType, contentType: format.contentType, filename: `${dataType}.${format.extension}`, body: content });
-	}
-	return data;
-}
 
 /** Filed (or as far as it may go): the first output; data the app finds wrong: the second, with its issues. */
 async function submit(item: AppItem): Promise<RoutedItem> {
@@ -99,56 +63,7 @@ export const submitFiling: NodeOperation = {
 	properties: [
 		...APP_PROPERTIES,
 		SUBMISSION_KEY_PROPERTY,
-		{
-			displayName: 'Data',
-			name: 'dataElements',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Data Element',
-			default: {},
-			description: "What to store in the app's data task, one entry per data type; an element of the type already there is replaced",
-			options: [
-				{
-					displayName: 'Data Element',
-					name: 'entries',
-					values: [
-						{
-							displayName: 'Data Type',
-							name: 'dataType',
-							type: 'string',
-							default: 'model',
-							description: "The data type's ID in the app's application metadata (the form's data model is often called model)",
-						},
-						{
-							displayName: 'Format',
-							name: 'format',
-							type: 'options',
-							options: [
-								{ name: 'JSON', value: 'json' },
-								{ name: 'XML', value: 'xml' },
-								{ name: 'File (Binary Data)', value: 'binary' },
-							],
-							default: 'json',
-						},
-						{
-							displayName: 'Content',
-							name: 'content',
-							type: 'string',
-							typeOptions: { rows: 4 },
-							default: '={{ JSON.stringify($json.data) }}',
-							description: 'The form data as JSON or XML text (ignored for a file)',
-						},
-						{
-							displayName: 'Input Binary Field',
-							name: 'binaryPropertyName',
-							type: 'string',
-							default: 'data',
-							description: "The item's binary field holding the file (for Format: File)",
-						},
-					],
-				},
-			],
-		},
+		DATA_ELEMENTS_PROPERTY,
 		optionsCollection([
 			...APP_OPTIONS,
 			{
