@@ -543,6 +543,38 @@ export function realN8nSuite(version: string): void {
 			]);
 		});
 
+		it('Altinn App: the monthly report for three customers and the organisation, one with invalid data; run again in another n8n process: still four instances, each filed once', async () => {
+			const app = 'ttd/monthly-report';
+			const filers = ['310547891', '313367002', '315544327', '991825827'];
+			const moves = () => sandboxes.altinn3.requests.filter((request) => request.path.startsWith(`/${app}/instances/`) && request.path.endsWith('/process/next')).length;
+			const movesBefore = moves();
+			const execution = await runInServer('exAltinnMonthly1');
+			expect(outcome(execution)).toEqual({ status: 'success' });
+			const done = nodeOutput(execution, 'Submit the Report');
+			expect(done.map((item) => [item.orgNumber, item.outcome, item.newInstance])).toEqual([
+				['310547891', 'completed', true],
+				['315544327', 'completed', true],
+				['991825827', 'completed', true],
+			]);
+			expect(nodeOutput(execution, 'Submit the Report', 1)).toEqual([
+				expect.objectContaining({ orgNumber: '313367002', outcome: 'invalid', issues: [expect.objectContaining({ severity: 'error', field: 'turnover' })] }),
+			]);
+			expect(nodeOutput(execution, 'Ask the Customer to Correct')).toHaveLength(1);
+			expect(nodeOutput(execution, 'Download the Receipt').map((item) => item.dataType)).toEqual(['ref-data-as-pdf', 'ref-data-as-pdf', 'ref-data-as-pdf']);
+			// No item carries a token.
+			expect(JSON.stringify(execution)).not.toMatch(/Bearer|eyJ[\w-]+\.eyJ/);
+			const again = await runInOwnProcess('exAltinnMonthly1');
+			expect(outcome(again)).toEqual({ status: 'success' });
+			expect(nodeOutput(again, 'Submit the Report').map((item) => [item.outcome, item.newInstance, item.steps])).toEqual([
+				['completed', false, []],
+				['completed', false, []],
+				['completed', false, []],
+			]);
+			for (const orgNumber of filers) expect(sandboxes.altinn3.liveInstances(app, orgNumber)).toHaveLength(1);
+			// Two steps (data, confirmation) for each of the three filed, once.
+			expect(moves() - movesBefore).toBe(6);
+		});
+
 		it('ONLYOFFICE Auth stopping with an error for an SMS account: two items and a later run send one code, and say when it went out', async () => {
 			const codesBefore = sandboxes.onlyoffice.smsCodesSent;
 			const first = await runInServer('e2eOnlyStopSms01');

@@ -7,7 +7,9 @@ import { ALTINN_PERSON, ALTINN_REST_USER, FakeAltinn, altinnSmsPinCredentialData
 import type { MaskinportenTokenRecord } from './fakeAltinn3';
 import { makeKeyClient } from './fakeAltinn3';
 import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
-import { DATA_PROVIDER_SCOPE, FakeAltinnConsent } from './fakeAltinnConsent';
+import type { FakeInstance } from './fakeAltinnApp';
+import { FakeAltinnApps } from './fakeAltinnApp';
+import { DATA_PROVIDER_SCOPE } from './fakeAltinnConsent';
 import type { FakeConsent, FakeConsentEvent } from './fakeAltinnConsent';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
 import { BOKBASEN_CLIENT, FakeBokbasenAuth } from './fakeBokbasenAuth';
@@ -28,8 +30,8 @@ export interface Sandboxes {
 	boknett: FakeBoknett;
 	onlyoffice: FakeOnlyoffice;
 	altinn: FakeAltinn;
-	/** Altinn 3 and Maskinporten, with Altinn's system-user vendor API (a superset of FakeAltinn3). */
-	altinn3: FakeAltinnConsent;
+	/** Altinn 3 and Maskinporten, with Altinn's system-user vendor API, consent and an app (a superset of FakeAltinn3). */
+	altinn3: FakeAltinnApps;
 	bokbasen: FakeBokbasenAuth;
 	/** The Maskinporten client registered with the Altinn 3 sandbox; its key is made fresh, unless kept from an earlier start. */
 	altinn3Client: ReturnType<typeof makeKeyClient>;
@@ -43,6 +45,7 @@ const SANDBOX_VENDOR_SCOPES = [
 	'altinn:authentication/systemuser.request.write',
 	'altinn:authentication/systemuser.request.read',
 	'altinn:authentication/systemregister.write',
+	'altinn:instances.read',
 	'altinn:instances.write',
 	// Altinn 3 consent: asking, reading the decisions, and the sandbox data provider's scope.
 	'altinn:consentrequests.write',
@@ -50,15 +53,22 @@ const SANDBOX_VENDOR_SCOPES = [
 	DATA_PROVIDER_SCOPE,
 ].join(' ');
 
+/** A fourth customer of the sandbox's vendor, which has approved its system user (for the monthly-report example). */
+export const FOURTH_CUSTOMER_ORG_NO = '315544327';
+
+/** The app of examples/altinn3-monthly-report.json: a data task, then a confirmation. */
+export const SANDBOX_APP_ID = 'ttd/monthly-report';
+
 /**
- * The sandbox client is also a system vendor: its system asks for the right to the example app, and
- * two of the three customers in examples/altinn3-system-user-submission.json have approved it already
- * (the third is the one examples/altinn3-onboard-customer.json asks).
+ * The sandbox client is also a system vendor: its system asks for the right to the example apps. Two of the
+ * three customers in examples/altinn3-system-user-submission.json have approved it already (the third is the
+ * one examples/altinn3-onboard-customer.json asks); so have a fourth customer and the vendor's own
+ * organisation (an organisation files for itself through a system user it approved for itself).
  */
 function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void {
-	const right = { resource: [{ id: 'urn:altinn:resource', value: 'app_ttd_example-app' }] };
-	altinn3.addSystem({ id: SANDBOX_SYSTEM_ID, clientId: [clientId], rights: [right], allowedRedirectUrls: ['https://vendor.example/altinn/done'] });
-	for (const [index, orgNo] of [CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO].entries()) {
+	const rights = ['app_ttd_example-app', 'app_ttd_monthly-report'].map((value) => ({ resource: [{ id: 'urn:altinn:resource', value }] }));
+	altinn3.addSystem({ id: SANDBOX_SYSTEM_ID, clientId: [clientId], rights, allowedRedirectUrls: ['https://vendor.example/altinn/done'] });
+	for (const [index, orgNo] of [CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, FOURTH_CUSTOMER_ORG_NO, VENDOR_ORG_NO].entries()) {
 		const id = `5a9d0c1e-0000-4000-8000-00000000000${index + 1}`;
 		altinn3.systemUsers.set(id, {
 			id,
@@ -67,12 +77,35 @@ function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void
 			supplierOrgNo: VENDOR_ORG_NO,
 			externalRef: orgNo,
 			integrationTitle: 'Sandbox',
-			rights: [right],
+			rights,
 			accessPackages: [],
 			agent: false,
 			created: new Date().toISOString(),
 		});
 	}
+}
+
+/** The monthly report app: its data model takes a turnover of zero or more, in JSON or XML; attachments as PDF. */
+function addSandboxApp(altinn3: FakeAltinnApps): void {
+	altinn3.addApp({
+		appId: SANDBOX_APP_ID,
+		dataTypes: [
+			{ id: 'model', allowedContentTypes: ['application/json', 'application/xml'], maxCount: 1, minCount: 1, maxSize: 1, taskId: 'Task_1' },
+			{ id: 'vedlegg', allowedContentTypes: ['application/pdf'], maxCount: 5, maxSize: 10, taskId: 'Task_1' },
+			{ id: 'ref-data-as-pdf', allowedContentTypes: ['application/pdf'] },
+		],
+		process: [
+			{ id: 'Task_1', type: 'data', name: 'Utfylling' },
+			{ id: 'Task_2', type: 'confirmation', name: 'Bekreftelse' },
+		],
+		validate: (dataType, content) => {
+			const turnover = (content as { turnover?: unknown } | undefined)?.turnover;
+			return dataType === 'model' && (typeof turnover !== 'number' || turnover < 0)
+				? [{ severity: 1, code: 'turnover.invalid', field: 'turnover', description: 'Omsetning må være et tall på null eller mer' }]
+				: [];
+		},
+	});
+	for (const orgNo of [CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, '312345676', FOURTH_CUSTOMER_ORG_NO, VENDOR_ORG_NO]) altinn3.addParty(orgNo);
 }
 
 /**
@@ -99,6 +132,8 @@ export interface SandboxState {
 	systemUsers: FakeSystemUser[];
 	consents?: FakeConsent[];
 	consentEvents?: FakeConsentEvent[];
+	/** The app's instances (a filing made stays made), their data as base64. */
+	appInstances?: Array<Omit<FakeInstance, 'data'> & { data: Array<Omit<FakeInstance['data'][number], 'bytes'> & { bytes: string }> }>;
 }
 
 export function sandboxState(sandboxes: Sandboxes): SandboxState {
@@ -108,6 +143,7 @@ export function sandboxState(sandboxes: Sandboxes): SandboxState {
 		systemUsers: [...sandboxes.altinn3.systemUsers.values()],
 		consents: [...sandboxes.altinn3.consents.values()],
 		consentEvents: [...sandboxes.altinn3.consentEvents],
+		appInstances: [...sandboxes.altinn3.instances.values()].map((instance) => ({ ...instance, data: instance.data.map((element) => ({ ...element, bytes: element.bytes.toString('base64') })) })),
 		liveTokens: {
 			boknett: [...sandboxes.boknett.liveTickets],
 			onlyoffice: [...sandboxes.onlyoffice.liveTokens].map((token) => [token, sandboxes.onlyoffice.tokenUsers.get(token) ?? '']),
@@ -122,11 +158,15 @@ export async function startSandboxes(ports: SandboxPorts = SANDBOX_PORTS, kept?:
 	const boknett = await new FakeBoknett().start(ports.boknett);
 	const onlyoffice = await new FakeOnlyoffice().start(ports.onlyoffice);
 	const altinn = await new FakeAltinn().start(ports.altinn);
-	const altinn3 = await new FakeAltinnConsent().start(ports.altinn3);
+	const altinn3 = await new FakeAltinnApps().start(ports.altinn3);
 	const bokbasen = await new FakeBokbasenAuth().start(ports.bokbasen);
 	const altinn3Client = makeKeyClient(kept?.altinn3PrivateKeyPem);
 	altinn3.registerVendorClient(altinn3Client.clientId, altinn3Client.keyId, altinn3Client.publicKey, `${altinn3Client.scopes} ${SANDBOX_VENDOR_SCOPES}`);
 	addSandboxSystem(altinn3, altinn3Client.clientId);
+	addSandboxApp(altinn3);
+	for (const instance of kept?.appInstances ?? []) {
+		altinn3.instances.set(`${instance.partyId}/${instance.guid}`, { ...instance, data: instance.data.map((element) => ({ ...element, bytes: Buffer.from(element.bytes, 'base64') })) });
+	}
 	for (const request of kept?.systemUserRequests ?? []) altinn3.systemUserRequests.set(request.id, request);
 	for (const systemUser of kept?.systemUsers ?? []) altinn3.systemUsers.set(systemUser.id, systemUser);
 	for (const consent of kept?.consents ?? []) altinn3.consents.set(consent.id, consent);
@@ -221,7 +261,8 @@ export function sandboxCredentials(sandboxes: Omit<Sandboxes, 'stop'>) {
 				clientId: sandboxes.altinn3Client.clientId,
 				privateKey: sandboxes.altinn3Client.privateKeyPem,
 				keyId: sandboxes.altinn3Client.keyId,
-				scopes: 'altinn:serviceowner/instances.read',
+				// The service owner's read (examples/altinn3-maskinporten-applications.json), and what a system user files with.
+				scopes: 'altinn:serviceowner/instances.read altinn:instances.read altinn:instances.write',
 			},
 		},
 		{
