@@ -155,7 +155,24 @@ export class FakeAltinnApps extends FakeAltinnConsent {
 
 	private isDown = false;
 
+	/**
+	 * A fault for the first request `at` matches: its reply instead of the app's (`afterWork`: the app
+	 * acts first, then this reply goes out in place of its answer, as from a gateway that failed after).
+	 */
+	faultAt(at: (request: RecordedRequest) => boolean, reply: Reply, afterWork = false): void {
+		this.fault = { at, reply, afterWork };
+	}
+
+	private fault: { at: (request: RecordedRequest) => boolean; reply: Reply; afterWork: boolean } | undefined;
+
 	protected handle(request: RecordedRequest): Reply {
+		const fault = this.fault && this.fault.at(request) ? this.fault : undefined;
+		if (fault) {
+			this.fault = undefined;
+			if (!fault.afterWork) return fault.reply;
+			this.handle(request);
+			return fault.reply;
+		}
 		if (this.downAt && !this.isDown && this.downAt.at(request)) {
 			if (this.downAt.skip === 0) this.isDown = true;
 			else this.downAt.skip--;

@@ -179,8 +179,12 @@ export async function storeData(session: FilingSession, instance: AppInstance, d
 			// Stored or not: the instance says; a stored one is replaced with the same contents.
 			current = await readInstance(session, current.instanceId);
 			const stored = current.data.find((candidate) => candidate.dataType === element.dataType && !candidate.locked);
-			if (!stored) throw add.error;
-			await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
+			if (stored) {
+				await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
+			} else {
+				// The instance says it was not stored: adding it once more is safe (a second failure stops the run).
+				await sendFor(session, (token) => buildAddDataRequest(session.app, token, current.instanceId, element), readStoredDataAnswer);
+			}
 		}
 		steps.push(`stored ${element.dataType}`);
 		current = await readInstance(session, current.instanceId);
