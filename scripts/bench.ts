@@ -9,6 +9,7 @@
  *    same request, interleaved in one run: the median ratio.
  * 3. The PIN resume against n8n's own Wait node in a real n8n (benchResume.ts).
  * 4. Cold `require` of the built package, the packed tarball's size, its runtime dependencies on disk.
+ * 5. 50 customers filed by Altinn App (Submit) against the same filings by the same protocol code with a bare `fetch` (benchFiling.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { SYSTEM_CLOCK, TokenStore, replaceTokenStore } from '../nodes/shared/tok
 import { BOKNETT_USER, FakeBoknett } from '../test/fakes/fakeBoknett';
 import { executeNode, n8nHttpRequestHelper, prepareExecution } from '../test/helpers/n8nRunner';
 import { REPO_ROOT } from '../test/support/runtime';
+import { filingBench } from './benchFiling';
 import { pinResumeAgainstWaitNode } from './benchResume';
 
 const EXECUTIONS = 100;
@@ -173,6 +175,15 @@ async function main(): Promise<void> {
 	} finally {
 		await fake.stop();
 	}
+
+	const filing = await filingBench();
+	console.log('\n### 50 customers filed to an Altinn app (fake app, data then confirmation; medians of 5 interleaved rounds)\n');
+	console.log('| | |\n|---|---|');
+	console.log(`| logins (system-user grants) for the 50 filings | ${filing.logins} |`);
+	console.log(`| requests to the app and Storage per filing (list, create, list again, store, read, validate, move, read, move, read) | ${filing.requestsPerFiling.toFixed(1)} |`);
+	console.log(`| Altinn App node (Submit), per filing, tokens reused | ${filing.nodeMsPerFiling.toFixed(2)} ms |`);
+	console.log(`| the same protocol code with a bare \`fetch\` (a login per filing), per filing | ${filing.fetchMsPerFiling.toFixed(2)} ms |`);
+	console.log(`| ratio | ${filing.ratio.toFixed(2)} (goal ≤ 1.2) |`);
 
 	const resume = await pinResumeAgainstWaitNode();
 	console.log(`\n### The PIN resume against n8n's Wait node (real n8n ${resume?.version ?? 'not installed'}, medians of interleaved samples)\n`);

@@ -608,6 +608,48 @@ describe(`n8n ${version} in queue mode: main, two workers and a webhook processo
 		});
 	});
 
+	describe('Altinn App: a worker killed (SIGKILL) between storing the data and moving the process on', () => {
+		it('leaves one instance per organisation; the next run, on a worker, completes the same instances', async () => {
+			const app = 'ttd/monthly-report';
+			const workflowId = 'exAltinnMonthly1';
+			const trigger = 'When clicking ‘Execute workflow’';
+			const moves = () => sandboxes.altinn3.requests.filter((request) => request.path.startsWith(`/${app}/instances/`) && request.path.endsWith('/process/next'));
+			const movesBefore = moves().length;
+			// A worker an earlier test killed is back: the other one must be alive to take over after the kill.
+			for (const worker of c().workers) if (!worker.running) await worker.start();
+			// The first move of the first filing never gets an answer: the worker is killed while it waits.
+			sandboxes.altinn3.faultAt((request) => request.method === 'PUT' && request.path.startsWith(`/${app}/instances/`) && request.path.endsWith('/process/next'), { status: 200, silent: true });
+			const [previous] = await executions(workflowId);
+			const { status } = await rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger } });
+			expect(status).toBe(200);
+			await waitFor(async () => moves().length > movesBefore, 60_000, 'the first process move to reach the app');
+			const [running] = await executions(workflowId);
+			expect(running.id).toBeGreaterThan(previous?.id ?? 0);
+			const [worker] = workersThatRan(running.id);
+			await c().workers[worker - 1].kill('SIGKILL');
+			const ended = await waitForExecution(workflowId, ['error', 'crashed', 'success', 'canceled'], running.id - 1, 90_000);
+			console.log(`[queue e2e] worker ${worker} killed between storing the data and process next: n8n stored status "${ended.status}"`);
+			await waitFor(async () => (await bullListsHolding(jobOf(running.id))).length === 0, 60_000, "Bull to let go of the killed worker's job");
+			// The killed run stored the first organisation's data and stopped before moving it on.
+			const first = sandboxes.altinn3.liveInstances(app, '310547891');
+			expect(first).toHaveLength(1);
+			expect(first[0].taskIndex).toBe(0);
+			expect(first[0].data.filter((element) => element.dataType === 'model')).toHaveLength(1);
+			await c().workers[worker - 1].start();
+			const again = await runManually(workflowId, trigger);
+			expect(outcome(again)).toEqual({ status: 'success' });
+			expect(nodeOutput(again, 'Submit the Report').map((item) => [item.orgNumber, item.outcome])).toEqual([
+				['310547891', 'completed'],
+				['315544327', 'completed'],
+				['991825827', 'completed'],
+			]);
+			for (const orgNumber of ['310547891', '313367002', '315544327', '991825827']) expect(sandboxes.altinn3.liveInstances(app, orgNumber)).toHaveLength(1);
+			expect(sandboxes.altinn3.liveInstances(app, '310547891')[0].guid).toBe(first[0].guid);
+			// Each of the three filed instances moved on twice in all, the killed one's first move included once.
+			for (const orgNumber of ['310547891', '315544327', '991825827']) expect(sandboxes.altinn3.liveInstances(app, orgNumber)[0].flow - 2).toBe(2);
+		});
+	});
+
 	it('Altinn 3 consent: the trigger on main sees that decision once and a worker runs the rest: the consent token gets the data', async () => {
 		// The trigger polls every minute; the decision was made early in the file (the manual run's consent is decided later).
 		const firedFor = async () => (await executions('qConsentDecided')).filter((execution) => nodeOutput(execution, 'Altinn Consent Trigger').some((item) => item.consentRequestId === consentRequestId));
