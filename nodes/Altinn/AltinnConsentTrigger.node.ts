@@ -19,6 +19,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { optionsCollection } from '../shared/descriptions';
 import { LoginProblem } from '../shared/protocol/loginProblem';
 import { pollScrubbed } from '../shared/nodeErrors';
+import { readPollState, writePollState } from '../shared/pollState';
 import { timeoutMsOf } from '../shared/runItems';
 import type { SecretCollector } from '../shared/secrets';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
@@ -44,14 +45,9 @@ interface FeedState {
 const eventKey = (event: ConsentEvent) => `${event.consentRequestId}|${event.eventType}|${event.changedDate}`;
 
 function readState(staticData: IDataObject, watching: string): FeedState | undefined {
-	if (staticData.watching !== watching || typeof staticData.since !== 'string' || !Array.isArray(staticData.seen)) return undefined;
-	return { watching, since: staticData.since, seen: staticData.seen.filter((key): key is string => typeof key === 'string') };
-}
-
-/** Writes the state only when it changed: n8n saves the workflow whenever its static data is touched. */
-function writeState(staticData: IDataObject, state: FeedState): void {
-	if (staticData.watching === state.watching && staticData.since === state.since && JSON.stringify(staticData.seen) === JSON.stringify(state.seen)) return;
-	Object.assign(staticData, state);
+	return readPollState(staticData, watching, ({ since, seen }) =>
+		typeof since === 'string' && Array.isArray(seen) ? { watching, since, seen: seen.filter((key): key is string => typeof key === 'string') } : undefined,
+	);
 }
 
 export class AltinnConsentTrigger implements INodeType {
@@ -184,7 +180,7 @@ async function pollConsentEvents(context: IPollFunctions, secrets: SecretCollect
 	const done = events.slice(0, handled);
 	const newest = done.reduce((latest, event) => (Date.parse(event.changedDate) > Date.parse(latest) ? event.changedDate : latest), start.since);
 	const atNewest = done.filter((event) => Date.parse(event.changedDate) === Date.parse(newest)).map(eventKey);
-	writeState(staticData, { watching, since: newest, seen: newest === start.since ? [...new Set([...start.seen, ...atNewest])] : atNewest });
+	writePollState(staticData, watching, { since: newest, seen: newest === start.since ? [...new Set([...start.seen, ...atNewest])] : atNewest });
 	if (unavailable !== undefined && items.length === 0) throw unavailable;
 	if (unavailable !== undefined) {
 		context.logger.warn(`Altinn Consent Trigger: ${secrets.redactor().redact(unavailable instanceof Error ? unavailable.message : String(unavailable))}; the decisions after it fire at the next poll`);

@@ -17,6 +17,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
 import { pollScrubbed } from '../shared/nodeErrors';
+import { readPollState, writePollState } from '../shared/pollState';
 import { SecretCollector } from '../shared/secrets';
 import { timeoutMsOf } from '../shared/runItems';
 import { DEFAULT_TIMEOUT_MS } from '../shared/transport';
@@ -48,17 +49,11 @@ interface DecisionState {
 
 /** The stored state, or undefined when there is none for what is watched now (a baseline is then taken). */
 function readState(staticData: IDataObject, watching: string): DecisionState | undefined {
-	const reported = staticData.reported;
-	if (staticData.watching !== watching || typeof reported !== 'object' || reported === null || Array.isArray(reported)) return undefined;
-	const entries = Object.entries(reported).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-	return { watching, reported: Object.fromEntries(entries) };
-}
-
-/** Writes the state only when it changed: n8n saves the workflow whenever its static data is touched. */
-function writeState(staticData: IDataObject, state: DecisionState): void {
-	if (staticData.watching === state.watching && JSON.stringify(staticData.reported) === JSON.stringify(state.reported)) return;
-	staticData.watching = state.watching;
-	staticData.reported = state.reported;
+	return readPollState(staticData, watching, ({ reported }) => {
+		if (typeof reported !== 'object' || reported === null || Array.isArray(reported)) return undefined;
+		const entries = Object.entries(reported).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+		return { watching, reported: Object.fromEntries(entries) };
+	});
 }
 
 /** Newest first by Altinn's `created`; requests without one keep their place after those with one. */
@@ -176,7 +171,7 @@ async function pollDecisions(context: IPollFunctions, secrets: SecretCollector):
 	// Another Altinn (platform or client) is another list: its decisions so far are a new baseline, not news.
 	const watching = `${platformUrl}|${credential.clientId.trim()}|${systemId}|${requestTypes.join(',')}`;
 	const previous = readState(staticData, watching);
-	writeState(staticData, { watching, reported: Object.fromEntries(decided.map(({ request }) => [request.requestId, request.status])) });
+	writePollState(staticData, watching, { reported: Object.fromEntries(decided.map(({ request }) => [request.requestId, request.status])) });
 	// First poll for what is watched now: the decisions so far are the baseline, not news.
 	if (!previous) return null;
 	const news = decided.filter((entry) => !(entry.request.requestId in previous.reported) && wanted(entry));

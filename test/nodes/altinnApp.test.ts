@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AltinnApp } from '../../nodes/Altinn/AltinnApp.node';
+import { AltinnAppTrigger } from '../../nodes/Altinn/AltinnAppTrigger.node';
 import { buildMaskinportenGrant, buildMaskinportenTokenRequest, readMaskinportenTokenAnswer } from '../../nodes/Altinn/protocol/maskinporten';
 import { readSystemUserRequestAnswer } from '../../nodes/Altinn/protocol/vendorAnswers';
 import { SCOPE_SYSTEMUSER_REQUEST_WRITE, buildCreateSystemUserRequest } from '../../nodes/Altinn/protocol/vendorRequests';
@@ -18,7 +19,7 @@ import type { FakeInstance } from '../fakes/fakeAltinnApp';
 import { FakeAltinnApps } from '../fakes/fakeAltinnApp';
 import { CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
-import { n8nHttpRequestHelper } from '../helpers/n8nRunner';
+import { n8nHttpRequestHelper, pollNode } from '../helpers/n8nRunner';
 import { RecordingRunner } from '../helpers/recordingRunner';
 import { useFreshTokenStore } from '../helpers/tokenStore';
 
@@ -309,3 +310,62 @@ describe('Altinn App: Find by Key, Get, Download, Delete', () => {
 });
 
 export type { IDataObject };
+
+describe('Altinn App Trigger: a filing that ends or reaches the app owner', () => {
+	const trigger = new AltinnAppTrigger();
+	const watch = { appOwner: 'ttd', appName: 'monthly-report', orgNumbers: `${CUSTOMER_ORG_NO}, ${OTHER_CUSTOMER_ORG_NO}` };
+	const poll = async (staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', parameters: INodeParameters = {}) =>
+		await pollNode(trigger, { credentials: { altinnMaskinportenApi: credential() }, parameters: { ...watch, ...parameters }, staticData, mode });
+
+	it('notes what is there on its first poll; fires once when a filing reaches the feedback step and once when the app owner ends it; never for instances it did not file', async () => {
+		fake.apps.get(APP_ID)!.process.push({ id: 'Task_3', type: 'feedback', name: 'Tilbakemelding' });
+		await runner.items(node, { parameters: SUBMIT, input: [report(CUSTOMER_ORG_NO)] });
+		const staticData: IDataObject = {};
+		expect(await poll(staticData)).toBeNull();
+		// A filing made after: it reaches the feedback step (fires), and an instance without a key (not ours) is ignored.
+		const now = new Date().toISOString();
+		const partyId = fake.parties.get(OTHER_CUSTOMER_ORG_NO)!;
+		fake.instances.set(`${partyId}/0a1b2c3d-0000-4000-8000-00000000abcd`, {
+			partyId,
+			guid: '0a1b2c3d-0000-4000-8000-00000000abcd',
+			appId: APP_ID,
+			orgNumber: OTHER_CUSTOMER_ORG_NO,
+			dataValues: {},
+			created: now,
+			lastChanged: now,
+			taskIndex: -1,
+			flow: 5,
+			ended: now,
+			softDeleted: false,
+			hardDeleted: false,
+			data: [],
+		});
+		const [waiting] = await runner.items(node, { parameters: SUBMIT, input: [report(OTHER_CUSTOMER_ORG_NO)] });
+		expect(waiting.json.outcome).toBe('waitingForAppOwner');
+		const fired = await poll(staticData);
+		expect(fired?.[0].map((item) => [item.json.orgNumber, item.json.event, (item.json.currentTask as IDataObject).elementId])).toEqual([[OTHER_CUSTOMER_ORG_NO, 'reachedFeedback', 'Task_3']]);
+		expect(await poll(staticData)).toBeNull();
+		fake.completeFeedback(instancesOf(OTHER_CUSTOMER_ORG_NO).find((instance) => instance.dataValues.n8nSubmissionKey)!);
+		const ended = await poll(staticData);
+		expect(ended?.[0].map((item) => [item.json.orgNumber, item.json.event])).toEqual([[OTHER_CUSTOMER_ORG_NO, 'completed']]);
+		expect(await poll(staticData)).toBeNull();
+		// Only completions, when asked so; the test event shows the newest filing; the state holds no token.
+		const test = await poll({}, 'manual');
+		expect(test?.[0][0].json).toMatchObject({ orgNumber: OTHER_CUSTOMER_ORG_NO, event: 'completed' });
+		expect(JSON.stringify(staticData)).not.toMatch(/eyJ|Bearer/);
+		expect(Object.keys(staticData.states as object)).toHaveLength(2);
+	});
+
+	it('a poll that fails (Altinn down) fires nothing and keeps its state, so the next poll reports what happened meanwhile', async () => {
+		await runner.items(node, { parameters: { ...SUBMIT, options: { stopAtTask: 'Task_2' } }, input: [report(CUSTOMER_ORG_NO)] });
+		const staticData: IDataObject = {};
+		expect(await poll(staticData)).toBeNull();
+		const before = JSON.stringify(staticData);
+		await runner.items(node, { parameters: SUBMIT, input: [report(CUSTOMER_ORG_NO)] });
+		fake.goDownAt(() => true);
+		await expect(poll(staticData)).rejects.toThrow(/Altinn failed to list/);
+		expect(JSON.stringify(staticData)).toBe(before);
+		fake.up();
+		expect((await poll(staticData))?.[0].map((item) => item.json.event)).toEqual(['completed']);
+	});
+});

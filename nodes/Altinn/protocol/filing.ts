@@ -95,17 +95,23 @@ async function sendFor<T>(session: FilingSession, build: (token: string) => Http
 
 /** The live instances (not deleted) of the organisation in the app that carry this key, oldest first. */
 export async function instancesWithKey(session: FilingSession, orgNumber: string, submissionKey: string): Promise<AppInstance[]> {
+	const found = (await filedInstances(session, orgNumber)).filter((instance) => instance.submissionKey === submissionKey);
+	return found.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.instanceId.localeCompare(b.instanceId));
+}
+
+/** Every live instance of the organisation in the app that carries a Submission Key (those this package filed). */
+export async function filedInstances(session: FilingSession, orgNumber: string): Promise<AppInstance[]> {
 	const found: AppInstance[] = [];
 	const seen = new Set<string>();
 	let next: string | null = null;
 	for (let page = 0; page < 500; page++) {
 		const read = await sendFor(session, (token) => buildFindInstancesRequest(session.app, token, orgNumber, next), readInstancePage);
-		found.push(...read.instances.filter((instance) => instance.submissionKey === submissionKey && !instance.softDeleted && !instance.hardDeleted));
+		found.push(...read.instances.filter((instance) => instance.submissionKey !== null && !instance.softDeleted && !instance.hardDeleted));
 		if (!read.next || seen.has(read.next)) break;
 		seen.add(read.next);
 		next = read.next;
 	}
-	return found.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.instanceId.localeCompare(b.instanceId));
+	return found;
 }
 
 export async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {

@@ -9,8 +9,10 @@ import { credentialFor, forgetToken, loginContext, obtainToken } from '../../../
 import type { IdentifyItem, RoutedItem } from '../../../shared/runItems';
 import { runForEachItemRouted, timeoutOption } from '../../../shared/runItems';
 import type { SecretCollector } from '../../../shared/secrets';
+import type { HttpCapableContext } from '../../../shared/transport';
 import { tokenStore } from '../../../shared/tokenStore';
 import { customerOrgNumberProperty } from '../../descriptions';
+import type { AltinnMaskinportenCredential } from '../../logins/maskinporten';
 import { altinn3Endpoints } from '../../logins/maskinporten';
 import { altinnSystemUserLogin } from '../../logins/systemUser';
 import type { AltinnApp, AppInstance } from '../../protocol/apps';
@@ -85,28 +87,39 @@ export function eachAppItem(outputs: number, handleItem: (item: AppItem) => Prom
 			const app = altinnApp(text('appOwner'), text('appName'), credential.environment, platformUrl, text('options.appBaseUrl') || undefined);
 			const orgNumber = checkOrganisationNumber(text('customerOrgNumber'), 'organisation number to file for');
 			identify({ orgNumber });
-			const settings = { orgNumber, externalRef: text('options.externalRef') };
-			const timeoutMs = timeoutOption(node, itemIndex);
-			const context = loginContext(node, secrets, timeoutMs);
-			const token = async () => {
-				const item = await obtainToken(node, altinnSystemUserLogin, credential, settings, secrets, { run: node, timeoutMs });
-				secrets.add(item.token);
-				return item.token;
-			};
-			const session: FilingSession = {
-				app,
-				sleep: async (ms) => await tokenStore().clock.sleep(ms),
-				send: async (build) => {
-					const first = await token();
-					const answer = await context.send(build(first));
-					if (answer.statusCode !== 401) return answer;
-					// A token Altinn no longer takes (revoked, or the system user changed): dropped, and one new login.
-					await forgetToken(node, altinnSystemUserLogin, credential, first);
-					return await context.send(build(await token()));
-				},
-			};
+			const session = filingSession(node, { credential, app, orgNumber, externalRef: text('options.externalRef'), secrets, timeoutMs: timeoutOption(node, itemIndex), run: node });
 			return await handleItem({ node, itemIndex, text, app, orgNumber, session, secrets, identify });
 		});
+}
+
+/**
+ * A session that sends with the organisation's system-user token: made once and reused until it expires (in
+ * this process, and through the credential in others); a token Altinn refuses is dropped and one new login made.
+ */
+export function filingSession(
+	http: HttpCapableContext,
+	options: { credential: AltinnMaskinportenCredential; app: AltinnApp; orgNumber: string; externalRef: string; secrets: SecretCollector; timeoutMs: number; run?: object },
+): FilingSession {
+	const { credential, secrets, timeoutMs, run } = options;
+	const settings = { orgNumber: options.orgNumber, externalRef: options.externalRef };
+	const context = loginContext(http, secrets, timeoutMs);
+	const token = async () => {
+		const item = await obtainToken(http, altinnSystemUserLogin, credential, settings, secrets, { run, timeoutMs });
+		secrets.add(item.token);
+		return item.token;
+	};
+	return {
+		app: options.app,
+		sleep: async (ms) => await tokenStore().clock.sleep(ms),
+		send: async (build) => {
+			const first = await token();
+			const answer = await context.send(build(first));
+			if (answer.statusCode !== 401) return answer;
+			// A token Altinn no longer takes (revoked, or the system user changed): dropped, and one new login.
+			await forgetToken(http, altinnSystemUserLogin, credential, first);
+			return await context.send(build(await token()));
+		},
+	};
 }
 
 /** The item a filing or a read gives: the instance as Altinn has it, never a token. */
