@@ -82,7 +82,7 @@ export class AltinnAppTrigger implements INodeType {
 				],
 				default: ['completed', 'reachedFeedback'],
 			},
-			optionsCollection(APP_OPTIONS.filter((option) => option.name === 'appBaseUrl')),
+			optionsCollection(APP_OPTIONS),
 		],
 	};
 
@@ -106,7 +106,7 @@ async function pollFilings(context: IPollFunctions, secrets: SecretCollector): P
 	const timeoutMs = timeoutMsOf(context.getNodeParameter('options.timeout', DEFAULT_TIMEOUT_MS));
 	const instances: AppInstance[] = [];
 	for (const orgNumber of orgNumbers) {
-		const session = filingSession(context, { credential, app, orgNumber, externalRef: '', secrets, timeoutMs });
+		const session = filingSession(context, { credential, app, orgNumber, externalRef: text('options.externalRef'), secrets, timeoutMs });
 		instances.push(...(await filedInstances(session, orgNumber)));
 	}
 	const item = (instance: AppInstance, event: AppEvent | undefined): INodeExecutionData => ({ json: { ...instanceItem(instance), event: event ?? null } as IDataObject });

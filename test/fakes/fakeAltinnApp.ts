@@ -156,19 +156,27 @@ export class FakeAltinnApps extends FakeAltinnConsent {
 	private isDown = false;
 
 	/**
-	 * A fault for the first request `at` matches: its reply instead of the app's (`afterWork`: the app
-	 * acts first, then this reply goes out in place of its answer, as from a gateway that failed after).
+	 * A fault for the first request `at` matches: its reply instead of the app's. `afterWork`: the app acts
+	 * first, then this reply goes out in place of its answer (a gateway that failed after); 'later': the reply
+	 * goes out now and the app acts `laterMs` after (work still in flight when the caller gave up).
 	 */
-	faultAt(at: (request: RecordedRequest) => boolean, reply: Reply, afterWork = false): void {
+	faultAt(at: (request: RecordedRequest) => boolean, reply: Reply, afterWork: boolean | 'later' = false): void {
 		this.fault = { at, reply, afterWork };
 	}
 
-	private fault: { at: (request: RecordedRequest) => boolean; reply: Reply; afterWork: boolean } | undefined;
+	/** How long after a 'later' fault the app acts. */
+	laterMs = 500;
+
+	private fault: { at: (request: RecordedRequest) => boolean; reply: Reply; afterWork: boolean | 'later' } | undefined;
 
 	protected handle(request: RecordedRequest): Reply {
 		const fault = this.fault && this.fault.at(request) ? this.fault : undefined;
 		if (fault) {
 			this.fault = undefined;
+			if (fault.afterWork === 'later') {
+				setTimeout(() => this.handle(request), this.laterMs);
+				return fault.reply;
+			}
 			if (!fault.afterWork) return fault.reply;
 			this.handle(request);
 			return fault.reply;

@@ -3,7 +3,7 @@
  * before the app acts and, for the steps that create or move something, after it acted (a gateway that
  * fails on the way back, a connection cut mid-answer, a time-out). Each cell is a run that meets the fault
  * and then a run with Altinn well: one instance for the key, one data element, each process step taken
- * once, the filing complete, and what the first run said an n8n error in words (never a raw one).
+ * once, the filing where it was to stop, and what the first run said an n8n error in words (never a raw one).
  * The figures are printed as a table (columns: what the first run did, instances, moves).
  */
 import type { INodeParameters } from 'n8n-workflow';
@@ -39,11 +39,13 @@ const STEPS: Record<string, { at: (request: RecordedRequest) => boolean; acts: b
 	create: { at: (request) => request.method === 'POST' && request.path === `/${APP_ID}/instances`, acts: true },
 	'read instance': { at: (request) => request.method === 'GET' && appPath(request) && /instances\/\d+\/[0-9a-f-]{36}$/.test(request.path), acts: false },
 	'store data': { at: (request) => request.method === 'POST' && appPath(request) && request.path.endsWith('/data'), acts: true },
+	// The second element, of a type without a count limit: one added twice would stay twice.
+	'store an attachment': { at: (request) => request.method === 'POST' && appPath(request) && request.url.includes('dataType=vedlegg'), acts: true },
 	validate: { at: (request) => appPath(request) && request.path.endsWith('/validate'), acts: false },
 	'process next': { at: (request) => request.method === 'PUT' && appPath(request) && request.path.endsWith('/process/next'), acts: true },
 };
 
-const FAULTS: Record<string, { reply: Reply; afterWorkToo: boolean; timeoutMs?: number }> = {
+const FAULTS: Record<string, { reply: Reply; afterWorkToo: boolean; timeoutMs?: number; onlyLater?: boolean }> = {
 	'503': { reply: { status: 503, reason: 'Service Unavailable', body: '' }, afterWorkToo: false },
 	'502 page': { reply: { status: 502, reason: 'Bad Gateway', headers: { 'Content-Type': 'text/html' }, body: HTML_ERROR_PAGE }, afterWorkToo: true },
 	'504': { reply: { status: 504, reason: 'Gateway Timeout', body: '' }, afterWorkToo: true },
@@ -54,10 +56,14 @@ const FAULTS: Record<string, { reply: Reply; afterWorkToo: boolean; timeoutMs?: 
 	'418': { reply: json(418, { title: "I'm a teapot" }), afterWorkToo: false },
 	'cut mid-answer': { reply: { status: 200, headers: { 'Content-Type': 'application/json', 'Content-Length': '5000' }, body: '{"id":', cutAfterBody: true }, afterWorkToo: true },
 	'no answer in time': { reply: { status: 200, silent: true }, afterWorkToo: true, timeoutMs: 300 },
+	// The app is still working when the node gives up, and acts after the node looked: the look sees nothing yet.
+	'no answer in time, the work lands later': { reply: { status: 200, silent: true }, afterWorkToo: true, timeoutMs: 300, onlyLater: true },
 };
 
 const CELLS = Object.entries(STEPS).flatMap(([step, { acts }]) =>
-	Object.entries(FAULTS).flatMap(([fault, { afterWorkToo }]) => [[step, fault, false] as const, ...(acts && afterWorkToo ? [[step, fault, true] as const] : [])]),
+	Object.entries(FAULTS).flatMap(([fault, { afterWorkToo, onlyLater }]) =>
+		onlyLater ? (acts ? [[step, fault, true] as const] : []) : [[step, fault, false] as const, ...(acts && afterWorkToo ? [[step, fault, true] as const] : [])],
+	),
 );
 
 const figures: string[] = [];
@@ -70,8 +76,14 @@ function submit(key: string, timeoutMs?: number): INodeParameters {
 		appName: 'monthly-report',
 		customerOrgNumber: ORG,
 		submissionKey: key,
-		dataElements: { entries: [{ dataType: 'model', format: 'json', content: '{"turnover":5}' }] },
-		options: timeoutMs ? { timeout: timeoutMs } : {},
+		dataElements: {
+			entries: [
+				{ dataType: 'model', format: 'json', content: '{"turnover":5}' },
+				{ dataType: 'vedlegg', format: 'json', content: '{"note":"attached"}' },
+			],
+		},
+		// A third task the filing stops at: a move sent twice would show as the process ended.
+		options: { stopAtTask: 'Task_3', ...(timeoutMs ? { timeout: timeoutMs } : {}) },
 	};
 }
 
@@ -96,10 +108,15 @@ beforeAll(async () => {
 	fake.addParty(ORG);
 	fake.addApp({
 		appId: APP_ID,
-		dataTypes: [{ id: 'model', allowedContentTypes: ['application/json'], maxCount: 1, minCount: 1, taskId: 'Task_1' }],
+		dataTypes: [
+			{ id: 'model', allowedContentTypes: ['application/json'], maxCount: 1, minCount: 1, taskId: 'Task_1' },
+			// No count limit: an element added twice would stay twice.
+			{ id: 'vedlegg', allowedContentTypes: ['application/json'], taskId: 'Task_1' },
+		],
 		process: [
 			{ id: 'Task_1', type: 'data' },
 			{ id: 'Task_2', type: 'confirmation' },
+			{ id: 'Task_3', type: 'confirmation' },
 		],
 	});
 });
@@ -111,9 +128,11 @@ afterAll(async () => {
 describe('a filing meets a fault at every step, then runs again: one instance, filed once', () => {
 	it.each(CELLS)('%s: %s (after Altinn acted: %s)', async (step, fault, afterWork) => {
 		const key = `${step}-${fault}-${afterWork}`;
-		const { reply, timeoutMs } = FAULTS[fault];
-		fake.faultAt(STEPS[step].at, reply, afterWork);
+		const { reply, timeoutMs, onlyLater } = FAULTS[fault];
+		fake.faultAt(STEPS[step].at, reply, onlyLater ? 'later' : afterWork);
 		const first = await runner.run(node, { parameters: submit(key, timeoutMs), continueOnFail: true });
+		// Work still in flight lands before the next run.
+		if (onlyLater) await new Promise((resolve) => setTimeout(resolve, fake.laterMs + 200));
 		const firstItem = first.output?.[0]?.[0]?.json ?? {};
 		const firstSaid = typeof firstItem.error === 'string' ? `failed: ${firstItem.error}` : String(firstItem.outcome);
 		// What a failed run says is an n8n error in words, never a raw client error or a stack.
@@ -126,14 +145,15 @@ describe('a filing meets a fault at every step, then runs again: one instance, f
 		expect(instances).toHaveLength(1);
 		const [instance] = instances;
 		expect(instance.data.filter((element) => element.dataType === 'model')).toHaveLength(1);
-		// Two tasks: the process was moved on twice in all, never a third time.
+		expect(instance.data.filter((element) => element.dataType === 'vedlegg')).toHaveLength(1);
+		// Moved on twice in all (data, then confirmation) and stopped at the third task: never a move too many.
 		expect(instance.flow - 2).toBe(2);
-		expect(instance.ended).not.toBeNull();
-		expect(second[0].json.outcome).toBe('completed');
+		expect(instance.ended).toBeNull();
+		expect(second[0].json).toMatchObject({ outcome: 'stoppedAtTask', currentTask: { elementId: 'Task_3' } });
 		// No younger instance was left behind either (a deleted draft is the only other kind).
 		const others = [...fake.instances.values()].filter((candidate) => candidate.dataValues.n8nSubmissionKey === key && candidate !== instance);
 		expect(others.every((other) => other.hardDeleted && other.data.length === 0)).toBe(true);
-		figures.push(`| ${step} | ${fault} | ${afterWork ? 'yes' : 'no'} | ${firstSaid.replace(/\|/g, '/')} | ${instances.length} | ${instance.data.filter((element) => element.dataType === 'model').length} | ${instance.flow - 2} | ${String(second[0].json.outcome)} |`);
+		figures.push(`| ${step} | ${fault} | ${onlyLater ? 'later' : afterWork ? 'yes' : 'no'} | ${firstSaid.replace(/\|/g, '/')} | ${instances.length} | ${instance.data.length - instance.data.filter((element) => element.dataType === 'ref-data-as-pdf').length} | ${instance.flow - 2} | ${String(second[0].json.outcome)} |`);
 	});
 
 	it('leak test: no token or private key in any item or error of the matrix', () => {

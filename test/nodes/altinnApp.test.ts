@@ -146,7 +146,7 @@ describe('Altinn App: Submit, once per Submission Key', () => {
 		expect(fake.requestsTo('/authentication/api/v1/exchange')).toHaveLength(1);
 	});
 
-	it('two items with the same key, and two executions at once, file once', async () => {
+	it('two items with the same key, and two executions at once in one n8n process, file once (two processes: test/protocol/altinnApps.test.ts)', async () => {
 		await runner.items(node, { parameters: SUBMIT, input: [report(CUSTOMER_ORG_NO), report(CUSTOMER_ORG_NO)] });
 		expect(instancesOf(CUSTOMER_ORG_NO)).toHaveLength(1);
 		fake.answerDelayMs = 20;
@@ -349,7 +349,7 @@ describe('Altinn App Trigger: a filing that ends or reaches the app owner', () =
 		const ended = await poll(staticData);
 		expect(ended?.[0].map((item) => [item.json.orgNumber, item.json.event])).toEqual([[OTHER_CUSTOMER_ORG_NO, 'completed']]);
 		expect(await poll(staticData)).toBeNull();
-		// Only completions, when asked so; the test event shows the newest filing; the state holds no token.
+		// The test event shows the newest filing; the state holds no token.
 		const test = await poll({}, 'manual');
 		expect(test?.[0][0].json).toMatchObject({ orgNumber: OTHER_CUSTOMER_ORG_NO, event: 'completed' });
 		expect(JSON.stringify(staticData)).not.toMatch(/eyJ|Bearer/);

@@ -69,6 +69,20 @@ describe('a filing in two n8n processes at the same moment', () => {
 		expect(deleted[0].data).toEqual([]);
 	});
 
+	it('both create at once and one of the answers is lost (a 502 after Altinn made it): the one that looks up gives way as well, one instance stays', async () => {
+		fake.answerDelayMs = 15;
+		fake.faultAt((request) => request.method === 'POST' && request.path === `/${APP_ID}/instances`, { status: 502, reason: 'Bad Gateway', body: '' }, true);
+		const results = await Promise.allSettled([fileOnce(processSession(), filing), fileOnce(processSession(), filing)]);
+		expect(fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/instances'))).toHaveLength(2);
+		const live = fake.liveInstances(APP_ID, ORG);
+		expect(live).toHaveLength(1);
+		expect(live[0].ended).not.toBeNull();
+		expect(live[0].flow - 2).toBe(2);
+		// The younger draft is gone, whichever process deleted it; the other's delete finds it gone and goes on.
+		expect([...fake.instances.values()].filter((instance) => instance.hardDeleted)).toHaveLength(1);
+		expect(results.some((result) => result.status === 'fulfilled' && result.value.outcome === 'completed')).toBe(true);
+	});
+
 	it('two processes continuing the same instance at once (a rerun on two workers): one stored element, moved on once per step', async () => {
 		await fileOnce(processSession(), { ...filing, stopAtTask: 'Task_1' });
 		fake.answerDelayMs = 15;
@@ -77,6 +91,7 @@ describe('a filing in two n8n processes at the same moment', () => {
 		expect(fake.liveInstances(APP_ID, ORG)).toHaveLength(1);
 		expect(instance.data.filter((element) => element.dataType === 'model')).toHaveLength(1);
 		expect(instance.ended).not.toBeNull();
+		expect(instance.flow - 2).toBe(2);
 		// One completes it; the other completes it too, or fails saying the process was not where it thought (a 409).
 		expect(results.some((result) => result.status === 'fulfilled' && result.value.outcome === 'completed')).toBe(true);
 		for (const result of results) {

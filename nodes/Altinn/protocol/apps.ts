@@ -12,7 +12,7 @@ import { headerValue, looksLikeHtml, statusLine, textExcerpt } from '../../share
 import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
-import { isNationalIdNumber, quoted } from '../../shared/protocol/nationalIdNumber';
+import { isNationalIdNumber, maskNationalIdNumbers, quoted } from '../../shared/protocol/nationalIdNumber';
 
 /** The name under which the Submission Key is kept in the instance's data values (not one of an app's data fields). */
 export const SUBMISSION_DATA_VALUE = 'n8nSubmissionKey';
@@ -209,10 +209,10 @@ export function buildDeleteInstanceRequest(app: AltinnApp, token: string, instan
  */
 export function buildFindInstancesRequest(app: AltinnApp, token: string, orgNumber: string, next: string | null): HttpRequestSpec {
 	const first = `${app.platformUrl}/storage/api/v1/instances?appId=${encodeURIComponent(app.appId)}&size=100`;
-	if (next !== null && new URL(next).origin !== new URL(app.platformUrl).origin) {
+	if (next !== null && originOf(next) !== new URL(app.platformUrl).origin) {
 		throw new LoginProblem({
 			kind: 'unexpectedAnswer',
-			message: `Altinn's list of instances links on to another address (${new URL(next).origin})`,
+			message: `Altinn's list of instances links on to another address (${quoted(originOf(next) ?? next, 80)})`,
 			hint: 'The node follows links on the platform only. Check the platform address in the credential.',
 		});
 	}
@@ -231,12 +231,31 @@ export interface DataToStore {
 	body: string | Buffer;
 }
 
+/**
+ * The file name as the app reads it (it prefers `filename*`, RFC 5987): UTF-8 for names like Årsrapport.pdf,
+ * and a plain ASCII fallback for anything that reads only `filename`.
+ */
+export function contentDisposition(filename: string): string {
+	const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+	const encoded = encodeURIComponent(filename).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+	return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
 function dataHeaders(token: string, data: DataToStore): Record<string, string> {
 	// The current app API asks binary data for a file name; form data ignores it.
-	return { ...bearer(token), 'Content-Type': data.contentType, 'Content-Disposition': `attachment; filename="${data.filename.replace(/["\\\r\n]/g, '_')}"` };
+	return { ...bearer(token), 'Content-Type': data.contentType, 'Content-Disposition': contentDisposition(data.filename) };
 }
 
 const bodyOf = (data: DataToStore): Pick<HttpRequestSpec, 'body' | 'bodyBytes'> => (typeof data.body === 'string' ? { body: data.body } : { bodyBytes: data.body });
+
+/** An address's origin, or undefined for what is no absolute address. */
+function originOf(address: string): string | undefined {
+	try {
+		return new URL(address).origin;
+	} catch {
+		return undefined;
+	}
+}
 
 /** A new data element of a type (the `?dataType=` form every app version takes). */
 export function buildAddDataRequest(app: AltinnApp, token: string, instanceId: string, data: DataToStore): HttpRequestSpec {
@@ -312,11 +331,16 @@ const SEVERITIES: Record<string, ValidationIssue['severity']> = {
 function readIssue(value: JsonRecord): ValidationIssue {
 	const raw = value.severity;
 	const severity = typeof raw === 'number' ? SEVERITIES[raw] : typeof raw === 'string' ? (Object.values(SEVERITIES).find((name) => name === raw.toLowerCase()) ?? SEVERITIES[raw]) : undefined;
+	// An app's own words may quote what was filed, a person's number included.
+	const masked = (field: unknown) => {
+		const words = text(field);
+		return words === null ? null : maskNationalIdNumbers(words);
+	};
 	return {
 		severity: severity ?? 'unspecified',
-		code: text(value.code),
-		field: text(value.field),
-		description: text(value.description),
+		code: masked(value.code),
+		field: masked(value.field),
+		description: masked(value.description),
 		dataElementId: text(value.dataElementId),
 		source: text(value.source),
 	};
@@ -356,14 +380,14 @@ export function appProblem(answer: HttpAnswer, call: AppCall): AppProblem {
 	const issues = isJsonRecord(json) ? readIssues(json.validationIssues ?? json.uploadValidationIssues) : [];
 	const base = { httpCode: code, providerMessage: providerWords(answer, json, issues) };
 	if (code === 401) {
-		return new AppProblem({ ...base, kind: 'rejected', message: `Altinn refused the token when asked to ${call.action} (${status})`, hint: 'The token was dropped, so the next run logs in anew. If that is refused too, check the scopes in the credential (altinn:instances.read and altinn:instances.write).' });
+		return new AppProblem({ ...base, kind: 'rejected', message: `Altinn refused the token when asked to ${call.action} (${status})`, hint: 'A new token was refused too: check the scopes in the credential (altinn:instances.read and altinn:instances.write) and that the system user still has the app\'s right.' });
 	}
 	if (code === 403) {
 		return new AppProblem({
 			...base,
 			kind: 'rejected',
 			message: `Altinn did not let the system user ${call.action} (${status})`,
-			hint: "The customer's system user must have the rights this app needs (the app's resource, or an access package that gives it) for this step; a task the app owner handles (feedback) can only be moved on by the app owner. Ask the customer to approve a change request with the rights, or check the app.",
+			hint: "Altinn answers so when the instance does not exist (check the Instance ID), or when the system user lacks the rights this app needs for this step (the app's resource, or an access package that gives it): ask the customer to approve a change request with them. A task the app owner handles (feedback) only the app owner moves on.",
 		});
 	}
 	if (code === 404) {
@@ -498,6 +522,15 @@ export function readDeleteAnswer(answer: HttpAnswer): void {
 	if (answer.statusCode !== 200 && answer.statusCode !== 204) throw appProblem(answer, APP_CALLS.delete);
 }
 
+/** A file name as sent, percent-decoded where it is (a name such as "Rapport 100%.pdf" is kept as it is). */
+function decodedName(name: string): string {
+	try {
+		return decodeURIComponent(name);
+	} catch {
+		return name;
+	}
+}
+
 /** A data element's contents, as a file. */
 export function readDownloadAnswer(answer: HttpAnswer): { bytes: Buffer; mimeType: string; fileName: string | undefined } {
 	if (answer.statusCode !== 200) throw appProblem(answer, APP_CALLS.download);
@@ -506,7 +539,7 @@ export function readDownloadAnswer(answer: HttpAnswer): { bytes: Buffer; mimeTyp
 	return {
 		bytes: answer.bytes ?? Buffer.from(answer.body, 'utf8'),
 		mimeType: (headerValue(answer, 'content-type') ?? 'application/octet-stream').split(';')[0].trim(),
-		fileName: fileName ? decodeURIComponent(fileName) : undefined,
+		fileName: fileName ? decodedName(fileName) : undefined,
 	};
 }
 

@@ -11,7 +11,7 @@
  */
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
-import type { AltinnApp, AppInstance, DataToStore, ProcessState, ValidationIssue } from './apps';
+import type { AltinnApp, AppInstance, DataToStore, ValidationIssue } from './apps';
 import {
 	APP_CALLS,
 	AppProblem,
@@ -96,7 +96,8 @@ async function sendFor<T>(session: FilingSession, build: (token: string) => Http
 /** The live instances (not deleted) of the organisation in the app that carry this key, oldest first. */
 export async function instancesWithKey(session: FilingSession, orgNumber: string, submissionKey: string): Promise<AppInstance[]> {
 	const found = (await filedInstances(session, orgNumber)).filter((instance) => instance.submissionKey === submissionKey);
-	return found.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.instanceId.localeCompare(b.instanceId));
+	const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+	return found.sort((a, b) => order(a.created ?? '', b.created ?? '') || order(a.instanceId, b.instanceId));
 }
 
 /** Every live instance of the organisation in the app that carries a Submission Key (those this package filed). */
@@ -106,27 +107,34 @@ export async function filedInstances(session: FilingSession, orgNumber: string):
 	let next: string | null = null;
 	for (let page = 0; page < 500; page++) {
 		const read = await sendFor(session, (token) => buildFindInstancesRequest(session.app, token, orgNumber, next), readInstancePage);
-		found.push(...read.instances.filter((instance) => instance.submissionKey !== null && !instance.softDeleted && !instance.hardDeleted));
-		if (!read.next || seen.has(read.next)) break;
+		// A deleted draft frees its key; a filing that ended stays filed even when a person deleted it from the inbox.
+		found.push(...read.instances.filter((instance) => instance.submissionKey !== null && !instance.hardDeleted && (!instance.softDeleted || instance.ended !== null)));
+		if (!read.next) return found;
+		if (seen.has(read.next)) break;
 		seen.add(read.next);
 		next = read.next;
 	}
-	return found;
+	// A list that never ends is no list: deciding "not found" on it could file twice.
+	throw new LoginProblem({
+		kind: 'unexpectedAnswer',
+		message: "Altinn kept linking to further pages of the organisation's instances",
+		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+	});
 }
 
 export async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {
 	return await sendFor(session, (token) => buildGetInstanceRequest(session.app, token, instanceId), (answer) => readInstanceAnswer(answer, APP_CALLS.get));
 }
 
-/** Looks for the key's instance a few times (Altinn may be slow to list what it just made). */
-async function lookForKey(session: FilingSession, filing: Filing): Promise<AppInstance | undefined> {
+/** Looks for the key's instances a few times (Altinn may be slow to list what it just made), oldest first. */
+async function lookForKey(session: FilingSession, filing: Filing): Promise<AppInstance[]> {
 	for (const delay of LOOK_DELAYS_MS) {
 		if (delay > 0) await session.sleep(delay);
 		const look = await settled(instancesWithKey(session, filing.orgNumber, filing.submissionKey));
 		if ('error' in look && !outcomeUnknown(look.error)) throw look.error;
-		if ('value' in look && look.value[0]) return look.value[0];
+		if ('value' in look && look.value.length > 0) return look.value;
 	}
-	return undefined;
+	return [];
 }
 
 /**
@@ -145,14 +153,18 @@ export async function findOrCreateInstance(
 	if ('error' in create) {
 		if (!outcomeUnknown(create.error)) throw create.error;
 		const made = await lookForKey(session, filing);
-		if (!made) {
+		if (made.length === 0) {
 			throw new LoginProblem({
 				...(create.error as LoginProblem).details,
 				hint: 'Altinn made no instance for this key as far as it lists now. Run the node again later: it looks for the key first, so it files once.',
 			});
 		}
+		// Which of them is this run's is unknown: the oldest stays; younger drafts nobody has stored data in go
+		// (another execution's own check would delete its younger one just the same).
+		const [oldest, ...younger] = made;
+		for (const draft of younger) await deleteDraft(session, filing.orgNumber, draft, steps);
 		steps.push('created (found after a failed answer)');
-		return { instance: made, newInstance: true };
+		return { instance: oldest, newInstance: younger.length === 0 };
 	}
 	const created = create.value;
 	steps.push('created');
@@ -160,14 +172,33 @@ export async function findOrCreateInstance(
 	const withKey = await instancesWithKey(session, filing.orgNumber, filing.submissionKey);
 	const oldest = withKey[0];
 	if (oldest && oldest.instanceId !== created.instanceId) {
-		await sendFor(session, (token) => buildDeleteInstanceRequest(session.app, token, created.instanceId, true), readDeleteAnswer);
+		await deleteDraft(session, filing.orgNumber, created, steps);
 		steps.push('gave way to the older instance of the key');
 		return { instance: oldest, newInstance: false, gaveWay: true };
 	}
 	return { instance: created, newInstance: true };
 }
 
-/** Stores each data element: an unlocked element of the type is replaced, else one is added (looked up first after an unknown failure). */
+/**
+ * Deletes a younger instance of the key while it is a draft in its first task (an app may have made form
+ * data in it already; its maker gives way to the older one all the same); one already gone counts as
+ * deleted. One that has moved on is left, and said.
+ */
+async function deleteDraft(session: FilingSession, orgNumber: string, draft: AppInstance, steps: string[]): Promise<void> {
+	if (draft.ended || (draft.currentTask?.flow ?? 2) > 2) {
+		steps.push(`left the younger instance ${draft.instanceId} of the key: it has moved past its first task`);
+		return;
+	}
+	const deleted = await settled(sendFor(session, (token) => buildDeleteInstanceRequest(session.app, token, draft.instanceId, true), readDeleteAnswer));
+	if ('error' in deleted) {
+		// Gone already (another execution deleted it, as its own check told it): Storage answers 403 or 404 for it.
+		const stillThere = (await filedInstances(session, orgNumber)).some((instance) => instance.instanceId === draft.instanceId);
+		if (stillThere) throw deleted.error;
+	}
+	steps.push(`deleted the younger draft ${draft.instanceId} of the key`);
+}
+
+/** Stores each data element: an unlocked element of the type is replaced, else one is added (looked up after an unknown failure, never added twice). */
 export async function storeData(session: FilingSession, instance: AppInstance, data: DataToStore[], steps: string[]): Promise<AppInstance> {
 	let current = instance;
 	for (const element of data) {
@@ -182,15 +213,17 @@ export async function storeData(session: FilingSession, instance: AppInstance, d
 			// A gateway's failure leaves it unknown whether the element was stored; a 409 may be another execution's element of the type.
 			const conflict = add.error instanceof AppProblem && add.error.details.httpCode === 409;
 			if (!outcomeUnknown(add.error) && !conflict) throw add.error;
-			// Stored or not: the instance says; a stored one is replaced with the same contents.
+			// Stored or not: the instance says; a stored one is replaced with the same contents. One it does not show
+			// yet may still be on its way (a time-out, a 504): not added again in this run; a later run reads first.
 			current = await readInstance(session, current.instanceId);
 			const stored = current.data.find((candidate) => candidate.dataType === element.dataType && !candidate.locked);
-			if (stored) {
-				await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
-			} else {
-				// The instance says it was not stored: adding it once more is safe (a second failure stops the run).
-				await sendFor(session, (token) => buildAddDataRequest(session.app, token, current.instanceId, element), readStoredDataAnswer);
+			if (!stored) {
+				throw new LoginProblem({
+					...(add.error as LoginProblem).details,
+					hint: 'Altinn may still be storing it. Run the node again later: it reads the filing first, so the data is stored once.',
+				});
 			}
+			await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
 		}
 		steps.push(`stored ${element.dataType}`);
 		current = await readInstance(session, current.instanceId);
@@ -200,26 +233,33 @@ export async function storeData(session: FilingSession, instance: AppInstance, d
 
 /**
  * Moves the process on from the instance's current task once (with the action the task asks for, or the one
- * given): after an unknown failure the process is read, and the move sent again only if it did not happen.
+ * given). After a failure that leaves it unknown, the process is read: a move that happened is taken as
+ * done; one that did not is not sent again in this run, since Altinn may still be working on it and would
+ * apply a second move to whatever task is current when it arrives (a later run reads the state first).
  */
 export async function moveOn(session: FilingSession, instance: AppInstance, steps: string[], givenAction?: string): Promise<void> {
 	const task = instance.currentTask;
 	if (!task) return;
 	const action = givenAction ?? actionFor(task);
-	for (let attempt = 1; ; attempt++) {
-		const next = await settled(sendFor(session, (token) => buildProcessNextRequest(session.app, token, instance.instanceId, action), (answer) => readProcessAnswer(answer, APP_CALLS.next)));
-		if ('value' in next) {
-			steps.push(action ?? `completed ${task.elementId}`);
-			return;
-		}
-		if (!outcomeUnknown(next.error) || attempt >= LOOK_DELAYS_MS.length) throw next.error;
-		await session.sleep(LOOK_DELAYS_MS[attempt]);
-		const now: ProcessState = await sendFor(session, (token) => buildGetProcessRequest(session.app, token, instance.instanceId), (answer) => readProcessAnswer(answer));
-		if (now.ended || now.currentTask?.elementId !== task.elementId || now.currentTask?.flow !== task.flow) {
-			steps.push(`${action ?? `completed ${task.elementId}`} (found after a failed answer)`);
+	const what = action ?? `completed ${task.elementId}`;
+	const next = await settled(sendFor(session, (token) => buildProcessNextRequest(session.app, token, instance.instanceId, action), (answer) => readProcessAnswer(answer, APP_CALLS.next)));
+	if ('value' in next) {
+		steps.push(what);
+		return;
+	}
+	if (!outcomeUnknown(next.error)) throw next.error;
+	for (const delay of LOOK_DELAYS_MS) {
+		if (delay > 0) await session.sleep(delay);
+		const now = await settled(sendFor(session, (token) => buildGetProcessRequest(session.app, token, instance.instanceId), (answer) => readProcessAnswer(answer)));
+		if ('value' in now && (now.value.ended || now.value.currentTask?.elementId !== task.elementId || now.value.currentTask?.flow !== task.flow)) {
+			steps.push(`${what} (found after a failed answer)`);
 			return;
 		}
 	}
+	throw new LoginProblem({
+		...(next.error as LoginProblem).details,
+		hint: 'Altinn may still be moving the filing on. Run the node again later: it reads where the filing is first, so no step is taken twice.',
+	});
 }
 
 const errorsOf = (issues: ValidationIssue[]) => issues.filter((issue) => issue.severity === 'error');

@@ -72,6 +72,12 @@ interface DataEntry {
 export async function dataOf(item: AppItem): Promise<DataToStore[]> {
 	const entries = ((item.node.getNodeParameter('dataElements.entries', item.itemIndex, []) as DataEntry[]) ?? []).filter((entry) => String(entry.dataType ?? '').trim());
 	const data: DataToStore[] = [];
+	const types = entries.map((entry) => String(entry.dataType).trim());
+	const twice = types.find((type, index) => types.indexOf(type) !== index);
+	if (twice) {
+		// Each entry replaces the element of its type: a second one would overwrite the first.
+		throw new LoginProblem({ kind: 'badInput', message: `The data type ${twice} is given twice`, hint: 'Give each data type once: one element per type is stored (and replaced on a later run).' });
+	}
 	for (const entry of entries) {
 		const dataType = String(entry.dataType).trim();
 		if (entry.format === 'binary') {

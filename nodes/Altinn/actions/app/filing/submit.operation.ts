@@ -35,7 +35,7 @@ async function submit(item: AppItem): Promise<RoutedItem> {
 	const data = await dataOf(item);
 	const stopAtTask = item.text('options.stopAtTask') || undefined;
 	// Items (and executions in this process) with the same key file one after the other: the second finds the first's instance.
-	const result = await tokenStore().serially(`altinn-app:${item.session.app.appUrl}:${item.orgNumber}:${submissionKey}`, async () =>
+	const result = await tokenStore().serially(`altinn-app:${item.app.platformUrl}:${item.app.appId}:${item.orgNumber}:${submissionKey}`, async () =>
 		await fileOnce(item.session, { orgNumber: item.orgNumber, submissionKey, data, stopAtTask }),
 	);
 	const json: IDataObject = { ...instanceItem(result.instance), submissionKey, newInstance: result.newInstance, outcome: result.outcome, steps: result.steps };

@@ -18,7 +18,7 @@ export const createInstance: NodeOperation = {
 		const submissionKey = checkSubmissionKey(item.text('submissionKey'));
 		item.identify({ submissionKey });
 		const steps: string[] = [];
-		const made = await tokenStore().serially(`altinn-app:${item.app.appUrl}:${item.orgNumber}:${submissionKey}`, async () =>
+		const made = await tokenStore().serially(`altinn-app:${item.app.platformUrl}:${item.app.appId}:${item.orgNumber}:${submissionKey}`, async () =>
 			await findOrCreateInstance(item.session, { orgNumber: item.orgNumber, submissionKey, data: [] }, steps),
 		);
 		return { json: { ...instanceItem(made.instance), newInstance: made.newInstance, steps }, output: 0 };
