@@ -29,7 +29,8 @@ import { altinn3Endpoints } from './logins/maskinporten';
 import type { ConsentEvent } from './protocol/consentRequests';
 import { CONSENT_CALLS, CONSENT_DECISIONS, buildConsentEventsRequest, buildGetConsentRequest, readConsentEventsPage, readConsentRequestAnswer } from './protocol/consentRequests';
 import type { VendorSession } from './vendorApi';
-import { allPages, vendorSession } from './vendorApi';
+import { allPages } from './protocol/paging';
+import { vendorSession } from './vendorApi';
 
 const PUBLISH_HINT = 'Publish (activate) the workflow: the trigger then reads Altinn at its poll times and starts the workflow once for each decision.';
 

@@ -1,19 +1,19 @@
 /**
  * One call to Altinn's vendor API as the Altinn System User node and its trigger make it: the
  * vendor's Maskinporten token for the scope the call needs (reused per scope), then the call. Also
- * the walk through a paged list, following `next` only on the same platform.
+ * the vendor API's whole lists (the walk through their pages is protocol/paging.ts).
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { LoginContext } from '../shared/loginModule';
 import { loginContext, obtainToken } from '../shared/loginRunner';
 import type { HttpAnswer, HttpRequestSpec } from '../shared/protocol/http';
-import { LoginProblem } from '../shared/protocol/loginProblem';
 import type { SecretCollector } from '../shared/secrets';
 import type { HttpCapableContext } from '../shared/transport';
 import type { AltinnMaskinportenCredential } from './logins/maskinporten';
 import { altinn3Endpoints } from './logins/maskinporten';
 import { VENDOR_TOKEN_REUSE, altinnVendorLogin } from './logins/vendor';
+import { allPages } from './protocol/paging';
 import { consumerOrgNumber } from './protocol/systemUserToken';
 import type { SystemUser, SystemUserRequest } from './protocol/vendorRequests';
 import { readSystemUserListAnswer, readSystemUserRequestListAnswer } from './protocol/vendorAnswers';
@@ -54,32 +54,6 @@ export async function vendorSession(
 	secrets.add(token.token);
 	const context: LoginContext = loginContext(http, secrets, options.timeoutMs);
 	return { platformUrl, consumerOrgNumber: consumerOrgNumber(token.token), send: async (build) => await context.send(build(token.token)) };
-}
-
-/** More pages than any vendor's system has requests; a server that keeps linking on is stopped here. */
-const MAX_PAGES = 500;
-
-/**
- * Every item of a paged list: `readPage` sends for one page (`next`: Altinn's link, null for the
- * first) and reads it. A link seen before, or more pages than any system has, stops with an error.
- */
-export async function allPages<T>(what: string, readPage: (next: string | null) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
-	const items: T[] = [];
-	const visited = new Set<string>();
-	let next: string | null = null;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const read = await readPage(next);
-		items.push(...read.items);
-		if (!read.next) return items;
-		if (visited.has(read.next)) break;
-		visited.add(read.next);
-		next = read.next;
-	}
-	throw new LoginProblem({
-		kind: 'unexpectedAnswer',
-		message: `Altinn kept linking to further pages of ${what}`,
-		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
-	});
 }
 
 /** Every request of a system (standard or agent), all pages. */

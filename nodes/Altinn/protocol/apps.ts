@@ -8,11 +8,13 @@
  * `src/Storage/Controllers/InstancesController.cs` (`GetInstances`), `src/Storage.Interface/Models/`.
  */
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
+import { fileNameOf } from '../../shared/protocol/apiRequest';
 import { headerValue, looksLikeHtml, statusLine, textExcerpt } from '../../shared/protocol/http';
 import type { JsonRecord } from '../../shared/protocol/json';
 import { isJsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import { isNationalIdNumber, maskNationalIdNumbers, quoted } from '../../shared/protocol/nationalIdNumber';
+import { nextPageUrl } from './paging';
 
 /** The name under which the Submission Key is kept in the instance's data values (not one of an app's data fields). */
 export const SUBMISSION_DATA_VALUE = 'n8nSubmissionKey';
@@ -209,16 +211,9 @@ export function buildDeleteInstanceRequest(app: AltinnApp, token: string, instan
  */
 export function buildFindInstancesRequest(app: AltinnApp, token: string, orgNumber: string, next: string | null): HttpRequestSpec {
 	const first = `${app.platformUrl}/storage/api/v1/instances?appId=${encodeURIComponent(app.appId)}&size=100`;
-	if (next !== null && originOf(next) !== new URL(app.platformUrl).origin) {
-		throw new LoginProblem({
-			kind: 'unexpectedAnswer',
-			message: `Altinn's list of instances links on to another address (${quoted(originOf(next) ?? next, 80)})`,
-			hint: 'The node follows links on the platform only. Check the platform address in the credential.',
-		});
-	}
 	return {
 		method: 'GET',
-		url: next ?? first,
+		url: next === null ? first : nextPageUrl(first, next, "the organisation's instances"),
 		headers: { ...bearer(token), 'X-Ai-InstanceOwnerIdentifier': `organisation:${orgNumber}` },
 		maxResponseBytes: APP_ANSWER_MAX_BYTES,
 	};
@@ -247,15 +242,6 @@ function dataHeaders(token: string, data: DataToStore): Record<string, string> {
 }
 
 const bodyOf = (data: DataToStore): Pick<HttpRequestSpec, 'body' | 'bodyBytes'> => (typeof data.body === 'string' ? { body: data.body } : { bodyBytes: data.body });
-
-/** An address's origin, or undefined for what is no absolute address. */
-function originOf(address: string): string | undefined {
-	try {
-		return new URL(address).origin;
-	} catch {
-		return undefined;
-	}
-}
 
 /** A new data element of a type (the `?dataType=` form every app version takes). */
 export function buildAddDataRequest(app: AltinnApp, token: string, instanceId: string, data: DataToStore): HttpRequestSpec {
@@ -522,24 +508,13 @@ export function readDeleteAnswer(answer: HttpAnswer): void {
 	if (answer.statusCode !== 200 && answer.statusCode !== 204) throw appProblem(answer, APP_CALLS.delete);
 }
 
-/** A file name as sent, percent-decoded where it is (a name such as "Rapport 100%.pdf" is kept as it is). */
-function decodedName(name: string): string {
-	try {
-		return decodeURIComponent(name);
-	} catch {
-		return name;
-	}
-}
-
 /** A data element's contents, as a file. */
 export function readDownloadAnswer(answer: HttpAnswer): { bytes: Buffer; mimeType: string; fileName: string | undefined } {
 	if (answer.statusCode !== 200) throw appProblem(answer, APP_CALLS.download);
-	const disposition = headerValue(answer, 'content-disposition') ?? '';
-	const fileName = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
 	return {
 		bytes: answer.bytes ?? Buffer.from(answer.body, 'utf8'),
 		mimeType: (headerValue(answer, 'content-type') ?? 'application/octet-stream').split(';')[0].trim(),
-		fileName: fileName ? decodedName(fileName) : undefined,
+		fileName: fileNameOf(answer),
 	};
 }
 

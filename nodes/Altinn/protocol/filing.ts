@@ -12,6 +12,7 @@
 import type { HttpAnswer, HttpRequestSpec } from '../../shared/protocol/http';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
 import type { AltinnApp, AppInstance, DataToStore, ValidationIssue } from './apps';
+import { allPages } from './paging';
 import {
 	APP_CALLS,
 	AppProblem,
@@ -102,24 +103,13 @@ export async function instancesWithKey(session: FilingSession, orgNumber: string
 
 /** Every live instance of the organisation in the app that carries a Submission Key (those this package filed). */
 export async function filedInstances(session: FilingSession, orgNumber: string): Promise<AppInstance[]> {
-	const found: AppInstance[] = [];
-	const seen = new Set<string>();
-	let next: string | null = null;
-	for (let page = 0; page < 500; page++) {
+	const listed = await allPages("the organisation's instances", async (next) => {
 		const read = await sendFor(session, (token) => buildFindInstancesRequest(session.app, token, orgNumber, next), readInstancePage);
-		// A deleted draft frees its key; a filing that ended stays filed even when a person deleted it from the inbox.
-		found.push(...read.instances.filter((instance) => instance.submissionKey !== null && !instance.hardDeleted && (!instance.softDeleted || instance.ended !== null)));
-		if (!read.next) return found;
-		if (seen.has(read.next)) break;
-		seen.add(read.next);
-		next = read.next;
-	}
-	// A list that never ends is no list: deciding "not found" on it could file twice.
-	throw new LoginProblem({
-		kind: 'unexpectedAnswer',
-		message: "Altinn kept linking to further pages of the organisation's instances",
-		hint: 'Check the platform address in the credential; report it to the maintainers of this node if it persists.',
+		return { items: read.instances, next: read.next };
 	});
+	// A deleted draft frees its key; a filing that ended stays filed even when a person deleted it from the inbox.
+	// (A list that never ends stops the run: deciding "not found" on it could file twice.)
+	return listed.filter((instance) => instance.submissionKey !== null && !instance.hardDeleted && (!instance.softDeleted || instance.ended !== null));
 }
 
 export async function readInstance(session: FilingSession, instanceId: string): Promise<AppInstance> {
@@ -201,6 +191,8 @@ async function deleteDraft(session: FilingSession, orgNumber: string, draft: App
 /** Stores each data element: an unlocked element of the type is replaced, else one is added (looked up after an unknown failure, never added twice). */
 export async function storeData(session: FilingSession, instance: AppInstance, data: DataToStore[], steps: string[]): Promise<AppInstance> {
 	let current = instance;
+	// Each data type is given once, so the elements as read before storing serve every entry; the instance is
+	// read again once at the end, for what was stored.
 	for (const element of data) {
 		const existing = current.data.find((stored) => stored.dataType === element.dataType && !stored.locked);
 		if (existing) {
@@ -226,9 +218,8 @@ export async function storeData(session: FilingSession, instance: AppInstance, d
 			await sendFor(session, (token) => buildReplaceDataRequest(session.app, token, current.instanceId, stored.id, element), readStoredDataAnswer);
 		}
 		steps.push(`stored ${element.dataType}`);
-		current = await readInstance(session, current.instanceId);
 	}
-	return current;
+	return data.length > 0 ? await readInstance(session, current.instanceId) : current;
 }
 
 /**

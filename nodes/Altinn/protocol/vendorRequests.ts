@@ -11,6 +11,7 @@ import type { HttpRequestSpec } from '../../shared/protocol/http';
 import { joinUrl } from '../../shared/protocol/http';
 import type { JsonRecord } from '../../shared/protocol/json';
 import { LoginProblem } from '../../shared/protocol/loginProblem';
+import { nextPageUrl } from './paging';
 import { quoted } from '../../shared/protocol/nationalIdNumber';
 import { checkOrganisationNumber } from './orgNumber';
 
@@ -341,27 +342,6 @@ export function buildGetChangeRequestByExternalRef(
 	const externalRef = lookup.externalRef?.trim() || orgNo;
 	const path = `${CHANGE_REQUEST_PATH}/byexternalref/${segment(requireSystemId(lookup.systemId))}/${orgNo}/${segment(externalRef)}`;
 	return { method: 'GET', url: joinUrl(platformUrl, path), headers: vendorHeaders(token, false) };
-}
-
-/**
- * The address of the next page Altinn linked to, if it is on the same platform (origin) as the first
- * page: the vendor's token goes with it, so a link elsewhere is refused rather than followed.
- */
-function nextPageUrl(first: string, next: string, what: string): string {
-	let url: URL | undefined;
-	try {
-		url = new URL(next, first);
-	} catch {
-		url = undefined;
-	}
-	if (!url || url.origin !== new URL(first).origin) {
-		throw new LoginProblem({
-			kind: 'unexpectedAnswer',
-			message: `Altinn's link to the next page of ${what} points to another address, so it was not followed`,
-			hint: 'Check the platform address; the token is only sent to the Altinn platform it came for.',
-		});
-	}
-	return url.toString();
 }
 
 /**

@@ -109,7 +109,7 @@ export function buildApiRequest(request: ApiRequest, tokenHeaders: Record<string
 export type ApiAnswerContent = { kind: 'json'; value: unknown } | { kind: 'text'; value: string } | { kind: 'file'; bytes: Buffer; mimeType: string; fileName?: string };
 
 /** The file name a `Content-Disposition` header gives, if any. */
-function fileNameOf(answer: HttpAnswer): string | undefined {
+export function fileNameOf(answer: HttpAnswer): string | undefined {
 	const disposition = headerValue(answer, 'content-disposition') ?? '';
 	const encoded = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition)?.[1];
 	if (encoded) {
