@@ -7,6 +7,7 @@
 import { AltinnApp } from '../nodes/Altinn/AltinnApp.node';
 import { altinnSystemUserLogin } from '../nodes/Altinn/logins/systemUser';
 import { altinnApp } from '../nodes/Altinn/protocol/apps';
+import { organisationNumberCheckDigit } from '../nodes/Altinn/protocol/orgNumber';
 import type { FilingSession } from '../nodes/Altinn/protocol/filing';
 import { fileOnce } from '../nodes/Altinn/protocol/filing';
 import type { HttpAnswer, HttpRequestSpec } from '../nodes/shared/protocol/http';
@@ -23,15 +24,12 @@ const APP_ID = 'ttd/monthly-report';
 const SYSTEM_ID = `${VENDOR_ORG_NO}_bench`;
 const SCOPES = 'altinn:instances.read altinn:instances.write';
 
-/** 50 valid organisation numbers (modulus 11). */
+/** Valid organisation numbers (modulus 11). */
 function organisationNumbers(count: number): string[] {
-	const weights = [3, 2, 7, 6, 5, 4, 3, 2];
 	const numbers: string[] = [];
 	for (let base = 31_000_000; numbers.length < count; base++) {
-		const digits = String(base);
-		const rest = 11 - ([...digits].reduce((sum, digit, index) => sum + weights[index] * Number(digit), 0) % 11);
-		const check = rest === 11 ? 0 : rest;
-		if (check !== 10) numbers.push(`${digits}${check}`);
+		const check = organisationNumberCheckDigit(String(base));
+		if (check !== null) numbers.push(`${base}${check}`);
 	}
 	return numbers;
 }

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { FakeAltinnConsent } from './fakeAltinnConsent';
+import { jwtPayload } from './fakeAltinnSystemUser';
 import type { RecordedRequest, Reply } from './fakeServer';
 import { header, json } from './fakeServer';
 
@@ -91,12 +92,26 @@ const problemJson = (status: number, title: string, detail?: string, extra: Json
 
 const textReply = (status: number, body: string): Reply => ({ status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body });
 
-function jwtPayload(token: string): JsonRecord {
-	try {
-		return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as JsonRecord;
-	} catch {
-		return {};
-	}
+/** The monthly-report app of the sandbox's example and the tests: a data task, then a confirmation; the data model's turnover must be zero or more. */
+export function monthlyReportApp(): FakeApp {
+	return {
+		appId: 'ttd/monthly-report',
+		dataTypes: [
+			{ id: 'model', allowedContentTypes: ['application/json', 'application/xml'], maxCount: 1, minCount: 1, maxSize: 1, taskId: 'Task_1' },
+			{ id: 'vedlegg', allowedContentTypes: ['application/pdf'], maxCount: 5, maxSize: 10, taskId: 'Task_1' },
+			{ id: 'ref-data-as-pdf', allowedContentTypes: ['application/pdf'] },
+		],
+		process: [
+			{ id: 'Task_1', type: 'data', name: 'Utfylling' },
+			{ id: 'Task_2', type: 'confirmation', name: 'Bekreftelse' },
+		],
+		validate: (dataType, content) => {
+			const turnover = (content as { turnover?: unknown } | undefined)?.turnover;
+			return dataType === 'model' && (typeof turnover !== 'number' || turnover < 0)
+				? [{ severity: 1, code: 'turnover.invalid', field: 'turnover', description: 'Omsetning må være et tall på null eller mer' }]
+				: [];
+		},
+	};
 }
 
 export class FakeAltinnApps extends FakeAltinnConsent {
@@ -201,7 +216,7 @@ export class FakeAltinnApps extends FakeAltinnConsent {
 	private caller(request: RecordedRequest, scope: string): { orgNumber: string } | Reply {
 		const bearer = (header(request, 'authorization') ?? '').replace(/^Bearer /, '');
 		if (!this.altinnTokens.has(bearer)) return { status: 401, reason: 'Unauthorized', body: '' };
-		const claims = jwtPayload(bearer);
+		const claims = jwtPayload(bearer) ?? {};
 		if (!String(claims.scope ?? '').split(' ').includes(scope)) return { status: 403, reason: 'Forbidden', body: '' };
 		const details = Array.isArray(claims.authorization_details) ? (claims.authorization_details as JsonRecord[]) : [];
 		const org = details.find((detail) => detail.type === 'urn:altinn:systemuser')?.systemuser_org as JsonRecord | undefined;

@@ -188,7 +188,8 @@ function escapeHtml(value: string): string {
 	return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-function jwtPayload(token: string): JsonRecord | undefined {
+/** The claims of a JWT, without checking its signature (the fakes issued it). */
+export function jwtPayload(token: string): JsonRecord | undefined {
 	try {
 		const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 		return typeof claims === 'object' && claims !== null ? (claims as JsonRecord) : undefined;

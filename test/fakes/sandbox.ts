@@ -8,7 +8,7 @@ import type { MaskinportenTokenRecord } from './fakeAltinn3';
 import { makeKeyClient } from './fakeAltinn3';
 import type { FakeSystemUser, FakeSystemUserRequest } from './fakeAltinnSystemUser';
 import type { FakeInstance } from './fakeAltinnApp';
-import { FakeAltinnApps } from './fakeAltinnApp';
+import { FakeAltinnApps, monthlyReportApp } from './fakeAltinnApp';
 import { DATA_PROVIDER_SCOPE } from './fakeAltinnConsent';
 import type { FakeConsent, FakeConsentEvent } from './fakeAltinnConsent';
 import { CUSTOMER_ORG_NO, FakeAltinnSystemUser, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from './fakeAltinnSystemUser';
@@ -57,7 +57,7 @@ const SANDBOX_VENDOR_SCOPES = [
 export const FOURTH_CUSTOMER_ORG_NO = '315544327';
 
 /** The app of examples/altinn3-monthly-report.json: a data task, then a confirmation. */
-export const SANDBOX_APP_ID = 'ttd/monthly-report';
+export const SANDBOX_APP_ID = monthlyReportApp().appId;
 
 /**
  * The sandbox client is also a system vendor: its system asks for the right to the example apps. Two of the
@@ -85,26 +85,9 @@ function addSandboxSystem(altinn3: FakeAltinnSystemUser, clientId: string): void
 	}
 }
 
-/** The monthly report app: its data model takes a turnover of zero or more, in JSON or XML; attachments as PDF. */
+/** The monthly report app (examples/altinn3-monthly-report.json), and the register's parties of the sandbox's organisations. */
 function addSandboxApp(altinn3: FakeAltinnApps): void {
-	altinn3.addApp({
-		appId: SANDBOX_APP_ID,
-		dataTypes: [
-			{ id: 'model', allowedContentTypes: ['application/json', 'application/xml'], maxCount: 1, minCount: 1, maxSize: 1, taskId: 'Task_1' },
-			{ id: 'vedlegg', allowedContentTypes: ['application/pdf'], maxCount: 5, maxSize: 10, taskId: 'Task_1' },
-			{ id: 'ref-data-as-pdf', allowedContentTypes: ['application/pdf'] },
-		],
-		process: [
-			{ id: 'Task_1', type: 'data', name: 'Utfylling' },
-			{ id: 'Task_2', type: 'confirmation', name: 'Bekreftelse' },
-		],
-		validate: (dataType, content) => {
-			const turnover = (content as { turnover?: unknown } | undefined)?.turnover;
-			return dataType === 'model' && (typeof turnover !== 'number' || turnover < 0)
-				? [{ severity: 1, code: 'turnover.invalid', field: 'turnover', description: 'Omsetning må være et tall på null eller mer' }]
-				: [];
-		},
-	});
+	altinn3.addApp(monthlyReportApp());
 	for (const orgNo of [CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, '312345676', FOURTH_CUSTOMER_ORG_NO, VENDOR_ORG_NO]) altinn3.addParty(orgNo);
 }
 

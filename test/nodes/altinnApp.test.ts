@@ -16,7 +16,7 @@ import type { HttpRequestSpec } from '../../nodes/shared/protocol/http';
 import { DEFAULT_TRANSPORT_SETTINGS, sendRequest } from '../../nodes/shared/transport';
 import { altinnMaskinportenCredentialData, makeKeyClient } from '../fakes/fakeAltinn3';
 import type { FakeInstance } from '../fakes/fakeAltinnApp';
-import { FakeAltinnApps } from '../fakes/fakeAltinnApp';
+import { FakeAltinnApps, monthlyReportApp } from '../fakes/fakeAltinnApp';
 import { CUSTOMER_ORG_NO, OTHER_CUSTOMER_ORG_NO, VENDOR_ORG_NO } from '../fakes/fakeAltinnSystemUser';
 import { leakedSecrets } from '../helpers/leaks';
 import { n8nHttpRequestHelper, pollNode } from '../helpers/n8nRunner';
@@ -80,24 +80,7 @@ beforeEach(async () => {
 		await approvedSystemUser(orgNumber);
 		fake.addParty(orgNumber);
 	}
-	fake.addApp({
-		appId: APP_ID,
-		dataTypes: [
-			{ id: 'model', allowedContentTypes: ['application/json', 'application/xml'], maxCount: 1, minCount: 1, maxSize: 1, taskId: 'Task_1' },
-			{ id: 'vedlegg', allowedContentTypes: ['application/pdf'], maxCount: 5, maxSize: 1, taskId: 'Task_1' },
-			{ id: 'ref-data-as-pdf', allowedContentTypes: ['application/pdf'] },
-		],
-		process: [
-			{ id: 'Task_1', type: 'data', name: 'Utfylling' },
-			{ id: 'Task_2', type: 'confirmation', name: 'Bekreftelse' },
-		],
-		validate: (dataType, content) => {
-			const turnover = (content as { turnover?: unknown } | undefined)?.turnover;
-			return dataType === 'model' && (typeof turnover !== 'number' || turnover < 0)
-				? [{ severity: 1, code: 'turnover.invalid', field: 'turnover', description: 'Omsetning må være et tall på null eller mer' }]
-				: [];
-		},
-	});
+	fake.addApp(monthlyReportApp());
 	fake.clearRequests();
 });
 afterEach(async () => {
