@@ -129,6 +129,28 @@ describe('Altinn App: Submit, once per Submission Key', () => {
 		expect(fake.requestsTo('/authentication/api/v1/exchange')).toHaveLength(1);
 	});
 
+	it('a reused token Altinn has since refused is dropped and one new login made; a fresh token refused is not logged in again', async () => {
+		await runner.items(node, { parameters: { ...SUBMIT, submissionKey: 'first' }, input: [report(CUSTOMER_ORG_NO)] });
+		const logins = () => fake.grants.filter((grant) => grant.claims.authorization_details).length;
+		expect(logins()).toBe(1);
+		// Altinn revokes every token it issued (the system user changed, say).
+		fake.altinnTokens.clear();
+		const [again] = await runner.items(node, { parameters: { ...SUBMIT, submissionKey: 'second' }, input: [report(CUSTOMER_ORG_NO)] });
+		expect(again.json.outcome).toBe('completed');
+		expect(logins()).toBe(2);
+		// A token that is refused as soon as it is made: one login, and the refusal said.
+		const exchanged = fake.altinnTokens.add.bind(fake.altinnTokens);
+		fake.altinnTokens.clear();
+		fake.altinnTokens.add = () => fake.altinnTokens;
+		try {
+			const error = await runner.failure(node, { parameters: { ...SUBMIT, submissionKey: 'third' }, input: [report(CUSTOMER_ORG_NO)] });
+			expect(error.message).toMatch(/Altinn refused the token when asked to list the organisation's instances of the app \(401/);
+			expect(logins()).toBe(3);
+		} finally {
+			fake.altinnTokens.add = exchanged;
+		}
+	});
+
 	it('two items with the same key, and two executions at once in one n8n process, file once (two processes: test/protocol/altinnApps.test.ts)', async () => {
 		await runner.items(node, { parameters: SUBMIT, input: [report(CUSTOMER_ORG_NO), report(CUSTOMER_ORG_NO)] });
 		expect(instancesOf(CUSTOMER_ORG_NO)).toHaveLength(1);

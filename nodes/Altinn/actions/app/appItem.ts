@@ -106,18 +106,20 @@ export function filingSession(
 	const token = async () => {
 		const item = await obtainToken(http, altinnSystemUserLogin, credential, settings, secrets, { run, timeoutMs });
 		secrets.add(item.token);
-		return item.token;
+		return item;
 	};
 	return {
 		app: options.app,
 		sleep: async (ms) => await tokenStore().clock.sleep(ms),
 		send: async (build) => {
 			const first = await token();
-			const answer = await context.send(build(first));
+			const answer = await context.send(build(first.token));
 			if (answer.statusCode !== 401) return answer;
-			// A token Altinn no longer takes (revoked, or the system user changed): dropped, and one new login.
-			await forgetToken(http, altinnSystemUserLogin, credential, first);
-			return await context.send(build(await token()));
+			// A token Altinn no longer takes (revoked, or the system user changed) is dropped everywhere; a reused one
+			// is replaced by one new login, as Output: Response does (tokenUse.ts). A fresh one refused says so as it is.
+			await forgetToken(http, altinnSystemUserLogin, credential, first.token);
+			if (first.reused !== true) return answer;
+			return await context.send(build((await token()).token));
 		},
 	};
 }
